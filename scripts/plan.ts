@@ -1,0 +1,33 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { StackConfigError } from "../src/config";
+import { buildPlan, renderPlanText } from "../src/offline/plan";
+
+const USAGE = "usage: npm run plan -- --stack <staging|production> [--json]";
+
+async function main(): Promise<number> {
+  let values: { stack?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" } } }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!values.stack) {
+    process.stderr.write(`--stack is required.\n${USAGE}\n`);
+    return 2;
+  }
+  const projectDir = path.resolve(__dirname, "..");
+  try {
+    const plan = await buildPlan(projectDir, values.stack);
+    process.stdout.write(`${values.json ? JSON.stringify(plan, null, 2) : renderPlanText(plan)}\n`);
+    const broken = plan.invariants.filter((rule) => !rule.ok);
+    for (const rule of broken) process.stderr.write(`invariant violated: ${rule.rule}: ${rule.message}\n`);
+    return broken.length ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`${error instanceof StackConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
+    return 2;
+  }
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,215 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { backupScheduleViolations } from "./invariants/backup-schedule";
+import { environmentViolations, type DeployedEnvironment } from "./invariants/environment";
+import { historyRetentionViolations, NEON_PLAN_LIMITS, type NeonPlan } from "./invariants/neon-plan";
+
+/** The Pulumi project name, which is also the namespace of this program's config keys. */
+export const PROJECT_NAME = "client-fulfillment-infra";
+
+const NEON_PLANS = Object.keys(NEON_PLAN_LIMITS) as [NeonPlan, ...NeonPlan[]];
+
+const appUrlScheme = z
+  .string()
+  .regex(/^[a-z][a-z0-9+.-]*$/, "must be a URL scheme such as postgresql+asyncpg")
+  .default("postgresql+asyncpg");
+
+const databaseSchema = z.strictObject({
+  /** SQLAlchemy needs the driver in the scheme; the Neon provider's own URI says `postgres://`. */
+  appUrlScheme,
+});
+
+const neonProjectSchema = z.strictObject({
+    plan: z.enum(NEON_PLANS),
+    orgId: z.string().regex(/^org-[a-z0-9-]+$/, "must look like org-cold-waterfall-84590723"),
+    projectName: z.string().min(1),
+    regionId: z.string().regex(/^(aws|azure)-[a-z0-9-]+$/, "must be a Neon region id such as aws-us-east-1"),
+    pgVersion: z.number().int().min(14).max(18),
+    historyRetentionSeconds: z.number().int().min(0),
+    suspendTimeoutSeconds: z.number().int().positive().optional(),
+    computeProvisioner: z.enum(["k8s-pod", "k8s-neonvm"]).default("k8s-neonvm"),
+    /** An existing project to adopt with the `import` option instead of creating one. */
+    adoptProjectId: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+-\d+$/, "must be a Neon project id such as spring-fog-49733273")
+      .optional(),
+    defaultBranch: z.strictObject({
+      name: z.string().min(1).default("main"),
+      databaseName: z.string().min(1).default("neondb"),
+      roleName: z.string().min(1).default("neondb_owner"),
+    }),
+  });
+
+const neonBranchSchema = z.strictObject({
+  /** The stack whose outputs hold the Neon project, e.g. "production" or "acme/client-fulfillment-infra/production". */
+  productionStack: z.string().min(1),
+  branchName: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be a lowercase branch name such as staging"),
+});
+
+const backupsSchema = z.strictObject({
+    accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-character hex Cloudflare account id"),
+    bucketName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be 3-63 lowercase letters, digits or hyphens (R2 bucket naming)"),
+    /** Adopt the existing bucket with the `import` option instead of creating one. */
+    adoptBucket: z.boolean().default(false),
+    retentionDays: z.number().int().positive(),
+    schedule: z.string().min(1),
+    rpoHours: z.number().positive(),
+    tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
+  });
+
+function environmentFor<const S extends DeployedEnvironment>(stack: S) {
+  return z.custom<S>().superRefine((value, ctx) => {
+    for (const violation of environmentViolations(value, stack)) {
+      ctx.addIssue({ code: "custom", message: violation.message });
+    }
+  });
+}
+
+const productionSchema = z.strictObject({
+  environment: environmentFor("production"),
+  neon: neonProjectSchema,
+  database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
+  backups: backupsSchema,
+});
+
+const stagingSchema = z.strictObject({
+  environment: environmentFor("staging"),
+  neon: neonBranchSchema,
+  database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
+});
+
+export type ProductionConfig = z.infer<typeof productionSchema>;
+export type StagingConfig = z.infer<typeof stagingSchema>;
+export type StackConfig = ProductionConfig | StagingConfig;
+
+/** Raised before any resource is declared; lists every bad key at once. */
+export class StackConfigError extends Error {
+  constructor(
+    readonly stackFile: string,
+    readonly issues: readonly { readonly key: string; readonly message: string }[],
+  ) {
+    super(
+      `Invalid stack configuration in ${stackFile} (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((issue) => `  - ${issue.key}: ${issue.message}`).join("\n") +
+        `\nFix these keys in ${stackFile} (or with \`pulumi config set --path '<key>' <value> --stack <stack>\`).`,
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** Pulumi hands every config value to the program as a string; structured values are JSON. */
+function decodeConfigValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** The config keys of this project's namespace, as they appear in a stack file. */
+export function projectConfigValues(allConfig: Record<string, string>): Record<string, unknown> {
+  const prefix = `${PROJECT_NAME}:`;
+  const values: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(allConfig)) {
+    if (key.startsWith(prefix)) values[key.slice(prefix.length)] = decodeConfigValue(raw);
+  }
+  return values;
+}
+
+/** `client-fulfillment-infra:neon.pgVersion`, the spelling `pulumi config set --path` accepts. */
+function configKey(path: readonly PropertyKey[]): string {
+  const [top, ...rest] = path.map(String);
+  return `${PROJECT_NAME}:${top ?? ""}${rest.map((part) => `.${part}`).join("")}`;
+}
+
+function describeIssues(issue: z.core.$ZodIssue): { key: string; message: string }[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      key: configKey([...issue.path, key]),
+      message: "unknown key; remove it or correct its spelling (see README, \"Configuration\")",
+    }));
+  }
+  if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
+    return [{ key: configKey(issue.path), message: `required (${issue.message})` }];
+  }
+  return [{ key: configKey(issue.path), message: issue.message }];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Rules that span several keys run on the raw values even when other keys are
+ * wrong, so one error lists every problem instead of revealing them one by one.
+ */
+function crossKeyIssues(values: Record<string, unknown>): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const { neon, backups } = values;
+  if (isRecord(neon) && typeof neon.plan === "string" && neon.plan in NEON_PLAN_LIMITS) {
+    const plan = neon.plan as NeonPlan;
+    if (typeof neon.historyRetentionSeconds === "number") {
+      for (const violation of historyRetentionViolations(neon.historyRetentionSeconds, plan)) {
+        issues.push({ path: ["neon", "historyRetentionSeconds"], message: violation.message });
+      }
+    }
+    if (neon.suspendTimeoutSeconds !== undefined && !NEON_PLAN_LIMITS[plan].suspendTimeoutConfigurable) {
+      issues.push({
+        path: ["neon", "suspendTimeoutSeconds"],
+        message: `the Neon ${plan} plan does not allow changing the suspend timeout (scale-to-zero after 5 min is fixed); remove the key`,
+      });
+    }
+  }
+  if (isRecord(backups) && typeof backups.schedule === "string" && typeof backups.rpoHours === "number") {
+    for (const violation of backupScheduleViolations(backups.schedule, backups.rpoHours)) {
+      issues.push({ path: ["backups", "schedule"], message: violation.message });
+    }
+  }
+  return issues;
+}
+
+/** Validates one stack's config; a stack file other than staging or production is itself an error. */
+export function parseStackConfig(stack: string, values: Record<string, unknown>): StackConfig {
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const schema = stack === "production" ? productionSchema : stack === "staging" ? stagingSchema : undefined;
+  if (!schema) {
+    throw new StackConfigError(stackFile, [
+      { key: "(stack)", message: `stack "${stack}" is not supported; use "staging" or "production"` },
+    ]);
+  }
+  const result = schema.safeParse(values);
+  const issues = [
+    ...(result.success ? [] : result.error.issues.flatMap(describeIssues)),
+    ...crossKeyIssues(values).map((issue) => ({ key: configKey(issue.path), message: issue.message })),
+  ];
+  if (!result.success || issues.length > 0) throw new StackConfigError(stackFile, issues);
+  return result.data;
+}
+
+export function isProduction(config: StackConfig): config is ProductionConfig {
+  return config.environment === "production";
+}
+
+/** The stack's config, read from the Pulumi runtime and validated before anything is declared. */
+export function readStackConfig(): StackConfig {
+  return parseStackConfig(pulumi.getStack(), projectConfigValues(pulumi.runtime.allConfig()));
+}
+
+/**
+ * Provider credentials stay secret Outputs from config to the provider resource.
+ * When unset, each provider falls back to its environment variable
+ * (NEON_API_KEY, CLOUDFLARE_API_TOKEN).
+ */
+export interface ProviderSecrets {
+  readonly neonApiKey?: pulumi.Output<string>;
+  readonly cloudflareApiToken?: pulumi.Output<string>;
+}
+
+export function readProviderSecrets(): ProviderSecrets {
+  return {
+    neonApiKey: new pulumi.Config("neon").getSecret("apiKey"),
+    cloudflareApiToken: new pulumi.Config("cloudflare").getSecret("apiToken"),
+  };
+}

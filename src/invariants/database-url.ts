@@ -1,0 +1,80 @@
+import type { Violation } from "./violation";
+
+export const APP_URL_RULE = "app-database-url-has-no-query";
+export const BACKUP_URL_RULE = "backup-database-url-direct-and-ssl";
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function redact(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.password) copy.password = "***";
+  return copy.href;
+}
+
+/**
+ * SQLAlchemy's asyncpg dialect passes URL query parameters to asyncpg.connect()
+ * as keyword arguments, so `?sslmode=require` or `?channel_binding=require`
+ * crash the app at its first connection; SSL is switched on in app code instead.
+ */
+export function appDatabaseUrlViolations(url: string, expectedScheme: string): Violation[] {
+  const parsed = parseUrl(url);
+  if (!parsed) {
+    return [{ rule: APP_URL_RULE, message: "DATABASE_URL is not a valid URL." }];
+  }
+  const violations: Violation[] = [];
+  const scheme = parsed.protocol.replace(/:$/, "");
+  if (scheme !== expectedScheme) {
+    violations.push({
+      rule: APP_URL_RULE,
+      message: `DATABASE_URL uses scheme "${scheme}" but the app expects "${expectedScheme}" (set database.appUrlScheme in the stack file to change it).`,
+    });
+  }
+  for (const forbidden of ["sslmode", "channel_binding"]) {
+    if (parsed.searchParams.has(forbidden)) {
+      violations.push({
+        rule: APP_URL_RULE,
+        message: `DATABASE_URL contains "${forbidden}" (${redact(parsed)}); asyncpg rejects it. Remove the query string: the app enables SSL in code.`,
+      });
+    }
+  }
+  if (parsed.search !== "" && violations.length === 0) {
+    violations.push({
+      rule: APP_URL_RULE,
+      message: `DATABASE_URL has a query string "${parsed.search}"; asyncpg receives every parameter as a connect() argument. Build the URL without one.`,
+    });
+  }
+  return violations;
+}
+
+/**
+ * pg_dump must reach the compute directly (Neon advises against dumping through
+ * the pooler), and the backup template pastes the URL unquoted into a shell, so a
+ * second `&param` would background the command: exactly `?sslmode=require`.
+ */
+export function backupDatabaseUrlViolations(url: string): Violation[] {
+  const parsed = parseUrl(url);
+  if (!parsed) {
+    return [{ rule: BACKUP_URL_RULE, message: "BACKUP_DATABASE_URL is not a valid URL." }];
+  }
+  const violations: Violation[] = [];
+  const firstLabel = parsed.hostname.split(".")[0] ?? "";
+  if (firstLabel.endsWith("-pooler")) {
+    violations.push({
+      rule: BACKUP_URL_RULE,
+      message: `BACKUP_DATABASE_URL points at the pooler host "${parsed.hostname}"; pg_dump needs the direct host (drop "-pooler").`,
+    });
+  }
+  if (parsed.search !== "?sslmode=require") {
+    violations.push({
+      rule: BACKUP_URL_RULE,
+      message: `BACKUP_DATABASE_URL query is "${parsed.search}"; it must be exactly "?sslmode=require" (SSL on, and no "&" for the backup job's shell).`,
+    });
+  }
+  return violations;
+}

@@ -1,0 +1,167 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_NAME, readProviderSecrets, readStackConfig } from "../config";
+import { declareStack } from "../stack";
+import { computedState, invokeResult } from "./placeholders";
+
+/** The SDK's wire form of a secret value, as the mock monitor receives it. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Name of the parent resource; undefined for children of the stack itself. */
+  readonly parent: string | undefined;
+  readonly custom: boolean;
+  /** Inputs as the provider would receive them (secrets revealed, for rules only). */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs with every secret replaced by "[secret]", safe to print. */
+  readonly displayInputs: Record<string, unknown>;
+  readonly importId: string | undefined;
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+}
+
+export interface PlannedOutput {
+  readonly value: unknown;
+  readonly secret: boolean;
+}
+
+export interface OfflinePlan {
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+  readonly outputs: Readonly<Record<string, PlannedOutput>>;
+}
+
+export interface OfflineRunOptions {
+  readonly stack: string;
+  /** Full config map as `pulumi config` would hand it to the program ("ns:key" → string). */
+  readonly config: Record<string, string>;
+  /** Keys of `config` that are secret. */
+  readonly secretKeys?: readonly string[];
+  /** Outputs of referenced stacks, by stack name; missing ones are filled with placeholders. */
+  readonly stackReferences?: Record<string, Record<string, unknown>>;
+}
+
+function isSecretWire(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && SECRET_SIGNATURE in value;
+}
+
+/** Returns the value with secrets revealed and with secrets redacted. */
+function splitSecrets(value: unknown): { revealed: unknown; redacted: unknown } {
+  if (isSecretWire(value)) {
+    return { revealed: splitSecrets(value.value).revealed, redacted: SECRET_PLACEHOLDER };
+  }
+  if (Array.isArray(value)) {
+    const parts = value.map(splitSecrets);
+    return { revealed: parts.map((p) => p.revealed), redacted: parts.map((p) => p.redacted) };
+  }
+  if (typeof value === "object" && value !== null) {
+    const revealed: Record<string, unknown> = {};
+    const redacted: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const part = splitSecrets(inner);
+      revealed[key] = part.revealed;
+      redacted[key] = part.redacted;
+    }
+    return { revealed, redacted };
+  }
+  return { revealed: value, redacted: value };
+}
+
+function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/**
+ * Registrations whose outputs nothing awaits (a lifecycle rule, say) may still be
+ * in flight; the SDK's own drain is public in JavaScript but left out of its types.
+ */
+function waitForRegistrations(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (!runtime.waitForRPCs) throw new Error("@pulumi/pulumi no longer exposes runtime.waitForRPCs; update src/offline/mock-runtime.ts");
+  return runtime.waitForRPCs();
+}
+
+interface ResourceOptionsSeen {
+  parent: pulumi.Resource | undefined;
+  protect: boolean;
+  importId: string | undefined;
+  ignoreChanges: readonly string[];
+}
+
+/**
+ * Runs the real program on Pulumi's mock runtime: no engine, no cloud account,
+ * no network. Returns the desired state: every resource with its inputs and
+ * options, and the stack outputs.
+ */
+export async function runProgramOffline(options: OfflineRunOptions): Promise<OfflinePlan> {
+  const registered = new Map<string, { inputs: unknown; custom: boolean }>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true });
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const stackName = String((splitSecrets(args.inputs).revealed as { name?: unknown }).name ?? args.name);
+          return { id: stackName, state: { name: stackName, outputs: options.stackReferences?.[stackName] ?? {} } };
+        }
+        const inputs = splitSecrets(args.inputs).revealed as Record<string, unknown>;
+        const state = computedState(args.type, args.name, inputs);
+        return { id: args.id || state.id, state: { ...inputs, ...state.outputs } };
+      },
+      call(args) {
+        return invokeResult(args.token, splitSecrets(args.inputs).revealed as Record<string, unknown>);
+      },
+    },
+    PROJECT_NAME,
+    options.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
+
+  const seen: { type: string; name: string; resource: pulumi.Resource; opts: ResourceOptionsSeen }[] = [];
+  let outputs: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      seen.push({
+        type: args.type,
+        name: args.name,
+        resource: args.resource,
+        opts: {
+          parent: args.opts.parent,
+          protect: args.opts.protect === true,
+          importId: (args.opts as pulumi.CustomResourceOptions).import,
+          ignoreChanges: args.opts.ignoreChanges ?? [],
+        },
+      });
+      return undefined;
+    });
+    outputs = declareStack(readStackConfig(), readProviderSecrets());
+    return undefined;
+  });
+
+  const resolvedOutputs: Record<string, PlannedOutput> = {};
+  for (const [key, value] of Object.entries(outputs)) {
+    const output = pulumi.output(value);
+    resolvedOutputs[key] = { value: await unwrap(output), secret: await pulumi.isSecret(output) };
+  }
+  await waitForRegistrations();
+
+  const names = new Map(seen.map((entry) => [entry.resource, entry.name]));
+  const resources = seen.map(({ type, name, opts }): PlannedResource => {
+    const record = registered.get(`${type}::${name}`);
+    const { revealed, redacted } = splitSecrets(record?.inputs ?? {});
+    return {
+      type,
+      name,
+      parent: opts.parent && names.get(opts.parent),
+      custom: record?.custom ?? true,
+      inputs: revealed as Record<string, unknown>,
+      displayInputs: redacted as Record<string, unknown>,
+      importId: opts.importId,
+      protect: opts.protect,
+      ignoreChanges: opts.ignoreChanges,
+    };
+  });
+  return { stack: options.stack, resources, outputs: resolvedOutputs };
+}

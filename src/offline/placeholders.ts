@@ -1,0 +1,70 @@
+/**
+ * Values the clouds compute at apply time, stood in by recognisable placeholders
+ * so the offline plan can build connection strings and check their shape. None
+ * of them is a real host, id or credential.
+ */
+export const COMPUTED = "computed";
+
+const NEON_HOST_SUFFIX = "us-east-1.aws.neon.tech";
+
+export interface ComputedState {
+  readonly id: string;
+  readonly outputs: Record<string, unknown>;
+}
+
+export function computedState(type: string, name: string, inputs: Record<string, unknown>): ComputedState {
+  switch (type) {
+    case "neon:index/project:Project": {
+      const branch = (inputs.branch ?? {}) as { databaseName?: string; roleName?: string };
+      return {
+        id: `${COMPUTED}-project-id`,
+        outputs: {
+          databaseHost: `ep-${COMPUTED}-endpoint.${NEON_HOST_SUFFIX}`,
+          databaseHostPooler: `ep-${COMPUTED}-endpoint-pooler.${NEON_HOST_SUFFIX}`,
+          databaseName: branch.databaseName,
+          databaseUser: branch.roleName,
+          databasePassword: `${COMPUTED}-password`,
+          defaultBranchId: `br-${COMPUTED}-default-branch`,
+          defaultEndpointId: `ep-${COMPUTED}-endpoint`,
+        },
+      };
+    }
+    case "neon:index/branch:Branch":
+      return { id: `br-${COMPUTED}-${name}`, outputs: {} };
+    case "neon:index/endpoint:Endpoint":
+      return {
+        id: `ep-${COMPUTED}-${name}`,
+        outputs: { host: `ep-${COMPUTED}-${name}.${NEON_HOST_SUFFIX}`, proxyHost: NEON_HOST_SUFFIX },
+      };
+    case "cloudflare:index/r2Bucket:R2Bucket":
+      return { id: String(inputs.name), outputs: {} };
+    case "cloudflare:index/accountToken:AccountToken":
+      return { id: `${COMPUTED}-token-id`, outputs: { value: `${COMPUTED}-token-value` } };
+    default:
+      return { id: `${COMPUTED}-${name}-id`, outputs: {} };
+  }
+}
+
+/** Cloudflare's published id of the bucket-scoped write group (developers.cloudflare.com/r2/api/tokens). */
+const BUCKET_ITEM_WRITE_GROUP_ID = "2efd5506f9c8494dacb1fa10a3e7d5b6";
+
+export function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (token) {
+    case "neon:index/getBranchRolePassword:getBranchRolePassword":
+      return { ...inputs, id: `${COMPUTED}-role`, password: `${COMPUTED}-password` };
+    case "cloudflare:index/getAccountApiTokenPermissionGroupsList:getAccountApiTokenPermissionGroupsList":
+      return {
+        ...inputs,
+        results: [
+          { id: "6a018a9f2fc74eb6b293b0c548f38b39", name: "Workers R2 Storage Bucket Item Read", scopes: ["com.cloudflare.edge.r2.bucket"], category: "", isSelectable: true },
+          { id: BUCKET_ITEM_WRITE_GROUP_ID, name: "Workers R2 Storage Bucket Item Write", scopes: ["com.cloudflare.edge.r2.bucket"], category: "", isSelectable: true },
+        ],
+      };
+    default: {
+      // The SDK reports an invoke failure by its `details` only.
+      const error = new Error(`No offline stand-in for invoke ${token}; add one to src/offline/placeholders.ts`);
+      Object.assign(error, { details: error.message });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { parseStackConfig, projectConfigValues, type StackConfig } from "../config";
+import { evaluateStackRules } from "../invariants/stack-rules";
+import type { RuleResult } from "../invariants/violation";
+import { runProgramOffline, SECRET_PLACEHOLDER, type PlannedResource } from "./mock-runtime";
+import { COMPUTED } from "./placeholders";
+import { readStackFile } from "./stack-file";
+
+export interface PlanDocument {
+  readonly stack: string;
+  readonly note: string;
+  readonly resources: {
+    type: string;
+    name: string;
+    parent: string | null;
+    inputs: Record<string, unknown>;
+    import: string | null;
+    protect: boolean;
+    ignoreChanges: readonly string[];
+  }[];
+  readonly outputs: Record<string, unknown>;
+  readonly invariants: readonly RuleResult[];
+}
+
+export const PLAN_NOTE =
+  "Desired state computed offline on Pulumi's mock runtime from the stack file; not a diff against live " +
+  `infrastructure. No cloud API was contacted, secure: values were not decrypted, and values containing "${COMPUTED}" ` +
+  "are placeholders for what the providers compute at apply time.";
+
+/** Outputs of the production stack, as the staging plan sees them through its StackReference. */
+function productionPlaceholders(): Record<string, unknown> {
+  return {
+    neonProjectId: `${COMPUTED}-project-id`,
+    neonDefaultBranchId: `br-${COMPUTED}-default-branch`,
+    databaseName: `${COMPUTED}-database`,
+    databaseUser: `${COMPUTED}-role`,
+  };
+}
+
+function expectations(config: StackConfig) {
+  return config.environment === "production"
+    ? {
+        appUrlScheme: config.database.appUrlScheme,
+        neonPlan: config.neon.plan,
+        retentionDays: config.backups.retentionDays,
+        rpoHours: config.backups.rpoHours,
+      }
+    : { appUrlScheme: config.database.appUrlScheme };
+}
+
+/** Runs the program for one stack file and checks every invariant. Throws StackConfigError on bad config. */
+export async function buildPlan(projectDir: string, stack: string): Promise<PlanDocument> {
+  const stackFile = readStackFile(projectDir, stack);
+  const config = parseStackConfig(stack, projectConfigValues(stackFile.config));
+  const stackReferences =
+    config.environment === "staging" ? { [config.neon.productionStack]: productionPlaceholders() } : {};
+  const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences });
+
+  const invariants = evaluateStackRules({
+    stack,
+    resources: run.resources,
+    outputs: Object.fromEntries(Object.entries(run.outputs).map(([key, output]) => [key, output.value])),
+    expected: expectations(config),
+  });
+  return {
+    stack,
+    note: PLAN_NOTE,
+    resources: run.resources.map((resource: PlannedResource) => ({
+      type: resource.type,
+      name: resource.name,
+      parent: resource.parent ?? null,
+      inputs: resource.displayInputs,
+      import: resource.importId ?? null,
+      protect: resource.protect,
+      ignoreChanges: resource.ignoreChanges,
+    })),
+    outputs: Object.fromEntries(
+      Object.entries(run.outputs).map(([key, output]) => [key, output.secret ? SECRET_PLACEHOLDER : output.value]),
+    ),
+    invariants,
+  };
+}
+
+function formatValue(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export function renderPlanText(plan: PlanDocument): string {
+  const lines = [`Offline plan for stack "${plan.stack}"`, plan.note, "", `Resources (${plan.resources.length}):`];
+  const children = (parent: string | null) => plan.resources.filter((resource) => resource.parent === parent);
+  const walk = (parent: string | null, depth: number) => {
+    for (const resource of children(parent)) {
+      const flags = [
+        resource.import ? `adopt id=${resource.import}` : "",
+        resource.protect ? "protected" : "",
+        resource.ignoreChanges.length ? `ignoreChanges=${resource.ignoreChanges.join(",")}` : "",
+      ].filter(Boolean);
+      const indent = "  ".repeat(depth);
+      lines.push(`${indent}+ ${resource.type}  ${resource.name}${flags.length ? `  [${flags.join("] [")}]` : ""}`);
+      for (const [key, value] of Object.entries(resource.inputs)) {
+        lines.push(`${indent}      ${key}: ${formatValue(value)}`);
+      }
+      walk(resource.name, depth + 1);
+    }
+  };
+  walk(null, 1);
+  lines.push("", "Outputs:");
+  for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${formatValue(value)}`);
+  lines.push("", "Invariants:");
+  for (const rule of plan.invariants) lines.push(`  ${rule.ok ? "✓" : "✗"} ${rule.rule}: ${rule.message}`);
+  return lines.join("\n");
+}

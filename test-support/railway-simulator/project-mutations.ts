@@ -1,0 +1,161 @@
+import { copySettings, defaultServiceInstanceSettings, type EnvironmentRecord, type ProjectRecord } from "./records.js";
+import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
+import { RailwayApiError, variableScopeKey, type SimulatorState } from "./state.js";
+
+interface ProjectCreateInput {
+  name?: string | null;
+  description?: string | null;
+  defaultEnvironmentName?: string | null;
+  workspaceId?: string | null;
+  isPublic?: boolean | null;
+  prDeploys?: boolean | null;
+}
+
+interface ProjectUpdateInput {
+  name?: string | null;
+  description?: string | null;
+  baseEnvironmentId?: string | null;
+  isPublic?: boolean | null;
+  prDeploys?: boolean | null;
+  botPrEnvironments?: boolean | null;
+  focusedPrEnvironments?: boolean | null;
+}
+
+interface EnvironmentCreateInput {
+  name: string;
+  projectId: string;
+  ephemeral?: boolean | null;
+  sourceEnvironmentId?: string | null;
+  skipInitialDeploys?: boolean | null;
+  stageInitialChanges?: boolean | null;
+}
+
+function requireNonEmptyName(name: string): string {
+  if (name.trim() === "") throw new RailwayApiError("Name cannot be empty");
+  return name;
+}
+
+function createEnvironmentRecord(
+  state: SimulatorState,
+  projectId: string,
+  name: string,
+  options: { isEphemeral: boolean; sourceEnvironmentId: string | null },
+): EnvironmentRecord {
+  const now = state.now();
+  const environment: EnvironmentRecord = {
+    id: state.nextId("env"),
+    projectId,
+    name,
+    ...options,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
+  state.environments.set(environment.id, environment);
+  return environment;
+}
+
+/**
+ * Gives a new environment an instance of every live service (Railway's behaviour). With a source
+ * environment, instance settings, variables, volume mounts and triggers are copied from it.
+ */
+function populateEnvironment(state: SimulatorState, environment: EnvironmentRecord, source?: EnvironmentRecord): void {
+  for (const service of state.liveServices(environment.projectId)) {
+    const sourceInstance = source ? state.findServiceInstance(source.id, service.id) : undefined;
+    const copyFrom = sourceInstance?.deletedAt === null ? sourceInstance : undefined;
+    state.createServiceInstance(
+      environment.id,
+      service.id,
+      copyFrom ? copySettings(copyFrom) : defaultServiceInstanceSettings(),
+    );
+  }
+  if (!source) return;
+  for (const serviceId of [null, ...state.liveServices(environment.projectId).map((s) => s.id)]) {
+    const variables = state.getVariables(source.id, serviceId);
+    if (Object.keys(variables).length > 0) state.variables.set(variableScopeKey(environment.id, serviceId), variables);
+  }
+  for (const volumeInstance of state.liveVolumeInstances({ environmentId: source.id })) {
+    const copy = { ...volumeInstance, id: state.nextId("vi"), environmentId: environment.id, createdAt: state.now() };
+    state.volumeInstances.set(copy.id, copy);
+  }
+  for (const trigger of [...state.deploymentTriggers.values()].filter((t) => t.environmentId === source.id)) {
+    const copy = { ...trigger, id: state.nextId("trg"), environmentId: environment.id, createdAt: state.now() };
+    state.deploymentTriggers.set(copy.id, copy);
+  }
+}
+
+export function createProjectMutations({ state, views }: ResolverDependencies): ResolverMap {
+  return {
+    projectCreate: resolver<{ input: ProjectCreateInput }>(({ input }) => {
+      const workspaceId = input.workspaceId ?? state.workspaceId;
+      if (workspaceId !== state.workspaceId) throw new RailwayApiError("Workspace not found");
+      const now = state.now();
+      const id = state.nextId("prj");
+      const project: ProjectRecord = {
+        id,
+        name: input.name ? requireNonEmptyName(input.name) : `project-${id}`,
+        description: input.description ?? null,
+        workspaceId,
+        isPublic: input.isPublic ?? false,
+        prDeploys: input.prDeploys ?? false,
+        botPrEnvironments: false,
+        focusedPrEnvironments: false,
+        baseEnvironmentId: null,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      };
+      state.projects.set(project.id, project);
+      const environmentName = input.defaultEnvironmentName ?? "production";
+      createEnvironmentRecord(state, project.id, environmentName, { isEphemeral: false, sourceEnvironmentId: null });
+      return views.project(project);
+    }),
+
+    projectUpdate: resolver<{ id: string; input: ProjectUpdateInput }>(({ id, input }) => {
+      const project = state.requireProject(id);
+      if (input.name) project.name = requireNonEmptyName(input.name);
+      if ("description" in input) project.description = input.description ?? null;
+      if (input.baseEnvironmentId) project.baseEnvironmentId = state.requireEnvironment(input.baseEnvironmentId, id).id;
+      if (typeof input.isPublic === "boolean") project.isPublic = input.isPublic;
+      if (typeof input.prDeploys === "boolean") project.prDeploys = input.prDeploys;
+      if (typeof input.botPrEnvironments === "boolean") project.botPrEnvironments = input.botPrEnvironments;
+      if (typeof input.focusedPrEnvironments === "boolean") project.focusedPrEnvironments = input.focusedPrEnvironments;
+      project.updatedAt = state.now();
+      return views.project(project);
+    }),
+
+    projectDelete: resolver<{ id: string }>(({ id }) => {
+      state.softDeleteProject(id);
+      return true;
+    }),
+
+    environmentCreate: resolver<{ input: EnvironmentCreateInput }>(({ input }) => {
+      state.requireProject(input.projectId);
+      const name = requireNonEmptyName(input.name);
+      state.assertNameAvailable("environment", input.projectId, name);
+      const source = input.sourceEnvironmentId
+        ? state.requireEnvironment(input.sourceEnvironmentId, input.projectId)
+        : undefined;
+      const environment = createEnvironmentRecord(state, input.projectId, name, {
+        isEphemeral: input.ephemeral ?? false,
+        sourceEnvironmentId: source?.id ?? null,
+      });
+      populateEnvironment(state, environment, source);
+      return views.environment(environment);
+    }),
+
+    environmentRename: resolver<{ id: string; input: { name: string } }>(({ id, input }) => {
+      const environment = state.requireEnvironment(id);
+      const name = requireNonEmptyName(input.name);
+      state.assertNameAvailable("environment", environment.projectId, name, id);
+      environment.name = name;
+      environment.updatedAt = state.now();
+      return views.environment(environment);
+    }),
+
+    environmentDelete: resolver<{ id: string }>(({ id }) => {
+      state.softDeleteEnvironment(id);
+      return true;
+    }),
+  };
+}

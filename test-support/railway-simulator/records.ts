@@ -1,0 +1,192 @@
+/** Plain records held by the simulator's in-memory store (one per Railway object). */
+
+export type IsoTimestamp = string;
+
+export type RestartPolicyType = "ALWAYS" | "NEVER" | "ON_FAILURE";
+export type BuilderKind = "HEROKU" | "NIXPACKS" | "PAKETO" | "RAILPACK";
+export type DeploymentStatus = "SUCCESS" | "FAILED" | "BUILDING" | "DEPLOYING" | "REMOVED";
+export type VolumeState = "READY" | "DELETED" | "DELETING" | "UPDATING";
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  workspaceId: string;
+  isPublic: boolean;
+  prDeploys: boolean;
+  botPrEnvironments: boolean;
+  focusedPrEnvironments: boolean;
+  baseEnvironmentId: string | null;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  deletedAt: IsoTimestamp | null;
+}
+
+export interface EnvironmentRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  /** Ephemeral (PR) environments are Railway's "forks": new services skip them unless targeted. */
+  isEphemeral: boolean;
+  sourceEnvironmentId: string | null;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  deletedAt: IsoTimestamp | null;
+}
+
+export interface ServiceRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  icon: string | null;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  deletedAt: IsoTimestamp | null;
+}
+
+export interface ServiceSourceSettings {
+  image: string | null;
+  repo: string | null;
+}
+
+/** Settings of one service in one environment, named as on Railway's `ServiceInstance` type. */
+export interface ServiceInstanceSettings {
+  rootDirectory: string | null;
+  buildCommand: string | null;
+  startCommand: string | null;
+  healthcheckPath: string | null;
+  healthcheckTimeout: number | null;
+  cronSchedule: string | null;
+  numReplicas: number;
+  region: string | null;
+  restartPolicyType: RestartPolicyType;
+  restartPolicyMaxRetries: number;
+  sleepApplication: boolean;
+  source: ServiceSourceSettings | null;
+  builder: BuilderKind;
+  dockerfilePath: string | null;
+  railwayConfigFile: string | null;
+  preDeployCommand: string[] | null;
+  watchPatterns: string[];
+  drainingSeconds: number | null;
+  overlapSeconds: number | null;
+  ipv6EgressEnabled: boolean;
+  nixpacksPlan: unknown;
+  multiRegionConfig: unknown;
+}
+
+export interface ServiceInstanceRecord extends ServiceInstanceSettings {
+  id: string;
+  environmentId: string;
+  serviceId: string;
+  latestDeploymentId: string | null;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  deletedAt: IsoTimestamp | null;
+}
+
+export interface VolumeRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  deletedAt: IsoTimestamp | null;
+}
+
+export interface VolumeInstanceRecord {
+  id: string;
+  volumeId: string;
+  environmentId: string;
+  serviceId: string | null;
+  mountPath: string;
+  region: string | null;
+  sizeMB: number;
+  state: VolumeState;
+  createdAt: IsoTimestamp;
+  deletedAt: IsoTimestamp | null;
+}
+
+export interface ServiceDomainRecord {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  domain: string;
+  suffix: string;
+  targetPort: number | null;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+}
+
+export interface DeploymentTriggerRecord {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  provider: string;
+  repository: string;
+  branch: string;
+  rootDirectory: string | null;
+  checkSuites: boolean;
+  createdAt: IsoTimestamp;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  status: DeploymentStatus;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+}
+
+export const DEFAULT_REGION = "us-west2";
+export const RAILWAY_DOMAIN_SUFFIX = "up.railway.app";
+
+export function defaultServiceInstanceSettings(): ServiceInstanceSettings {
+  return {
+    rootDirectory: null,
+    buildCommand: null,
+    startCommand: null,
+    healthcheckPath: null,
+    healthcheckTimeout: null,
+    cronSchedule: null,
+    numReplicas: 1,
+    region: DEFAULT_REGION,
+    restartPolicyType: "ON_FAILURE",
+    restartPolicyMaxRetries: 10,
+    sleepApplication: false,
+    source: null,
+    builder: "RAILPACK",
+    dockerfilePath: null,
+    railwayConfigFile: null,
+    preDeployCommand: null,
+    watchPatterns: [],
+    drainingSeconds: null,
+    overlapSeconds: null,
+    ipv6EgressEnabled: false,
+    nixpacksPlan: null,
+    multiRegionConfig: null,
+  };
+}
+
+/** Deep enough copy that editing one instance's settings never leaks into another's. */
+export function copySettings(settings: ServiceInstanceSettings): ServiceInstanceSettings {
+  return {
+    ...settings,
+    source: settings.source ? { ...settings.source } : null,
+    preDeployCommand: settings.preDeployCommand ? [...settings.preDeployCommand] : null,
+    watchPatterns: [...settings.watchPatterns],
+  };
+}
+
+export function pickSettings(instance: ServiceInstanceRecord): ServiceInstanceSettings {
+  const defaults = defaultServiceInstanceSettings();
+  const settings = {} as Record<keyof ServiceInstanceSettings, unknown>;
+  for (const key of Object.keys(defaults) as Array<keyof ServiceInstanceSettings>) {
+    settings[key] = instance[key];
+  }
+  return copySettings(settings as ServiceInstanceSettings);
+}

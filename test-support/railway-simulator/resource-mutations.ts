@@ -1,0 +1,277 @@
+import {
+  DEFAULT_REGION,
+  RAILWAY_DOMAIN_SUFFIX,
+  type DeploymentTriggerRecord,
+  type ServiceDomainRecord,
+  type VolumeInstanceRecord,
+  type VolumeRecord,
+  type VolumeState,
+} from "./records.js";
+import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
+import { notFound, RailwayApiError, type SimulatorState } from "./state.js";
+import { deployAffectedServices, toVariableMap, writeVariables } from "./variables.js";
+
+interface VariableScopeInput {
+  projectId: string;
+  environmentId: string;
+  serviceId?: string | null;
+}
+
+interface VolumeCreateInput {
+  projectId: string;
+  environmentId?: string | null;
+  serviceId?: string | null;
+  mountPath: string;
+  region?: string | null;
+}
+
+interface VolumeInstanceUpdateInput {
+  serviceId?: string | null;
+  mountPath?: string | null;
+  state?: VolumeState | null;
+}
+
+interface ServiceDomainUpdateInput {
+  serviceDomainId: string;
+  domain: string;
+  environmentId: string;
+  serviceId: string;
+  targetPort?: number | null;
+}
+
+interface DeploymentTriggerCreateInput {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  provider: string;
+  repository: string;
+  branch: string;
+  rootDirectory?: string | null;
+  checkSuites?: boolean | null;
+}
+
+interface DeploymentTriggerUpdateInput {
+  branch?: string | null;
+  repository?: string | null;
+  rootDirectory?: string | null;
+  checkSuites?: boolean | null;
+}
+
+const DEFAULT_VOLUME_SIZE_MB = 5000;
+const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
+}
+
+/** Validates the scope of a variable write and returns the service id (`null` for shared variables). */
+function requireVariableScope(state: SimulatorState, input: VariableScopeInput): string | null {
+  state.requireProject(input.projectId);
+  state.requireEnvironment(input.environmentId, input.projectId);
+  if (!input.serviceId) return null;
+  state.requireService(input.serviceId, input.projectId);
+  return input.serviceId;
+}
+
+function requireMountPath(mountPath: string): string {
+  if (!mountPath.startsWith("/")) throw new RailwayApiError("Mount path must be an absolute path");
+  return mountPath;
+}
+
+function requireServiceDomain(state: SimulatorState, id: string): ServiceDomainRecord {
+  const domain = state.serviceDomains.get(id);
+  if (!domain) throw notFound("Service domain");
+  return domain;
+}
+
+function requireDeploymentTrigger(state: SimulatorState, id: string): DeploymentTriggerRecord {
+  const trigger = state.deploymentTriggers.get(id);
+  if (!trigger) throw notFound("Deployment trigger");
+  return trigger;
+}
+
+export function createResourceMutations({ state, views }: ResolverDependencies): ResolverMap {
+  return {
+    variableCollectionUpsert: resolver<{
+      input: VariableScopeInput & { variables: unknown; replace?: boolean | null; skipDeploys?: boolean | null };
+    }>(({ input }) => {
+      const serviceId = requireVariableScope(state, input);
+      writeVariables(state, input.environmentId, serviceId, toVariableMap(input.variables), {
+        replace: input.replace ?? false,
+      });
+      if (!input.skipDeploys) deployAffectedServices(state, input.environmentId, serviceId);
+      return true;
+    }),
+
+    variableUpsert: resolver<{ input: VariableScopeInput & { name: string; value: string; skipDeploys?: boolean | null } }>(
+      ({ input }) => {
+        const serviceId = requireVariableScope(state, input);
+        writeVariables(state, input.environmentId, serviceId, { [input.name]: input.value }, { replace: false });
+        if (!input.skipDeploys) deployAffectedServices(state, input.environmentId, serviceId);
+        return true;
+      },
+    ),
+
+    variableDelete: resolver<{ input: VariableScopeInput & { name: string } }>(({ input }) => {
+      const serviceId = requireVariableScope(state, input);
+      state.deleteVariable(input.projectId, input.environmentId, serviceId, input.name);
+      // Railway offers no skipDeploys here: a delete always redeploys what it affects.
+      deployAffectedServices(state, input.environmentId, serviceId);
+      return true;
+    }),
+
+    volumeCreate: resolver<{ input: VolumeCreateInput }>(({ input }) => {
+      state.requireProject(input.projectId);
+      const service = input.serviceId ? state.requireService(input.serviceId, input.projectId) : undefined;
+      const mountPath = requireMountPath(input.mountPath);
+      // Railway's schema: explicit null → no environment; omitted → every environment.
+      const environments =
+        "environmentId" in input
+          ? input.environmentId
+            ? [state.requireEnvironment(input.environmentId, input.projectId)]
+            : []
+          : state.liveEnvironments(input.projectId);
+      const now = state.now();
+      const volume: VolumeRecord = {
+        id: state.nextId("vol"),
+        projectId: input.projectId,
+        name: state.uniqueName("volume", input.projectId, service ? `${slug(service.name)}-volume` : "volume"),
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      };
+      state.volumes.set(volume.id, volume);
+      for (const environment of environments) {
+        const attached = service && state.findServiceInstance(environment.id, service.id)?.deletedAt === null;
+        const volumeInstance: VolumeInstanceRecord = {
+          id: state.nextId("vi"),
+          volumeId: volume.id,
+          environmentId: environment.id,
+          serviceId: attached ? service.id : null,
+          mountPath,
+          region: input.region ?? DEFAULT_REGION,
+          sizeMB: DEFAULT_VOLUME_SIZE_MB,
+          state: "READY",
+          createdAt: now,
+          deletedAt: null,
+        };
+        state.volumeInstances.set(volumeInstance.id, volumeInstance);
+      }
+      return views.volume(volume);
+    }),
+
+    volumeUpdate: resolver<{ volumeId: string; input: { name?: string | null } }>(({ volumeId, input }) => {
+      const volume = state.requireVolume(volumeId);
+      if (input.name && input.name !== volume.name) {
+        state.assertNameAvailable("volume", volume.projectId, input.name, volumeId);
+        volume.name = input.name;
+        volume.updatedAt = state.now();
+      }
+      return views.volume(volume);
+    }),
+
+    volumeInstanceUpdate: resolver<{
+      volumeId: string;
+      environmentId?: string | null;
+      input: VolumeInstanceUpdateInput;
+    }>(({ volumeId, environmentId, input }) => {
+      const volume = state.requireVolume(volumeId);
+      const [volumeInstance] = state
+        .liveVolumeInstances({ volumeId })
+        .filter((vi) => !environmentId || vi.environmentId === environmentId);
+      if (!volumeInstance) throw notFound("VolumeInstance");
+      // Railway's schema documents that leaving serviceId out disconnects the volume.
+      volumeInstance.serviceId = input.serviceId ? state.requireService(input.serviceId, volume.projectId).id : null;
+      if (input.mountPath) volumeInstance.mountPath = requireMountPath(input.mountPath);
+      if (input.state) volumeInstance.state = input.state;
+      return true;
+    }),
+
+    volumeDelete: resolver<{ volumeId: string }>(({ volumeId }) => {
+      state.softDeleteVolume(volumeId);
+      return true;
+    }),
+
+    serviceDomainCreate: resolver<{ input: { environmentId: string; serviceId: string; targetPort?: number | null } }>(
+      ({ input }) => {
+        const environment = state.requireEnvironment(input.environmentId);
+        const service = state.requireService(input.serviceId, environment.projectId);
+        state.requireServiceInstance(environment.id, service.id);
+        const id = state.nextId("dom");
+        const sequence = id.slice("dom-".length);
+        const now = state.now();
+        const domain: ServiceDomainRecord = {
+          id,
+          projectId: environment.projectId,
+          environmentId: environment.id,
+          serviceId: service.id,
+          domain: `${slug(service.name)}-${slug(environment.name)}-${sequence}.${RAILWAY_DOMAIN_SUFFIX}`,
+          suffix: RAILWAY_DOMAIN_SUFFIX,
+          targetPort: input.targetPort ?? null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        state.serviceDomains.set(id, domain);
+        return views.serviceDomain(domain);
+      },
+    ),
+
+    serviceDomainUpdate: resolver<{ input: ServiceDomainUpdateInput }>(({ input }) => {
+      const domain = requireServiceDomain(state, input.serviceDomainId);
+      if (domain.environmentId !== input.environmentId || domain.serviceId !== input.serviceId) {
+        throw notFound("Service domain");
+      }
+      const label = input.domain.endsWith(`.${RAILWAY_DOMAIN_SUFFIX}`)
+        ? input.domain.slice(0, -(RAILWAY_DOMAIN_SUFFIX.length + 1))
+        : undefined;
+      if (label === undefined || !DOMAIN_LABEL.test(label)) throw new RailwayApiError("Invalid domain");
+      const taken = [...state.serviceDomains.values()].some((d) => d.domain === input.domain && d.id !== domain.id);
+      if (taken) throw new RailwayApiError("Domain is not available");
+      domain.domain = input.domain;
+      if ("targetPort" in input) domain.targetPort = input.targetPort ?? null;
+      domain.updatedAt = state.now();
+      return true;
+    }),
+
+    serviceDomainDelete: resolver<{ id: string }>(({ id }) => {
+      requireServiceDomain(state, id);
+      state.serviceDomains.delete(id);
+      return true;
+    }),
+
+    deploymentTriggerCreate: resolver<{ input: DeploymentTriggerCreateInput }>(({ input }) => {
+      state.requireProject(input.projectId);
+      state.requireEnvironment(input.environmentId, input.projectId);
+      state.requireService(input.serviceId, input.projectId);
+      const trigger: DeploymentTriggerRecord = {
+        id: state.nextId("trg"),
+        projectId: input.projectId,
+        environmentId: input.environmentId,
+        serviceId: input.serviceId,
+        provider: input.provider,
+        repository: input.repository,
+        branch: input.branch,
+        rootDirectory: input.rootDirectory ?? null,
+        checkSuites: input.checkSuites ?? false,
+        createdAt: state.now(),
+      };
+      state.deploymentTriggers.set(trigger.id, trigger);
+      return views.deploymentTrigger(trigger);
+    }),
+
+    deploymentTriggerUpdate: resolver<{ id: string; input: DeploymentTriggerUpdateInput }>(({ id, input }) => {
+      const trigger = requireDeploymentTrigger(state, id);
+      if (input.branch) trigger.branch = input.branch;
+      if (input.repository) trigger.repository = input.repository;
+      if ("rootDirectory" in input) trigger.rootDirectory = input.rootDirectory ?? null;
+      if (typeof input.checkSuites === "boolean") trigger.checkSuites = input.checkSuites;
+      return views.deploymentTrigger(trigger);
+    }),
+
+    deploymentTriggerDelete: resolver<{ id: string }>(({ id }) => {
+      requireDeploymentTrigger(state, id);
+      state.deploymentTriggers.delete(id);
+      return true;
+    }),
+  };
+}

@@ -1,0 +1,320 @@
+import {
+  copySettings,
+  defaultServiceInstanceSettings,
+  type DeploymentRecord,
+  type DeploymentTriggerRecord,
+  type EnvironmentRecord,
+  type ProjectRecord,
+  type ServiceDomainRecord,
+  type ServiceInstanceRecord,
+  type ServiceInstanceSettings,
+  type ServiceRecord,
+  type VolumeInstanceRecord,
+  type VolumeRecord,
+} from "./records.js";
+
+/** An error whose message is returned to the client verbatim, like Railway's user-facing errors. */
+export class RailwayApiError extends Error {
+  override readonly name = "RailwayApiError";
+}
+
+export function notFound(typeName: string): RailwayApiError {
+  return new RailwayApiError(`${typeName} not found`);
+}
+
+export type NamedKind = "service" | "environment" | "volume";
+
+const NAMED_KIND_ARTICLE: Record<NamedKind, string> = { service: "A", environment: "An", volume: "A" };
+
+export function serviceInstanceKey(environmentId: string, serviceId: string): string {
+  return `${environmentId}:${serviceId}`;
+}
+
+export function variableScopeKey(environmentId: string, serviceId: string | null): string {
+  return `${environmentId}:${serviceId ?? "shared"}`;
+}
+
+const isLive = (record: { deletedAt: string | null }): boolean => record.deletedAt === null;
+
+/**
+ * The simulator's whole world. Maps are public so tests can inspect or edit records directly;
+ * the helper methods cover the common out-of-band edits (someone clicking in the dashboard).
+ */
+export class SimulatorState {
+  readonly projects = new Map<string, ProjectRecord>();
+  readonly environments = new Map<string, EnvironmentRecord>();
+  readonly services = new Map<string, ServiceRecord>();
+  /** Keyed by `${environmentId}:${serviceId}`. */
+  readonly serviceInstances = new Map<string, ServiceInstanceRecord>();
+  /** Keyed by `${environmentId}:${serviceId ?? "shared"}`. */
+  readonly variables = new Map<string, Record<string, string>>();
+  readonly volumes = new Map<string, VolumeRecord>();
+  readonly volumeInstances = new Map<string, VolumeInstanceRecord>();
+  readonly serviceDomains = new Map<string, ServiceDomainRecord>();
+  readonly deploymentTriggers = new Map<string, DeploymentTriggerRecord>();
+  readonly deployments = new Map<string, DeploymentRecord>();
+
+  private readonly idCounters = new Map<string, number>();
+
+  constructor(
+    readonly workspaceId: string,
+    private readonly onDeploy: (deployment: DeploymentRecord) => void = () => undefined,
+  ) {}
+
+  nextId(prefix: string): string {
+    const next = (this.idCounters.get(prefix) ?? 0) + 1;
+    this.idCounters.set(prefix, next);
+    return `${prefix}-${next}`;
+  }
+
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  // ---- lookups that throw Railway's "not found" errors (soft-deleted counts as missing) ----
+
+  requireProject(id: string): ProjectRecord {
+    const project = this.projects.get(id);
+    if (!project || !isLive(project)) throw notFound("Project");
+    return project;
+  }
+
+  requireEnvironment(id: string, projectId?: string | null): EnvironmentRecord {
+    const environment = this.environments.get(id);
+    if (!environment || !isLive(environment)) throw notFound("Environment");
+    if (projectId && environment.projectId !== projectId) throw notFound("Environment");
+    return environment;
+  }
+
+  requireService(id: string, projectId?: string | null): ServiceRecord {
+    const service = this.services.get(id);
+    if (!service || !isLive(service)) throw notFound("Service");
+    if (projectId && service.projectId !== projectId) throw notFound("Service");
+    return service;
+  }
+
+  requireServiceInstance(environmentId: string, serviceId: string): ServiceInstanceRecord {
+    const instance = this.serviceInstances.get(serviceInstanceKey(environmentId, serviceId));
+    if (!instance || !isLive(instance)) throw notFound("ServiceInstance");
+    return instance;
+  }
+
+  requireVolume(id: string): VolumeRecord {
+    const volume = this.volumes.get(id);
+    if (!volume || !isLive(volume)) throw notFound("Volume");
+    return volume;
+  }
+
+  // ---- live listings (what connections show) ----
+
+  liveProjects(workspaceId?: string | null): ProjectRecord[] {
+    return [...this.projects.values()].filter((p) => isLive(p) && (!workspaceId || p.workspaceId === workspaceId));
+  }
+
+  liveEnvironments(projectId: string): EnvironmentRecord[] {
+    return [...this.environments.values()].filter((e) => e.projectId === projectId && isLive(e));
+  }
+
+  liveServices(projectId: string): ServiceRecord[] {
+    return [...this.services.values()].filter((s) => s.projectId === projectId && isLive(s));
+  }
+
+  liveVolumes(projectId: string): VolumeRecord[] {
+    return [...this.volumes.values()].filter((v) => v.projectId === projectId && isLive(v));
+  }
+
+  /** Live instances in an environment whose service is live too. */
+  liveServiceInstances(environmentId: string): ServiceInstanceRecord[] {
+    return [...this.serviceInstances.values()].filter(
+      (i) => i.environmentId === environmentId && isLive(i) && this.services.get(i.serviceId)?.deletedAt === null,
+    );
+  }
+
+  liveVolumeInstances(filter: { environmentId?: string; volumeId?: string }): VolumeInstanceRecord[] {
+    return [...this.volumeInstances.values()].filter(
+      (vi) =>
+        isLive(vi) &&
+        (!filter.environmentId || vi.environmentId === filter.environmentId) &&
+        (!filter.volumeId || vi.volumeId === filter.volumeId),
+    );
+  }
+
+  // ---- finders for tests ----
+
+  findProject(name: string): ProjectRecord | undefined {
+    return this.liveProjects().find((p) => p.name === name);
+  }
+
+  findEnvironment(projectId: string, name: string): EnvironmentRecord | undefined {
+    return this.liveEnvironments(projectId).find((e) => e.name === name);
+  }
+
+  findService(projectId: string, name: string): ServiceRecord | undefined {
+    return this.liveServices(projectId).find((s) => s.name === name);
+  }
+
+  findVolume(projectId: string, name: string): VolumeRecord | undefined {
+    return this.liveVolumes(projectId).find((v) => v.name === name);
+  }
+
+  findServiceInstance(environmentId: string, serviceId: string): ServiceInstanceRecord | undefined {
+    return this.serviceInstances.get(serviceInstanceKey(environmentId, serviceId));
+  }
+
+  findServiceDomains(environmentId: string, serviceId: string): ServiceDomainRecord[] {
+    return [...this.serviceDomains.values()].filter(
+      (d) => d.environmentId === environmentId && d.serviceId === serviceId,
+    );
+  }
+
+  findDeploymentTriggers(environmentId: string, serviceId: string): DeploymentTriggerRecord[] {
+    return [...this.deploymentTriggers.values()].filter(
+      (t) => t.environmentId === environmentId && t.serviceId === serviceId,
+    );
+  }
+
+  /** A copy of one variable scope; `serviceId: null` means the environment's shared variables. */
+  getVariables(environmentId: string, serviceId: string | null): Record<string, string> {
+    return { ...this.variables.get(variableScopeKey(environmentId, serviceId)) };
+  }
+
+  // ---- out-of-band edits (no deploys, like staged dashboard changes) ----
+
+  setVariable(projectId: string, environmentId: string, serviceId: string | null, name: string, value: string): void {
+    this.requireEnvironment(environmentId, projectId);
+    if (serviceId) this.requireService(serviceId, projectId);
+    const key = variableScopeKey(environmentId, serviceId);
+    this.variables.set(key, { ...this.variables.get(key), [name]: value });
+  }
+
+  /** Returns whether the variable existed. */
+  deleteVariable(projectId: string, environmentId: string, serviceId: string | null, name: string): boolean {
+    this.requireEnvironment(environmentId, projectId);
+    const scope = this.variables.get(variableScopeKey(environmentId, serviceId));
+    if (!scope || !(name in scope)) return false;
+    delete scope[name];
+    return true;
+  }
+
+  updateServiceInstance(environmentId: string, serviceId: string, settings: Partial<ServiceInstanceSettings>): void {
+    const instance = this.requireServiceInstance(environmentId, serviceId);
+    Object.assign(instance, copySettings({ ...instance, ...settings }), { updatedAt: this.now() });
+  }
+
+  // ---- naming ----
+
+  private liveNamed(kind: NamedKind, projectId: string): Array<{ id: string; name: string }> {
+    if (kind === "service") return this.liveServices(projectId);
+    if (kind === "environment") return this.liveEnvironments(projectId);
+    return this.liveVolumes(projectId);
+  }
+
+  assertNameAvailable(kind: NamedKind, projectId: string, name: string, exceptId?: string): void {
+    const clash = this.liveNamed(kind, projectId).some((r) => r.name === name && r.id !== exceptId);
+    if (clash) {
+      throw new RailwayApiError(`${NAMED_KIND_ARTICLE[kind]} ${kind} named "${name}" already exists in this project`);
+    }
+  }
+
+  /** `base`, or `base-2`, `base-3`… whichever is free; for names Railway generates itself. */
+  uniqueName(kind: NamedKind, projectId: string, base: string): string {
+    const taken = new Set(this.liveNamed(kind, projectId).map((r) => r.name));
+    let candidate = base;
+    for (let suffix = 2; taken.has(candidate); suffix++) candidate = `${base}-${suffix}`;
+    return candidate;
+  }
+
+  // ---- shared building blocks for the mutation resolvers ----
+
+  createServiceInstance(
+    environmentId: string,
+    serviceId: string,
+    settings: ServiceInstanceSettings = defaultServiceInstanceSettings(),
+  ): ServiceInstanceRecord {
+    const now = this.now();
+    const instance: ServiceInstanceRecord = {
+      ...copySettings(settings),
+      id: this.nextId("si"),
+      environmentId,
+      serviceId,
+      latestDeploymentId: null,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    this.serviceInstances.set(serviceInstanceKey(environmentId, serviceId), instance);
+    return instance;
+  }
+
+  startDeploy(environmentId: string, serviceId: string): DeploymentRecord {
+    const instance = this.requireServiceInstance(environmentId, serviceId);
+    const environment = this.requireEnvironment(environmentId);
+    const now = this.now();
+    const deployment: DeploymentRecord = {
+      id: this.nextId("dep"),
+      projectId: environment.projectId,
+      environmentId,
+      serviceId,
+      status: "SUCCESS",
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.deployments.set(deployment.id, deployment);
+    instance.latestDeploymentId = deployment.id;
+    this.onDeploy(deployment);
+    return deployment;
+  }
+
+  /** Removes everything a service owns in one environment (domains, triggers, variables, volume mounts). */
+  detachServiceFromEnvironment(environmentId: string, serviceId: string): void {
+    for (const domain of this.findServiceDomains(environmentId, serviceId)) this.serviceDomains.delete(domain.id);
+    for (const trigger of this.findDeploymentTriggers(environmentId, serviceId)) {
+      this.deploymentTriggers.delete(trigger.id);
+    }
+    this.variables.delete(variableScopeKey(environmentId, serviceId));
+    for (const volumeInstance of this.volumeInstances.values()) {
+      if (volumeInstance.environmentId === environmentId && volumeInstance.serviceId === serviceId) {
+        volumeInstance.serviceId = null;
+      }
+    }
+    const instance = this.findServiceInstance(environmentId, serviceId);
+    if (instance && isLive(instance)) instance.deletedAt = this.now();
+  }
+
+  softDeleteService(serviceId: string): void {
+    const service = this.requireService(serviceId);
+    for (const environment of this.environments.values()) {
+      if (environment.projectId === service.projectId) this.detachServiceFromEnvironment(environment.id, serviceId);
+    }
+    service.deletedAt = this.now();
+  }
+
+  softDeleteEnvironment(environmentId: string): void {
+    const environment = this.requireEnvironment(environmentId);
+    const now = this.now();
+    for (const instance of this.serviceInstances.values()) {
+      if (instance.environmentId === environmentId) this.detachServiceFromEnvironment(environmentId, instance.serviceId);
+    }
+    this.variables.delete(variableScopeKey(environmentId, null));
+    for (const volumeInstance of this.liveVolumeInstances({ environmentId })) volumeInstance.deletedAt = now;
+    environment.deletedAt = now;
+  }
+
+  softDeleteVolume(volumeId: string): void {
+    const volume = this.requireVolume(volumeId);
+    const now = this.now();
+    for (const volumeInstance of this.liveVolumeInstances({ volumeId })) {
+      volumeInstance.deletedAt = now;
+      volumeInstance.state = "DELETED";
+    }
+    volume.deletedAt = now;
+  }
+
+  softDeleteProject(projectId: string): void {
+    const project = this.requireProject(projectId);
+    for (const service of this.liveServices(projectId)) this.softDeleteService(service.id);
+    for (const volume of this.liveVolumes(projectId)) this.softDeleteVolume(volume.id);
+    for (const environment of this.liveEnvironments(projectId)) this.softDeleteEnvironment(environment.id);
+    project.deletedAt = this.now();
+  }
+}

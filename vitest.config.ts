@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    // Each file gets its own Pulumi mock runtime; sharing one leaks stack names and registrations.
+    isolate: true,
+    testTimeout: 20_000,
+  },
+});
