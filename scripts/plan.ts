@@ -3,12 +3,12 @@ import { parseArgs } from "node:util";
 import { StackConfigError } from "../src/config";
 import { buildPlan, renderPlanText } from "../src/offline/plan";
 
-const USAGE = "usage: npm run plan -- --stack <staging|production> [--json]";
+const USAGE = "usage: npm run plan -- --stack <staging|production> [--json] [--dir <folder with Pulumi.<stack>.yaml>]";
 
 async function main(): Promise<number> {
-  let values: { stack?: string; json?: boolean };
+  let values: { stack?: string; json?: boolean; dir?: string };
   try {
-    ({ values } = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" } } }));
+    ({ values } = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" } } }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -17,7 +17,7 @@ async function main(): Promise<number> {
     process.stderr.write(`--stack is required.\n${USAGE}\n`);
     return 2;
   }
-  const projectDir = path.resolve(__dirname, "..");
+  const projectDir = path.resolve(values.dir ?? path.resolve(__dirname, ".."));
   try {
     const plan = await buildPlan(projectDir, values.stack);
     process.stdout.write(`${values.json ? JSON.stringify(plan, null, 2) : renderPlanText(plan)}\n`);

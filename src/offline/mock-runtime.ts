@@ -118,6 +118,8 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
     false,
   );
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
+  // Parsed outside the stack's init, where a throw would only surface as an unhandled rejection.
+  const config = readStackConfig();
 
   const seen: { type: string; name: string; resource: pulumi.Resource; opts: ResourceOptionsSeen }[] = [];
   let outputs: Record<string, unknown> = {};
@@ -136,7 +138,7 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
       });
       return undefined;
     });
-    outputs = declareStack(readStackConfig(), readProviderSecrets());
+    outputs = declareStack(config, readProviderSecrets());
     return undefined;
   });
 

@@ -31,7 +31,7 @@ export function readStackFile(projectDir: string, stack: string): StackFileConfi
   try {
     document = parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`Cannot read stack file ${path.basename(file)}: ${(error as Error).message}`);
+    throw new Error(`Cannot read stack file ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
   }
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {

@@ -1,0 +1,175 @@
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateStackRules } from "../src/invariants/stack-rules";
+import { runProgramOffline, type OfflinePlan, type PlannedResource } from "../src/offline/mock-runtime";
+import { readStackFile } from "../src/offline/stack-file";
+
+const ROOT = path.resolve(__dirname, "..");
+const PRODUCTION_OUTPUTS = {
+  neonProjectId: "spring-fog-49733273",
+  neonDefaultBranchId: "br-main-000001",
+  databaseName: "neondb",
+  databaseUser: "neondb_owner",
+};
+
+async function run(stack: string, extraConfig: Record<string, string> = {}, secretKeys: string[] = []): Promise<OfflinePlan> {
+  const file = readStackFile(ROOT, stack);
+  return runProgramOffline({
+    stack,
+    config: { ...file.config, ...extraConfig },
+    secretKeys: [...file.secretKeys, ...secretKeys],
+    stackReferences: { production: PRODUCTION_OUTPUTS },
+  });
+}
+
+function only(plan: OfflinePlan, type: string): PlannedResource {
+  const matches = plan.resources.filter((resource) => resource.type === type);
+  expect(matches, `exactly one ${type}`).toHaveLength(1);
+  return matches[0] as PlannedResource;
+}
+
+const outputValue = (plan: OfflinePlan, key: string) => plan.outputs[key]?.value;
+
+describe("production stack on the mock runtime", () => {
+  let plan: OfflinePlan;
+  beforeAll(async () => {
+    plan = await run("production", { "neon:apiKey": "neon-key-from-config" }, ["neon:apiKey"]);
+  });
+
+  it("adopts the seed's Neon project with its exact force-new values, protected", () => {
+    const project = only(plan, "neon:index/project:Project");
+    expect(project.importId).toBe("spring-fog-49733273");
+    expect(project.protect).toBe(true);
+    expect(project.parent).toBe("database");
+    expect(project.inputs).toMatchObject({
+      orgId: "org-cold-waterfall-84590723",
+      regionId: "aws-us-east-1",
+      pgVersion: 17,
+      historyRetentionSeconds: 21_600,
+      branch: { name: "main", databaseName: "neondb", roleName: "neondb_owner" },
+    });
+    expect(project.inputs).not.toHaveProperty("defaultEndpointSettings");
+  });
+
+  it("adopts the R2 bucket by its import id, protected, with a 30-day lifecycle", () => {
+    const bucket = only(plan, "cloudflare:index/r2Bucket:R2Bucket");
+    expect(bucket.importId).toBe("fa80d2f9a9e3a5f7971ca70c11cd0458/client-fullfilment-backups/default");
+    expect(bucket.protect).toBe(true);
+    expect(bucket.inputs).toEqual({ accountId: "fa80d2f9a9e3a5f7971ca70c11cd0458", name: "client-fullfilment-backups" });
+    const rules = only(plan, "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle").inputs.rules as { deleteObjectsTransition: { condition: { maxAge: number } } }[];
+    expect(rules.map((rule) => rule.deleteObjectsTransition.condition.maxAge)).toEqual([30 * 86_400]);
+  });
+
+  it("mints a token that may only write objects of this one bucket", () => {
+    const token = only(plan, "cloudflare:index/accountToken:AccountToken");
+    expect(token.parent).toBe("backups");
+    expect(token.inputs.policies).toEqual([
+      {
+        effect: "allow",
+        permissionGroups: [{ id: "2efd5506f9c8494dacb1fa10a3e7d5b6" }],
+        resources: JSON.stringify({
+          "com.cloudflare.edge.r2.bucket.fa80d2f9a9e3a5f7971ca70c11cd0458_default_client-fullfilment-backups": "*",
+        }),
+      },
+    ]);
+    expect(outputValue(plan, "backupS3Endpoint")).toBe("https://fa80d2f9a9e3a5f7971ca70c11cd0458.r2.cloudflarestorage.com");
+    expect(outputValue(plan, "backupS3Region")).toBe("auto");
+    expect(outputValue(plan, "backupAccessKeyId")).toBe("computed-token-id");
+    // SHA-256 hex of the placeholder token value "computed-token-value".
+    expect(outputValue(plan, "backupSecretAccessKey")).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("wires a DATABASE_URL with no query string and a backup URL with exactly sslmode=require", () => {
+    expect(outputValue(plan, "appDatabaseUrl")).toBe(
+      "postgresql+asyncpg://neondb_owner:computed-password@ep-computed-endpoint.us-east-1.aws.neon.tech/neondb",
+    );
+    expect(outputValue(plan, "backupDatabaseUrl")).toBe(
+      "postgresql://neondb_owner:computed-password@ep-computed-endpoint.us-east-1.aws.neon.tech/neondb?sslmode=require",
+    );
+    expect(outputValue(plan, "environment")).toBe("production");
+  });
+
+  it("keeps every credential secret, in outputs and in provider inputs", () => {
+    for (const key of ["databasePassword", "appDatabaseUrl", "backupDatabaseUrl", "backupSecretAccessKey"]) {
+      expect(plan.outputs[key]?.secret, key).toBe(true);
+    }
+    expect(plan.outputs.environment?.secret).toBe(false);
+    const provider = only(plan, "pulumi:providers:neon");
+    expect(provider.displayInputs.apiKey).toBe("[secret]");
+    expect(provider.inputs.apiKey).toBe("neon-key-from-config");
+  });
+
+  it("satisfies every stack rule on the values it wires", () => {
+    const results = evaluateStackRules({
+      stack: "production",
+      resources: plan.resources,
+      outputs: Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value])),
+      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", retentionDays: 30, rpoHours: 6 },
+    });
+    expect(results.map((result) => result.rule).sort()).toEqual([
+      "app-database-url-has-no-query",
+      "backup-database-url-direct-and-ssl",
+      "backup-retention-matches-config",
+      "backup-schedule-meets-rpo",
+      "environment-matches-stack",
+      "pitr-within-plan",
+      "stateful-resources-protected",
+    ]);
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+  });
+
+  it("fails the rules when the wired values go wrong", () => {
+    const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value]));
+    const broken = evaluateStackRules({
+      stack: "production",
+      resources: plan.resources.map((resource) => ({ ...resource, protect: false })),
+      outputs: { ...outputs, environment: "development", appDatabaseUrl: `${String(outputs.appDatabaseUrl)}?sslmode=require` },
+      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", retentionDays: 30, rpoHours: 6 },
+    });
+    expect(broken.filter((result) => !result.ok).map((result) => result.rule).sort()).toEqual([
+      "app-database-url-has-no-query",
+      "environment-matches-stack",
+      "stateful-resources-protected",
+    ]);
+  });
+});
+
+describe("staging stack on the mock runtime", () => {
+  let plan: OfflinePlan;
+  beforeAll(async () => {
+    plan = await run("staging");
+  });
+
+  it("branches from production's default branch, found through the stack reference", () => {
+    const reference = only(plan, "pulumi:pulumi:StackReference");
+    expect(reference.inputs.name).toBe("production");
+    const branch = only(plan, "neon:index/branch:Branch");
+    expect(branch.inputs).toEqual({ projectId: "spring-fog-49733273", parentId: "br-main-000001", name: "staging" });
+    const endpoint = only(plan, "neon:index/endpoint:Endpoint");
+    expect(endpoint.inputs).toMatchObject({ projectId: "spring-fog-49733273", branchId: "br-computed-database-branch", type: "read_write" });
+  });
+
+  it("declares no project, bucket or backup credentials", () => {
+    const types = plan.resources.map((resource) => resource.type);
+    expect(types).not.toContain("neon:index/project:Project");
+    expect(types.filter((type) => type.startsWith("cloudflare:"))).toEqual([]);
+    expect(Object.keys(plan.outputs).filter((key) => key.startsWith("backup"))).toEqual([]);
+  });
+
+  it("wires ENVIRONMENT=staging and the branch's own host into a secret DATABASE_URL", () => {
+    expect(outputValue(plan, "environment")).toBe("staging");
+    expect(outputValue(plan, "appDatabaseUrl")).toBe(
+      "postgresql+asyncpg://neondb_owner:computed-password@ep-computed-database-endpoint.us-east-1.aws.neon.tech/neondb",
+    );
+    expect(plan.outputs.appDatabaseUrl?.secret).toBe(true);
+    expect(plan.outputs.databasePassword?.secret).toBe(true);
+  });
+});
+
+describe("a bad stack file", () => {
+  it("stops before any resource is declared, naming the key", async () => {
+    await expect(
+      run("staging", { "client-fulfillment-infra:environment": "development" }),
+    ).rejects.toThrow(/client-fulfillment-infra:environment: ENVIRONMENT is "development"/);
+  });
+});
