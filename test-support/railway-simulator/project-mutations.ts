@@ -1,4 +1,4 @@
-import { copySettings, defaultServiceInstanceSettings, type EnvironmentRecord, type ProjectRecord } from "./records.js";
+import { defaultServiceInstanceSettings, pickSettings, type EnvironmentRecord, type ProjectRecord } from "./records.js";
 import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
 import { RailwayApiError, variableScopeKey, type SimulatorState } from "./state.js";
 
@@ -60,17 +60,25 @@ function createEnvironmentRecord(
  * environment, instance settings, variables, volume mounts and triggers are copied from it.
  */
 function populateEnvironment(state: SimulatorState, environment: EnvironmentRecord, source?: EnvironmentRecord): void {
-  for (const service of state.liveServices(environment.projectId)) {
+  // A service that so far lives only in forks stays there, unless the source is such a fork.
+  const inheritedServices = state.liveServices(environment.projectId).filter((service) =>
+    [...state.serviceInstances.values()].some((instance) => {
+      if (instance.serviceId !== service.id || instance.deletedAt !== null) return false;
+      const home = state.environments.get(instance.environmentId);
+      return home?.deletedAt === null && (!home.isEphemeral || home.id === source?.id);
+    }),
+  );
+  for (const service of inheritedServices) {
     const sourceInstance = source ? state.findServiceInstance(source.id, service.id) : undefined;
     const copyFrom = sourceInstance?.deletedAt === null ? sourceInstance : undefined;
     state.createServiceInstance(
       environment.id,
       service.id,
-      copyFrom ? copySettings(copyFrom) : defaultServiceInstanceSettings(),
+      copyFrom ? pickSettings(copyFrom) : defaultServiceInstanceSettings(),
     );
   }
   if (!source) return;
-  for (const serviceId of [null, ...state.liveServices(environment.projectId).map((s) => s.id)]) {
+  for (const serviceId of [null, ...inheritedServices.map((s) => s.id)]) {
     const variables = state.getVariables(source.id, serviceId);
     if (Object.keys(variables).length > 0) state.variables.set(variableScopeKey(environment.id, serviceId), variables);
   }

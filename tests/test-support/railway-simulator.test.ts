@@ -1,0 +1,692 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startRailwaySimulator, type RailwaySimulator } from "../../test-support/railway-simulator/index.js";
+
+interface GraphQLErrorBody {
+  message: string;
+  path?: string[];
+}
+
+interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLErrorBody[];
+}
+
+interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  body: GraphQLBody;
+}
+
+let sim: RailwaySimulator;
+
+beforeEach(async () => {
+  sim = await startRailwaySimulator();
+});
+
+afterEach(async () => {
+  await sim.close();
+});
+
+function post(body: string, authorization: string | null = `Bearer ${sim.token}`): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (authorization !== null) headers.authorization = authorization;
+  return fetch(sim.url, { method: "POST", headers, body });
+}
+
+async function graphql(
+  query: string,
+  variables?: Record<string, unknown>,
+  authorization?: string | null,
+): Promise<GraphQLResponse> {
+  const response = await post(JSON.stringify({ query, variables }), authorization);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
+}
+
+/** Runs a document that must succeed and returns its data. */
+async function graphqlData<TData>(query: string, variables?: Record<string, unknown>): Promise<TData> {
+  const { status, body } = await graphql(query, variables);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  expect(status).toBe(200);
+  return body.data as TData;
+}
+
+/** Runs a document that must fail and returns the first error message. */
+async function graphqlError(query: string, variables?: Record<string, unknown>): Promise<string> {
+  const { status, body } = await graphql(query, variables);
+  expect(status).toBe(200);
+  expect(body.data ?? null).toBeNull();
+  const [first] = body.errors ?? [];
+  expect(first).toBeDefined();
+  return first?.message ?? "";
+}
+
+async function createProject(name = "shop"): Promise<{ projectId: string; productionId: string }> {
+  const data = await graphqlData<{
+    projectCreate: { id: string; environments: { edges: Array<{ node: { id: string; name: string } }> } };
+  }>(`mutation ($name: String!) { projectCreate(input: { name: $name }) { id environments { edges { node { id name } } } } }`, {
+    name,
+  });
+  const production = data.projectCreate.environments.edges.find((edge) => edge.node.name === "production");
+  if (!production) throw new Error("projectCreate did not create a production environment");
+  return { projectId: data.projectCreate.id, productionId: production.node.id };
+}
+
+async function createEnvironment(projectId: string, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const data = await graphqlData<{ environmentCreate: { id: string } }>(
+    `mutation ($input: EnvironmentCreateInput!) { environmentCreate(input: $input) { id } }`,
+    { input: { projectId, name, ...extra } },
+  );
+  return data.environmentCreate.id;
+}
+
+async function createService(projectId: string, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const data = await graphqlData<{ serviceCreate: { id: string } }>(
+    `mutation ($input: ServiceCreateInput!) { serviceCreate(input: $input) { id } }`,
+    { input: { projectId, name, source: { image: "nginx:1.27" }, ...extra } },
+  );
+  return data.serviceCreate.id;
+}
+
+async function environmentServiceNames(environmentId: string): Promise<string[]> {
+  const data = await graphqlData<{
+    environment: { serviceInstances: { edges: Array<{ node: { serviceName: string } }> } };
+  }>(`query ($id: String!) { environment(id: $id) { serviceInstances { edges { node { serviceName } } } } }`, {
+    id: environmentId,
+  });
+  return data.environment.serviceInstances.edges.map((edge) => edge.node.serviceName).sort();
+}
+
+async function upsertVariables(input: Record<string, unknown>): Promise<void> {
+  await graphqlData(`mutation ($input: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $input) }`, {
+    input,
+  });
+}
+
+async function readVariables(projectId: string, environmentId: string, serviceId: string | null, unrendered = false) {
+  const data = await graphqlData<{ variables: Record<string, string> }>(
+    `query ($p: String!, $e: String!, $s: String, $u: Boolean) {
+      variables(projectId: $p, environmentId: $e, serviceId: $s, unrendered: $u)
+    }`,
+    { p: projectId, e: environmentId, s: serviceId, u: unrendered },
+  );
+  return data.variables;
+}
+
+describe("request handling", () => {
+  it("rejects a document with an unknown field with graphql's validation error, without executing", async () => {
+    const { status, body } = await graphql(`query { service(id: "svc-1") { id frobnicate } }`);
+    expect(status).toBe(200);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.map((error) => error.message)).toEqual(['Cannot query field "frobnicate" on type "Service".']);
+    expect(sim.stats.byField).toEqual({});
+  });
+
+  it("rejects an unknown argument the way Railway's schema does", async () => {
+    const message = await graphqlError(`mutation { serviceDelete(id: "svc-1", force: true) }`);
+    expect(message).toBe('Unknown argument "force" on field "Mutation.serviceDelete".');
+  });
+
+  it("answers unparsable JSON with HTTP 400", async () => {
+    const response = await post("{ not json");
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as GraphQLBody).errors?.[0]?.message).toMatch(/JSON/);
+  });
+
+  it("answers a missing or wrong token with Not Authorized and executes nothing", async () => {
+    const query = `mutation { projectCreate(input: { name: "x" }) { id } }`;
+    for (const authorization of [null, "Bearer wrong-token", sim.token]) {
+      const { status, body } = await graphql(query, undefined, authorization);
+      expect(status).toBe(200);
+      expect(body).toEqual({ data: null, errors: [{ message: "Not Authorized" }] });
+    }
+    expect(sim.state.projects.size).toBe(0);
+    expect(sim.stats.mutations).toBe(0);
+  });
+
+  it("accepts the configured token", async () => {
+    const custom = await startRailwaySimulator({ token: "secret", workspaceId: "ws-custom" });
+    try {
+      const response = await fetch(custom.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer secret" },
+        body: JSON.stringify({ query: `mutation { projectCreate(input: {}) { id workspaceId } }` }),
+      });
+      const body = (await response.json()) as GraphQLBody;
+      expect(body.data).toEqual({ projectCreate: { id: "prj-1", workspaceId: "ws-custom" } });
+      expect(custom.token).toBe("secret");
+      expect(custom.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql\/v2$/);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it("passes JSON scalars through, both as literals and as variables", async () => {
+    const { projectId, productionId } = await createProject();
+    const created = await graphqlData<{ serviceCreate: { id: string } }>(
+      `mutation ($p: String!, $e: String!) {
+        serviceCreate(input: { projectId: $p, environmentId: $e, name: "api", variables: { PORT: "8080", URL: "http://\${{PORT}}" } }) { id }
+      }`,
+      { p: projectId, e: productionId },
+    );
+    const serviceId = created.serviceCreate.id;
+    await upsertVariables({ projectId, environmentId: productionId, serviceId, variables: { MODE: "prod" }, skipDeploys: true });
+
+    expect(await readVariables(projectId, productionId, serviceId)).toEqual({
+      PORT: "8080",
+      URL: "http://8080",
+      MODE: "prod",
+    });
+    expect((await readVariables(projectId, productionId, serviceId, true)).URL).toBe("http://${{PORT}}");
+  });
+});
+
+describe("services and environments", () => {
+  it("gives a new service an instance in every non-fork environment, and a new environment every live service", async () => {
+    const { projectId, productionId } = await createProject();
+    const stagingId = await createEnvironment(projectId, "staging");
+    const previewId = await createEnvironment(projectId, "pr-7", { ephemeral: true });
+
+    await createService(projectId, "api");
+    expect(await environmentServiceNames(productionId)).toEqual(["api"]);
+    expect(await environmentServiceNames(stagingId)).toEqual(["api"]);
+    expect(await environmentServiceNames(previewId)).toEqual([]);
+
+    await createService(projectId, "worker", { environmentId: stagingId });
+    await createService(projectId, "preview-only", { environmentId: previewId });
+    expect(await environmentServiceNames(productionId)).toEqual(["api", "worker"]);
+    expect(await environmentServiceNames(stagingId)).toEqual(["api", "worker"]);
+    expect(await environmentServiceNames(previewId)).toEqual(["preview-only"]);
+
+    const qaId = await createEnvironment(projectId, "qa");
+    expect(await environmentServiceNames(qaId)).toEqual(["api", "worker"]);
+  });
+
+  it("copies instance settings and variables from sourceEnvironmentId", async () => {
+    const { projectId, productionId } = await createProject();
+    const serviceId = await createService(projectId, "api");
+    sim.state.updateServiceInstance(productionId, serviceId, { startCommand: "node server.js", numReplicas: 2 });
+    sim.state.setVariable(projectId, productionId, serviceId, "LOG_LEVEL", "info");
+    sim.state.setVariable(projectId, productionId, null, "REGION", "eu");
+
+    const stagingId = await createEnvironment(projectId, "staging", { sourceEnvironmentId: productionId });
+    const data = await graphqlData<{ serviceInstance: { startCommand: string | null; numReplicas: number } }>(
+      `query ($e: String!, $s: String!) { serviceInstance(environmentId: $e, serviceId: $s) { startCommand numReplicas } }`,
+      { e: stagingId, s: serviceId },
+    );
+    expect(data.serviceInstance).toEqual({ startCommand: "node server.js", numReplicas: 2 });
+    expect(await readVariables(projectId, stagingId, serviceId)).toEqual({ LOG_LEVEL: "info" });
+    expect(await readVariables(projectId, stagingId, null)).toEqual({ REGION: "eu" });
+  });
+
+  it("keeps omitted instance settings but resets numReplicas to 1, without deploying", async () => {
+    const { projectId, productionId } = await createProject();
+    const serviceId = await createService(projectId, "api");
+    const update = `mutation ($s: String!, $e: String!, $input: ServiceInstanceUpdateInput!) {
+      serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: $input)
+    }`;
+    await graphqlData(update, {
+      s: serviceId,
+      e: productionId,
+      input: { numReplicas: 3, startCommand: "npm start", restartPolicyType: "ALWAYS" },
+    });
+    await graphqlData(update, { s: serviceId, e: productionId, input: { healthcheckPath: "/health" } });
+
+    const data = await graphqlData<{ serviceInstance: Record<string, unknown> }>(
+      `query ($e: String!, $s: String!) {
+        serviceInstance(environmentId: $e, serviceId: $s) {
+          numReplicas startCommand healthcheckPath restartPolicyType source { image repo } latestDeployment { id }
+        }
+      }`,
+      { e: productionId, s: serviceId },
+    );
+    expect(data.serviceInstance).toEqual({
+      numReplicas: 1,
+      startCommand: "npm start",
+      healthcheckPath: "/health",
+      restartPolicyType: "ALWAYS",
+      source: { image: "nginx:1.27", repo: null },
+      latestDeployment: null,
+    });
+    expect(sim.stats.deploys).toBe(0);
+  });
+
+  it("rejects duplicate names per project with Railway's messages, and allows reuse after deletion", async () => {
+    const { projectId } = await createProject();
+    const serviceId = await createService(projectId, "api");
+
+    expect(await graphqlError(`mutation { serviceCreate(input: { projectId: "${projectId}", name: "api" }) { id } }`)).toBe(
+      'A service named "api" already exists in this project',
+    );
+    expect(
+      await graphqlError(`mutation { environmentCreate(input: { projectId: "${projectId}", name: "production" }) { id } }`),
+    ).toBe('An environment named "production" already exists in this project');
+
+    const otherProject = await createProject("other");
+    await expect(createService(otherProject.projectId, "api")).resolves.toMatch(/^svc-/);
+
+    await graphqlData(`mutation { serviceDelete(id: "${serviceId}") }`);
+    await expect(createService(projectId, "api")).resolves.not.toBe(serviceId);
+  });
+
+  it("generates non-clashing default volume names and rejects duplicate volume names", async () => {
+    const { projectId } = await createProject();
+    const serviceId = await createService(projectId, "api");
+    const createVolume = `mutation ($input: VolumeCreateInput!) { volumeCreate(input: $input) { id name } }`;
+    const first = await graphqlData<{ volumeCreate: { id: string; name: string } }>(createVolume, {
+      input: { projectId, serviceId, mountPath: "/data" },
+    });
+    const second = await graphqlData<{ volumeCreate: { id: string; name: string } }>(createVolume, {
+      input: { projectId, mountPath: "/cache" },
+    });
+    const third = await graphqlData<{ volumeCreate: { id: string; name: string } }>(createVolume, {
+      input: { projectId, serviceId, mountPath: "/more" },
+    });
+    expect([first.volumeCreate.name, second.volumeCreate.name, third.volumeCreate.name]).toEqual([
+      "api-volume",
+      "volume",
+      "api-volume-2",
+    ]);
+    expect(
+      await graphqlError(`mutation { volumeUpdate(volumeId: "${second.volumeCreate.id}", input: { name: "api-volume" }) { id } }`),
+    ).toBe('A volume named "api-volume" already exists in this project');
+  });
+
+  it("reports missing ids as '<Type> not found' with null data", async () => {
+    const { projectId, productionId } = await createProject();
+    expect(await graphqlError(`query { service(id: "svc-404") { id } }`)).toBe("Service not found");
+    expect(await graphqlError(`query { project(id: "prj-404") { id } }`)).toBe("Project not found");
+    expect(await graphqlError(`query { environment(id: "env-404") { id } }`)).toBe("Environment not found");
+    expect(
+      await graphqlError(`query { serviceInstance(environmentId: "${productionId}", serviceId: "svc-404") { id } }`),
+    ).toBe("ServiceInstance not found");
+    expect(await graphqlError(`mutation { serviceDelete(id: "svc-404") }`)).toBe("Service not found");
+    expect(await graphqlError(`mutation { volumeDelete(volumeId: "vol-404") }`)).toBe("Volume not found");
+    expect(await graphqlError(`mutation { deploymentTriggerDelete(id: "trg-404") }`)).toBe("Deployment trigger not found");
+    expect(await graphqlError(`mutation { serviceDomainDelete(id: "dom-404") }`)).toBe("Service domain not found");
+    expect(
+      await graphqlError(
+        `mutation { variableUpsert(input: { projectId: "${projectId}", environmentId: "env-404", name: "A", value: "1" }) }`,
+      ),
+    ).toBe("Environment not found");
+  });
+
+  it("soft-deletes: by-id reads still return the record with deletedAt, lists drop it", async () => {
+    const { projectId, productionId } = await createProject();
+    const serviceId = await createService(projectId, "api", { source: { repo: "acme/api" }, branch: "release" });
+    await createService(projectId, "worker");
+    await graphqlData(`mutation { serviceDomainCreate(input: { environmentId: "${productionId}", serviceId: "${serviceId}" }) { id } }`);
+    await graphqlData(`mutation { volumeCreate(input: { projectId: "${projectId}", serviceId: "${serviceId}", mountPath: "/data" }) { id } }`);
+    sim.state.setVariable(projectId, productionId, serviceId, "SECRET", "x");
+    expect(sim.state.findDeploymentTriggers(productionId, serviceId).map((t) => t.branch)).toEqual(["release"]);
+
+    await graphqlData(`mutation { serviceDelete(id: "${serviceId}") }`);
+
+    const byId = await graphqlData<{ service: { id: string; deletedAt: string | null } }>(
+      `query { service(id: "${serviceId}") { id deletedAt } }`,
+    );
+    expect(byId.service.id).toBe(serviceId);
+    expect(Date.parse(byId.service.deletedAt ?? "")).not.toBeNaN();
+    const listed = await graphqlData<{ project: { services: { edges: Array<{ node: { name: string } }> } } }>(
+      `query { project(id: "${projectId}") { services { edges { node { name } } } } }`,
+    );
+    expect(listed.project.services.edges.map((edge) => edge.node.name)).toEqual(["worker"]);
+    expect(await environmentServiceNames(productionId)).toEqual(["worker"]);
+    expect(sim.state.findServiceDomains(productionId, serviceId)).toEqual([]);
+    expect(sim.state.findDeploymentTriggers(productionId, serviceId)).toEqual([]);
+    expect(sim.state.getVariables(productionId, serviceId)).toEqual({});
+    expect([...sim.state.volumeInstances.values()].map((vi) => vi.serviceId)).toEqual([null]);
+    expect(await graphqlError(`mutation { serviceDelete(id: "${serviceId}") }`)).toBe("Service not found");
+  });
+
+  it("soft-deletes a project with its environments and services", async () => {
+    const { projectId, productionId } = await createProject("doomed");
+    await createProject("kept");
+    await createService(projectId, "api");
+    await graphqlData(`mutation { projectDelete(id: "${projectId}") }`);
+
+    const byId = await graphqlData<{ project: { deletedAt: string | null } }>(`query { project(id: "${projectId}") { deletedAt } }`);
+    expect(byId.project.deletedAt).not.toBeNull();
+    const environment = await graphqlData<{ environment: { deletedAt: string | null } }>(
+      `query { environment(id: "${productionId}") { deletedAt } }`,
+    );
+    expect(environment.environment.deletedAt).not.toBeNull();
+    const projects = await graphqlData<{ projects: { edges: Array<{ node: { name: string } }> } }>(
+      `query { projects(workspaceId: "ws-sim") { edges { node { name } } } }`,
+    );
+    expect(projects.projects.edges.map((edge) => edge.node.name)).toEqual(["kept"]);
+    expect(sim.state.findService(projectId, "api")).toBeUndefined();
+  });
+
+  it("paginates connections with first/after", async () => {
+    await createProject("a");
+    await createProject("b");
+    await createProject("c");
+    const page = `query ($after: String) { projects(first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = { projects: { edges: Array<{ node: { name: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const first = await graphqlData<Page>(page);
+    expect(first.projects.edges.map((edge) => edge.node.name)).toEqual(["a", "b"]);
+    expect(first.projects.pageInfo.hasNextPage).toBe(true);
+    const second = await graphqlData<Page>(page, { after: first.projects.pageInfo.endCursor });
+    expect(second.projects.edges.map((edge) => edge.node.name)).toEqual(["c"]);
+    expect(second.projects.pageInfo.hasNextPage).toBe(false);
+  });
+});
+
+describe("resource lifecycles", () => {
+  it("creates, updates and deletes service domains", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "Checkout API");
+    const created = await graphqlData<{ serviceDomainCreate: { id: string; domain: string; suffix: string; targetPort: number } }>(
+      `mutation { serviceDomainCreate(input: { environmentId: "${productionId}", serviceId: "${apiId}", targetPort: 8080 }) { id domain suffix targetPort } }`,
+    );
+    expect(created.serviceDomainCreate).toEqual({
+      id: "dom-1",
+      domain: "checkout-api-production-1.up.railway.app",
+      suffix: "up.railway.app",
+      targetPort: 8080,
+    });
+    await graphqlData(
+      `mutation { serviceDomainUpdate(input: { serviceDomainId: "dom-1", environmentId: "${productionId}", serviceId: "${apiId}", domain: "checkout.up.railway.app", targetPort: 3000 }) }`,
+    );
+    const domainsQuery = `query { domains(projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}") { serviceDomains { id domain targetPort } customDomains { id } } }`;
+    const listed = await graphqlData<{ domains: unknown }>(domainsQuery);
+    expect(listed.domains).toEqual({
+      serviceDomains: [{ id: "dom-1", domain: "checkout.up.railway.app", targetPort: 3000 }],
+      customDomains: [],
+    });
+    await graphqlData(`mutation { serviceDomainDelete(id: "dom-1") }`);
+    expect(await graphqlData<{ domains: unknown }>(domainsQuery)).toEqual({
+      domains: { serviceDomains: [], customDomains: [] },
+    });
+  });
+
+  it("creates, updates, lists and deletes deployment triggers", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    const created = await graphqlData<{ deploymentTriggerCreate: { id: string; branch: string } }>(
+      `mutation { deploymentTriggerCreate(input: { projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}", provider: "github", repository: "acme/api", branch: "main" }) { id branch } }`,
+    );
+    const triggerId = created.deploymentTriggerCreate.id;
+    await graphqlData(`mutation { deploymentTriggerUpdate(id: "${triggerId}", input: { branch: "release" }) { id } }`);
+    const listQuery = `query { deploymentTriggers(projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}") { edges { node { id repository branch provider } } } }`;
+    const listed = await graphqlData<{ deploymentTriggers: { edges: Array<{ node: unknown }> } }>(listQuery);
+    expect(listed.deploymentTriggers.edges.map((edge) => edge.node)).toEqual([
+      { id: triggerId, repository: "acme/api", branch: "release", provider: "github" },
+    ]);
+    await graphqlData(`mutation { deploymentTriggerDelete(id: "${triggerId}") }`);
+    const after = await graphqlData<{ deploymentTriggers: { edges: unknown[] } }>(listQuery);
+    expect(after.deploymentTriggers.edges).toEqual([]);
+  });
+
+  it("updates volume instances; leaving serviceId out detaches the volume, as Railway's schema documents", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    const created = await graphqlData<{ volumeCreate: { id: string } }>(
+      `mutation { volumeCreate(input: { projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}", mountPath: "/data" }) { id } }`,
+    );
+    const volumeId = created.volumeCreate.id;
+    const readInstance = async () => {
+      const data = await graphqlData<{
+        environment: { volumeInstances: { edges: Array<{ node: { id: string; serviceId: string | null; mountPath: string } }> } };
+      }>(`query { environment(id: "${productionId}") { volumeInstances { edges { node { id serviceId mountPath } } } } }`);
+      return data.environment.volumeInstances.edges.map((edge) => edge.node);
+    };
+    expect(await readInstance()).toEqual([{ id: "vi-1", serviceId: apiId, mountPath: "/data" }]);
+
+    const update = `mutation ($input: VolumeInstanceUpdateInput!) { volumeInstanceUpdate(volumeId: "${volumeId}", environmentId: "${productionId}", input: $input) }`;
+    await graphqlData(update, { input: { serviceId: apiId, mountPath: "/var/data" } });
+    expect(await readInstance()).toEqual([{ id: "vi-1", serviceId: apiId, mountPath: "/var/data" }]);
+    await graphqlData(update, { input: { mountPath: "/srv" } });
+    expect(await readInstance()).toEqual([{ id: "vi-1", serviceId: null, mountPath: "/srv" }]);
+
+    await graphqlData(`mutation { volumeDelete(volumeId: "${volumeId}") }`);
+    expect(await readInstance()).toEqual([]);
+    const byId = await graphqlData<{ volumeInstance: { deletedAt: string | null } }>(
+      `query { volumeInstance(id: "vi-1") { deletedAt } }`,
+    );
+    expect(byId.volumeInstance.deletedAt).not.toBeNull();
+  });
+
+  it("renames projects, environments and services, and reconnects service sources", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    const stagingId = await createEnvironment(projectId, "staging");
+    await graphqlData(`mutation { projectUpdate(id: "${projectId}", input: { name: "store", description: "d" }) { id } }`);
+    await graphqlData(`mutation { environmentRename(id: "${stagingId}", input: { name: "qa" }) { id } }`);
+    await graphqlData(`mutation { serviceUpdate(id: "${apiId}", input: { name: "web" }) { id } }`);
+    await graphqlData(`mutation { serviceConnect(id: "${apiId}", input: { repo: "acme/web", branch: "trunk" }) { id } }`);
+    await graphqlData(`mutation { environmentDelete(id: "${stagingId}") }`);
+
+    const data = await graphqlData<{
+      project: { name: string; description: string; environments: { edges: Array<{ node: { name: string } }> } };
+      serviceInstance: { serviceName: string; source: { image: string | null; repo: string | null } };
+      environments: { edges: Array<{ node: { id: string } }> };
+    }>(
+      `query {
+        project(id: "${projectId}") { name description environments { edges { node { name } } } }
+        serviceInstance(environmentId: "${productionId}", serviceId: "${apiId}") { serviceName source { image repo } }
+        environments(projectId: "${projectId}") { edges { node { id } } }
+      }`,
+    );
+    expect(data.project).toEqual({ name: "store", description: "d", environments: { edges: [{ node: { name: "production" } }] } });
+    expect(data.serviceInstance).toEqual({ serviceName: "web", source: { image: null, repo: "acme/web" } });
+    expect(data.environments.edges).toEqual([{ node: { id: productionId } }]);
+    expect(sim.state.findDeploymentTriggers(productionId, apiId).map((t) => [t.repository, t.branch])).toEqual([
+      ["acme/web", "trunk"],
+    ]);
+  });
+});
+
+describe("deploys", () => {
+  it("starts a deploy per variable write unless skipDeploys, and for every service on shared writes", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    const workerId = await createService(projectId, "worker");
+
+    await upsertVariables({ projectId, environmentId: productionId, serviceId: apiId, variables: { A: "1" } });
+    expect(sim.stats.deploys).toBe(1);
+    expect(sim.stats.deploysByService).toEqual({ [apiId]: 1 });
+
+    await upsertVariables({ projectId, environmentId: productionId, serviceId: apiId, variables: { B: "2" }, skipDeploys: true });
+    await graphqlData(
+      `mutation { variableUpsert(input: { projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}", name: "C", value: "3", skipDeploys: true }) }`,
+    );
+    expect(sim.stats.deploys).toBe(1);
+
+    await upsertVariables({ projectId, environmentId: productionId, variables: { SHARED: "yes" } });
+    expect(sim.stats.deploysByService).toEqual({ [apiId]: 2, [workerId]: 1 });
+
+    await graphqlData(
+      `mutation { variableDelete(input: { projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}", name: "A" }) }`,
+    );
+    expect(sim.stats.deploys).toBe(4);
+    expect(await readVariables(projectId, productionId, apiId)).toEqual({ B: "2", C: "3" });
+
+    const instance = await graphqlData<{ serviceInstance: { latestDeployment: { id: string; status: string } } }>(
+      `query { serviceInstance(environmentId: "${productionId}", serviceId: "${apiId}") { latestDeployment { id status } } }`,
+    );
+    expect(instance.serviceInstance.latestDeployment).toEqual({ id: "dep-4", status: "SUCCESS" });
+  });
+
+  it("replace: true drops the scope's other variables", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    await upsertVariables({ projectId, environmentId: productionId, serviceId: apiId, variables: { A: "1", B: "2" } });
+    await upsertVariables({ projectId, environmentId: productionId, serviceId: apiId, variables: { C: "3" }, replace: true });
+    expect(await readVariables(projectId, productionId, apiId)).toEqual({ C: "3" });
+  });
+
+  it("serviceInstanceDeployV2 and serviceInstanceRedeploy start one deploy each", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    const deployed = await graphqlData<{ serviceInstanceDeployV2: string }>(
+      `mutation { serviceInstanceDeployV2(serviceId: "${apiId}", environmentId: "${productionId}") }`,
+    );
+    expect(deployed.serviceInstanceDeployV2).toBe("dep-1");
+    await graphqlData(`mutation { serviceInstanceRedeploy(serviceId: "${apiId}", environmentId: "${productionId}") }`);
+    expect(sim.stats.deploys).toBe(2);
+    expect(sim.stats.deploysByService).toEqual({ [apiId]: 2 });
+    expect(sim.state.findServiceInstance(productionId, apiId)?.latestDeploymentId).toBe("dep-2");
+  });
+});
+
+describe("fault injection", () => {
+  const createProjectMutation = `mutation { projectCreate(input: { name: "faulty" }) { id } }`;
+
+  it("answers 429 with Retry-After without executing, once by default", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 429, retryAfterSeconds: 7 } });
+    const limited = await graphql(createProjectMutation);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("7");
+    expect(sim.state.projects.size).toBe(0);
+    expect(sim.stats.byField).toEqual({});
+
+    const next = await graphql(createProjectMutation);
+    expect(next.status).toBe(200);
+    expect(sim.state.projects.size).toBe(1);
+    expect(sim.stats.requests).toBe(2);
+  });
+
+  it("answers 503 without executing and without Retry-After", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 503 } });
+    const unavailable = await graphql(createProjectMutation);
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get("retry-after")).toBeNull();
+    expect(sim.state.projects.size).toBe(0);
+  });
+
+  it("drop: the request fails at the network level and nothing executes", async () => {
+    sim.injectFault({ fault: { kind: "drop" } });
+    await expect(graphql(createProjectMutation)).rejects.toThrow();
+    expect(sim.state.projects.size).toBe(0);
+    expect(sim.stats.requests).toBe(1);
+    expect(sim.stats.mutations).toBe(0);
+  });
+
+  it("dropAfterExecute: the request fails but the mutation happened", async () => {
+    sim.injectFault({ fault: { kind: "dropAfterExecute" } });
+    await expect(graphql(createProjectMutation)).rejects.toThrow();
+    expect(sim.state.findProject("faulty")?.id).toBe("prj-1");
+    expect(sim.stats.mutations).toBe(1);
+  });
+
+  it("delay: responds normally after waiting", async () => {
+    sim.injectFault({ fault: { kind: "delay", ms: 150 } });
+    const started = performance.now();
+    const delayed = await graphql(createProjectMutation);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(delayed.body.data).toEqual({ projectCreate: { id: "prj-1" } });
+  });
+
+  it("applies a rule `times` times, then stops", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 500 }, times: 2 });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await graphql(createProjectMutation)).status);
+    expect(statuses).toEqual([500, 500, 200]);
+    expect(sim.state.projects.size).toBe(1);
+  });
+
+  it("matches rules by root field and consumes matching rules in FIFO order", async () => {
+    const { projectId } = await createProject();
+    sim.injectFault({ fault: { kind: "status", status: 502 }, field: "serviceCreate" });
+    sim.injectFault({ fault: { kind: "status", status: 503 }, field: "serviceCreate" });
+
+    const query = await graphql(`query { project(id: "${projectId}") { id } }`);
+    expect(query.status).toBe(200);
+
+    const createService = `mutation ($p: String!) { serviceCreate(input: { projectId: $p, name: "api" }) { id } }`;
+    expect((await graphql(createService, { p: projectId })).status).toBe(502);
+    expect((await graphql(createService, { p: projectId })).status).toBe(503);
+    expect((await graphql(createService, { p: projectId })).status).toBe(200);
+  });
+
+  it("matches a root field reached through a fragment, by name not alias", async () => {
+    const { projectId } = await createProject();
+    sim.injectFault({ fault: { kind: "status", status: 500 }, field: "project" });
+    const response = await graphql(
+      `query { ...Root } fragment Root on Query { renamed: project(id: "${projectId}") { id } }`,
+    );
+    expect(response.status).toBe(500);
+  });
+
+  it("close() does not wait for a delayed request", async () => {
+    const other = await startRailwaySimulator();
+    other.injectFault({ fault: { kind: "delay", ms: 10_000 } });
+    const pending = fetch(other.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${other.token}` },
+      body: JSON.stringify({ query: createProjectMutation }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await other.close();
+    await expect(pending).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(other.state.projects.size).toBe(0);
+  });
+
+  it("clearFaults removes pending rules", async () => {
+    sim.injectFault({ fault: { kind: "drop" }, times: 5 });
+    sim.clearFaults();
+    expect((await graphql(createProjectMutation)).status).toBe(200);
+  });
+});
+
+describe("stats", () => {
+  it("counts requests, mutations per root field, and field executions", async () => {
+    const { projectId } = await createProject();
+    await graphql(`query { project(id: "${projectId}") { id } }`, undefined, null);
+    await fetch(sim.url.replace("/graphql/v2", "/elsewhere"));
+    await graphqlData(
+      `mutation ($p: String!) {
+        a: serviceCreate(input: { projectId: $p, name: "a" }) { id }
+        b: serviceCreate(input: { projectId: $p, name: "b" }) { id }
+      }`,
+      { p: projectId },
+    );
+    await graphqlError(`mutation { serviceDelete(id: "svc-404") }`);
+    await graphqlData(`query { project(id: "${projectId}") { id } }`);
+
+    expect(sim.stats).toEqual({
+      requests: 6,
+      mutations: 3,
+      deploys: 0,
+      deploysByService: {},
+      byField: { projectCreate: 1, serviceCreate: 2, serviceDelete: 1, project: 1 },
+    });
+  });
+
+  it("resetStats clears the same live object", async () => {
+    const stats = sim.stats;
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    await graphqlData(`mutation { serviceInstanceRedeploy(serviceId: "${apiId}", environmentId: "${productionId}") }`);
+    expect(stats.deploys).toBe(1);
+
+    sim.resetStats();
+    expect(sim.stats).toBe(stats);
+    expect(stats).toEqual({ requests: 0, mutations: 0, deploys: 0, deploysByService: {}, byField: {} });
+    await graphqlData(`query { service(id: "${apiId}") { name } }`);
+    expect(stats.byField).toEqual({ service: 1 });
+  });
+});
+
+describe("out-of-band state edits", () => {
+  it("are visible to the API", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    sim.state.setVariable(projectId, productionId, apiId, "DRIFT", "1");
+    sim.state.updateServiceInstance(productionId, apiId, { numReplicas: 4 });
+    expect(sim.state.findService(projectId, "api")?.id).toBe(apiId);
+
+    expect(await readVariables(projectId, productionId, apiId)).toEqual({ DRIFT: "1" });
+    const data = await graphqlData<{ serviceInstance: { numReplicas: number } }>(
+      `query { serviceInstance(environmentId: "${productionId}", serviceId: "${apiId}") { numReplicas } }`,
+    );
+    expect(data.serviceInstance.numReplicas).toBe(4);
+
+    expect(sim.state.deleteVariable(projectId, productionId, apiId, "DRIFT")).toBe(true);
+    expect(await readVariables(projectId, productionId, apiId)).toEqual({});
+    expect(sim.stats.deploys).toBe(0);
+  });
+});
