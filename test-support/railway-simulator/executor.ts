@@ -1,3 +1,4 @@
+import { createStagedChangeMutations, StagedChanges } from "./staged-changes.js";
 import { readFileSync } from "node:fs";
 import {
   buildClientSchema,
@@ -82,19 +83,23 @@ export function parseDocument(query: string): DocumentNode | GraphQLError {
 export class GraphQLExecutor {
   private readonly queryRoot: ResolverMap;
   private readonly mutationRoot: ResolverMap;
+  /** Pending environment changes, as a human leaves them in the dashboard. */
+  readonly staged: StagedChanges;
 
   constructor(
     private readonly schema: GraphQLSchema,
     state: SimulatorState,
     private readonly stats: RailwaySimulatorStats,
   ) {
-    const dependencies = { state, views: new Views(state) };
+    this.staged = new StagedChanges(state);
+    const dependencies = { state, views: new Views(state, this.staged) };
     this.queryRoot = this.instrument(createQueryResolvers(dependencies), false);
     this.mutationRoot = this.instrument(
       {
         ...createProjectMutations(dependencies),
         ...createServiceMutations(dependencies),
         ...createResourceMutations(dependencies),
+        ...createStagedChangeMutations(dependencies, this.staged),
       },
       true,
     );

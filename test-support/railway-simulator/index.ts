@@ -1,3 +1,4 @@
+import type { StagedChanges } from "./staged-changes.js";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -42,6 +43,8 @@ export interface RailwaySimulator {
   clearFaults(): void;
   /** The in-memory store; tests edit it directly to simulate out-of-band changes. */
   readonly state: SimulatorState;
+  /** Staged (uncommitted) environment changes; tests stage a human's pending edit here. */
+  readonly staged: StagedChanges;
   close(): Promise<void>;
 }
 
@@ -176,6 +179,7 @@ export async function startRailwaySimulator(options: RailwaySimulatorOptions = {
     workspaceId,
     stats,
     state,
+    staged: executor.staged,
     resetStats: () => resetStats(stats),
     injectFault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),

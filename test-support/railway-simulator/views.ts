@@ -1,3 +1,4 @@
+import type { StagedChanges } from "./staged-changes.js";
 import { toConnection, type ConnectionArgs } from "./connections.js";
 import {
   RAILWAY_DOMAIN_SUFFIX,
@@ -19,7 +20,10 @@ import { notFound, type SimulatorState } from "./state.js";
  * connections and relations get resolved lazily against the current state.
  */
 export class Views {
-  constructor(private readonly state: SimulatorState) {}
+  constructor(
+    private readonly state: SimulatorState,
+    private readonly staged?: StagedChanges,
+  ) {}
 
   project(record: ProjectRecord) {
     const { state } = this;
@@ -60,7 +64,7 @@ export class Views {
       ...record,
       canAccess: true,
       meta: null,
-      unmergedChangesCount: 0,
+      unmergedChangesCount: this.staged?.unmergedChangesCount(record.id) ?? 0,
       canvasGroupRefs: {},
       sourceEnvironment: () => {
         const source = record.sourceEnvironmentId ? state.environments.get(record.sourceEnvironmentId) : undefined;

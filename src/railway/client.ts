@@ -1,0 +1,150 @@
+import type { Operation } from "./operations";
+
+export const RAILWAY_ENDPOINT = "https://backboard.railway.com/graphql/v2";
+
+export interface GraphQLErrorShape {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+  readonly extensions?: Record<string, unknown>;
+}
+
+/** One error type for every failure: which operation, the HTTP status, and Railway's GraphQL errors. */
+export class RailwayApiError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly status: number | undefined,
+    readonly errors: readonly GraphQLErrorShape[],
+    message: string,
+  ) {
+    super(`Railway ${operation} failed${status ? ` (HTTP ${status})` : ""}: ${message}`);
+    this.name = "RailwayApiError";
+  }
+
+  /** Railway answers a missing or deleted id with an error whose message says so, often without a code. */
+  get isNotFound(): boolean {
+    return this.errors.some(
+      (error) => /not found/i.test(error.message) || error.extensions?.code === "NOT_FOUND",
+    );
+  }
+
+  get isUnauthorized(): boolean {
+    return this.status === 401 || this.errors.some((error) => /not authorized|unauthorized/i.test(error.message));
+  }
+}
+
+export interface RailwayClientOptions {
+  readonly token: string;
+  /** Where the token came from, named in authentication errors. */
+  readonly tokenSource: string;
+  readonly endpoint?: string;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+  readonly baseDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * A small GraphQL client: one request per call, a timeout per request, and
+ * bounded retries with backoff on throttling (honouring Retry-After), 5xx and
+ * dropped connections; any other failure is final.
+ */
+export class RailwayClient {
+  private readonly endpoint: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: RailwayClientOptions) {
+    this.endpoint = options.endpoint ?? RAILWAY_ENDPOINT;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async request<TData>(operation: Operation<TData>, variables: Record<string, unknown>): Promise<TData> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.attempt(operation, variables);
+      if (outcome.kind === "done") return outcome.data;
+      if (outcome.kind === "fatal" || attempt >= this.maxRetries) throw outcome.error;
+      await this.sleep(outcome.retryAfterMs ?? this.baseDelayMs * 2 ** attempt);
+    }
+  }
+
+  private async attempt<TData>(
+    operation: Operation<TData>,
+    variables: Record<string, unknown>,
+  ): Promise<
+    | { kind: "done"; data: TData }
+    | { kind: "retry"; error: RailwayApiError; retryAfterMs?: number }
+    | { kind: "fatal"; error: RailwayApiError }
+  > {
+    let response: Response;
+    try {
+      response = await fetch(this.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${this.options.token}` },
+        body: JSON.stringify({ query: operation.document, variables, operationName: operation.name }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (cause) {
+      const reason = cause instanceof Error && cause.name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : `connection failed (${String((cause as Error).cause ?? cause)})`;
+      return { kind: "retry", error: new RailwayApiError(operation.name, undefined, [], reason) };
+    }
+
+    if (RETRYABLE_STATUS.has(response.status)) {
+      const retryAfter = Number(response.headers.get("retry-after"));
+      return {
+        kind: "retry",
+        error: new RailwayApiError(operation.name, response.status, [], response.status === 429 ? "rate limited" : "server error"),
+        retryAfterMs: Number.isFinite(retryAfter) && response.headers.has("retry-after") ? retryAfter * 1000 : undefined,
+      };
+    }
+
+    let body: { data?: unknown; errors?: GraphQLErrorShape[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch {
+      return { kind: "retry", error: new RailwayApiError(operation.name, response.status, [], "the answer was not JSON") };
+    }
+    if (body.errors?.length) {
+      const error = new RailwayApiError(
+        operation.name,
+        response.status,
+        body.errors,
+        body.errors.map((e) => e.message).join("; "),
+      );
+      if (error.isUnauthorized) {
+        return {
+          kind: "fatal",
+          error: new RailwayApiError(
+            operation.name,
+            response.status,
+            body.errors,
+            `Railway rejected the token from ${this.options.tokenSource}. Set a valid workspace or account token: ` +
+              "`pulumi config set --secret railway:token <token>` or RAILWAY_API_TOKEN.",
+          ),
+        };
+      }
+      return { kind: "fatal", error };
+    }
+    if (!response.ok) {
+      return { kind: "fatal", error: new RailwayApiError(operation.name, response.status, [], response.statusText) };
+    }
+
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time so Pulumi can serialize the provider
+    const { z } = require("zod") as typeof import("zod");
+    const parsed = operation.response(z).safeParse(body.data);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+      return {
+        kind: "fatal",
+        error: new RailwayApiError(operation.name, response.status, [], `unexpected answer (has Railway's API changed?): ${details}`),
+      };
+    }
+    return { kind: "done", data: parsed.data };
+  }
+}

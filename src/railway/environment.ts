@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
+import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+
+export interface EnvironmentInputs {
+  projectId: string;
+  name: string;
+  /** Environment to copy services and variables from. Only read on create. */
+  sourceEnvironmentId?: string;
+  providerVersion: string;
+}
+
+export interface EnvironmentOutputs extends EnvironmentInputs {
+  environmentId: string;
+}
+
+/** Railway environment: environmentCreate / environment / environmentRename / environmentDelete; adopted by name. */
+export class EnvironmentProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<EnvironmentInputs, EnvironmentOutputs> {
+  constructor(tuning?: ClientTuning) {
+    super(tuning);
+  }
+
+  async check(_olds: EnvironmentInputs, news: EnvironmentInputs): Promise<pulumi.dynamic.CheckResult<EnvironmentInputs>> {
+    const failures = [];
+    if (!news.projectId) failures.push(failure("projectId", "the Railway project id is required"));
+    if (!/^[a-z0-9][a-z0-9-]*$/i.test(news.name ?? "")) failures.push(failure("name", "letters, digits and hyphens only, e.g. staging"));
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: EnvironmentOutputs, news: EnvironmentInputs): Promise<pulumi.dynamic.DiffResult> {
+    return diffByKeys<EnvironmentInputs>(olds, news, ["projectId"], ["name"]);
+  }
+
+  async create(inputs: EnvironmentInputs): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
+    const client = this.client();
+    const { environments } = await client.request(ENVIRONMENTS, { projectId: inputs.projectId });
+    const existing = environments.edges.map((edge) => edge.node).find((env) => env.name === inputs.name && !env.deletedAt);
+    const environment =
+      existing ??
+      (
+        await client.request(ENVIRONMENT_CREATE, {
+          input: {
+            projectId: inputs.projectId,
+            name: inputs.name,
+            sourceEnvironmentId: inputs.sourceEnvironmentId,
+            skipInitialDeploys: true,
+          },
+        })
+      ).environmentCreate;
+    return { id: environment.id, outs: { ...inputs, environmentId: environment.id } };
+  }
+
+  async read(id: string, props?: EnvironmentOutputs): Promise<pulumi.dynamic.ReadResult<EnvironmentOutputs>> {
+    const found = await unlessNotFound(this.client().request(ENVIRONMENT, { id }));
+    if (!found || found.environment.deletedAt) return { id: "" };
+    const live: EnvironmentInputs = {
+      projectId: found.environment.projectId,
+      name: found.environment.name,
+      sourceEnvironmentId: props?.sourceEnvironmentId,
+      providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
+    };
+    const outs = { ...live, environmentId: id };
+    return { id, props: outs, inputs: outs };
+  }
+
+  async update(id: string, olds: EnvironmentOutputs, news: EnvironmentInputs): Promise<pulumi.dynamic.UpdateResult<EnvironmentOutputs>> {
+    if (olds.name !== news.name) {
+      await this.client().request(ENVIRONMENT_RENAME, { id, input: { name: news.name } });
+    }
+    return { outs: { ...news, environmentId: id } };
+  }
+
+  async delete(id: string): Promise<void> {
+    await unlessNotFound(this.client().request(ENVIRONMENT_DELETE, { id }));
+  }
+}
+
+export interface EnvironmentArgs {
+  readonly projectId: pulumi.Input<string>;
+  readonly name: pulumi.Input<string>;
+  readonly sourceEnvironmentId?: pulumi.Input<string>;
+}
+
+export class Environment extends pulumi.dynamic.Resource {
+  declare readonly environmentId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
+    super(
+      new EnvironmentProvider(tuning),
+      name,
+      { ...args, providerVersion: PROVIDER_VERSION, environmentId: undefined },
+      opts,
+      "railway",
+      "Environment",
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT, PROJECT_CREATE, PROJECT_DELETE, PROJECT_UPDATE, PROJECTS_IN_WORKSPACE } from "./operations";
+import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+
+export interface ProjectInputs {
+  name: string;
+  /** Workspace that owns the project; a workspace token can only see its own. */
+  workspaceId: string;
+  description?: string;
+  /** Name of the environment Railway creates with the project. Only read on create. */
+  defaultEnvironmentName: string;
+  providerVersion: string;
+}
+
+export interface ProjectOutputs extends ProjectInputs {
+  projectId: string;
+  defaultEnvironmentId: string;
+}
+
+type ProjectNode = {
+  id: string;
+  name: string;
+  description: string | null;
+  environments: { edges: { node: { id: string; name: string } }[] };
+};
+
+function outputsOf(inputs: ProjectInputs, project: ProjectNode): ProjectOutputs {
+  const environments = project.environments.edges.map((edge) => edge.node);
+  const defaultEnvironment = environments.find((env) => env.name === inputs.defaultEnvironmentName) ?? environments[0];
+  return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment?.id ?? "" };
+}
+
+/** Railway project: projectCreate / project / projectUpdate / projectDelete; adopted by name within the workspace. */
+export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> {
+  constructor(tuning?: ClientTuning) {
+    super(tuning);
+  }
+
+  async check(_olds: ProjectInputs, news: ProjectInputs): Promise<pulumi.dynamic.CheckResult<ProjectInputs>> {
+    const failures = [];
+    if (!news.name?.trim()) failures.push(failure("name", "a project name is required"));
+    if (!news.workspaceId?.trim()) failures.push(failure("workspaceId", "the id of the Railway workspace is required"));
+    if (!news.defaultEnvironmentName?.trim()) failures.push(failure("defaultEnvironmentName", "must not be empty"));
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.DiffResult> {
+    return diffByKeys<ProjectInputs>(olds, news, ["workspaceId"], ["name", "description"]);
+  }
+
+  async create(inputs: ProjectInputs): Promise<pulumi.dynamic.CreateResult<ProjectOutputs>> {
+    const client = this.client();
+    const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId: inputs.workspaceId });
+    const existing = projects.edges.map((edge) => edge.node).find((project) => project.name === inputs.name && !project.deletedAt);
+    if (existing) {
+      const adopted =
+        (existing.description ?? undefined) !== inputs.description && inputs.description !== undefined
+          ? (await client.request(PROJECT_UPDATE, { id: existing.id, input: { description: inputs.description } })).projectUpdate
+          : existing;
+      return { id: existing.id, outs: outputsOf(inputs, adopted) };
+    }
+    const { projectCreate } = await client.request(PROJECT_CREATE, {
+      input: {
+        name: inputs.name,
+        workspaceId: inputs.workspaceId,
+        description: inputs.description,
+        defaultEnvironmentName: inputs.defaultEnvironmentName,
+      },
+    });
+    return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate) };
+  }
+
+  async read(id: string, props?: ProjectOutputs): Promise<pulumi.dynamic.ReadResult<ProjectOutputs>> {
+    const found = await unlessNotFound(this.client().request(PROJECT, { id }));
+    if (!found || found.project.deletedAt) return { id: "" };
+    const { project } = found;
+    const live: ProjectInputs = {
+      name: project.name,
+      workspaceId: project.workspaceId ?? props?.workspaceId ?? "",
+      description: project.description ?? undefined,
+      defaultEnvironmentName: props?.defaultEnvironmentName ?? "production",
+      providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
+    };
+    const outs = outputsOf(live, project);
+    return { id, props: outs, inputs: outs };
+  }
+
+  async update(id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {
+    if (olds.name === news.name && olds.description === news.description) return { outs: { ...olds, ...news } };
+    const { projectUpdate } = await this.client().request(PROJECT_UPDATE, {
+      id,
+      input: { name: news.name, description: news.description },
+    });
+    return { outs: outputsOf(news, projectUpdate) };
+  }
+
+  async delete(id: string): Promise<void> {
+    await unlessNotFound(this.client().request(PROJECT_DELETE, { id }));
+  }
+}
+
+export interface ProjectArgs {
+  readonly name: pulumi.Input<string>;
+  readonly workspaceId: pulumi.Input<string>;
+  readonly description?: pulumi.Input<string>;
+  /** Defaults to "production". */
+  readonly defaultEnvironmentName?: pulumi.Input<string>;
+}
+
+export class Project extends pulumi.dynamic.Resource {
+  declare readonly projectId: pulumi.Output<string>;
+  declare readonly defaultEnvironmentId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+
+  constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
+    super(
+      new ProjectProvider(tuning),
+      name,
+      {
+        ...args,
+        defaultEnvironmentName: args.defaultEnvironmentName ?? "production",
+        providerVersion: PROVIDER_VERSION,
+        projectId: undefined,
+        defaultEnvironmentId: undefined,
+      },
+      opts,
+      "railway",
+      "Project",
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { buildClientSchema, NoDeprecatedCustomRule, parse, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import * as operations from "../../src/railway/operations";
+import { findRailwaySchema, railwaySchemaCandidates } from "../../src/railway/schema-location";
+
+const ROOT = path.resolve(__dirname, "../..");
+const schemaFile = findRailwaySchema(ROOT);
+const required = process.env.CI === "true" || process.env.RAILWAY_SCHEMA_REQUIRED === "1";
+
+if (!schemaFile && required) {
+  throw new Error(`Railway's schema is required in CI but none of ${railwaySchemaCandidates(ROOT).join(", ")} exists.`);
+}
+
+const all: [string, { name: string; document: string; response: (zod: typeof z) => unknown }][] = Object.entries(operations);
+
+describe.skipIf(!schemaFile)(`Railway operations against ${schemaFile ?? "no schema (run npm run railway:schema)"}`, () => {
+  const schema: GraphQLSchema = buildClientSchema(
+    (JSON.parse(readFileSync(schemaFile ?? "", "utf8")) as { data: Parameters<typeof buildClientSchema>[0] }).data,
+  );
+
+  it("exports a good number of operations", () => {
+    expect(all.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(all)("%s is valid and uses no deprecated field", (_constant, operation) => {
+    const document = parse(operation.document);
+    const errors = validate(schema, document, [...specifiedRules, NoDeprecatedCustomRule]);
+    expect(errors.map((error) => error.message)).toEqual([]);
+    const definitions = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
+    expect(definitions.map((d) => d.name?.value)).toEqual([operation.name]);
+  });
+});
+
+describe("the validation itself", () => {
+  it.skipIf(!schemaFile)("rejects an unknown field and a deprecated one", () => {
+    const schema = buildClientSchema((JSON.parse(readFileSync(schemaFile ?? "", "utf8")) as { data: Parameters<typeof buildClientSchema>[0] }).data);
+    const rules = [...specifiedRules, NoDeprecatedCustomRule];
+    expect(validate(schema, parse("query A($id: String!) { project(id: $id) { labels } }"), rules)).toHaveLength(1);
+    expect(validate(schema, parse("query B($id: String!) { project(id: $id) { teamId } }"), rules)[0]?.message).toContain("deprecated");
+  });
+
+  it("every response schema builds", () => {
+    for (const [, operation] of all) expect(operation.response(z)).toBeDefined();
+  });
+});
