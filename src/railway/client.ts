@@ -27,6 +27,16 @@ export class RailwayApiError extends Error {
     );
   }
 
+  /** No answer or a server error: Railway may or may not have run the operation. */
+  get isAmbiguous(): boolean {
+    return this.status === undefined || this.status >= 500;
+  }
+
+  /** Railway keeps names unique per project and says so. */
+  get isConflict(): boolean {
+    return this.errors.some((error) => /already exists/i.test(error.message));
+  }
+
   get isUnauthorized(): boolean {
     return this.status === 401 || this.errors.some((error) => /not authorized|unauthorized/i.test(error.message));
   }
@@ -69,7 +79,8 @@ export class RailwayClient {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(operation, variables);
       if (outcome.kind === "done") return outcome.data;
-      if (outcome.kind === "fatal" || attempt >= this.maxRetries) throw outcome.error;
+      const safeToResend = operation.idempotent || outcome.error.status === 429;
+      if (outcome.kind === "fatal" || !safeToResend || attempt >= this.maxRetries) throw outcome.error;
       await this.sleep(outcome.retryAfterMs ?? this.baseDelayMs * 2 ** attempt);
     }
   }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
-import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface EnvironmentInputs {
   projectId: string;
@@ -33,12 +33,14 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
 
   async create(inputs: EnvironmentInputs): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
     const client = this.client();
-    const { environments } = await client.request(ENVIRONMENTS, { projectId: inputs.projectId });
-    const existing = environments.edges.map((edge) => edge.node).find((env) => env.name === inputs.name && !env.deletedAt);
-    const environment =
-      existing ??
-      (
-        await client.request(ENVIRONMENT_CREATE, {
+    const environment = await findOrCreate(
+      async () => {
+        const { environments } = await client.request(ENVIRONMENTS, { projectId: inputs.projectId });
+        return environments.edges.map((edge) => edge.node).find((env) => env.name === inputs.name && !env.deletedAt);
+      },
+      async () =>
+        (
+          await client.request(ENVIRONMENT_CREATE, {
           input: {
             projectId: inputs.projectId,
             name: inputs.name,
@@ -46,7 +48,8 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
             skipInitialDeploys: true,
           },
         })
-      ).environmentCreate;
+      ).environmentCreate,
+    );
     return { id: environment.id, outs: { ...inputs, environmentId: environment.id } };
   }
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, PROJECT_CREATE, PROJECT_DELETE, PROJECT_UPDATE, PROJECTS_IN_WORKSPACE } from "./operations";
-import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface ProjectInputs {
   name: string;
@@ -50,24 +50,28 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
 
   async create(inputs: ProjectInputs): Promise<pulumi.dynamic.CreateResult<ProjectOutputs>> {
     const client = this.client();
-    const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId: inputs.workspaceId });
-    const existing = projects.edges.map((edge) => edge.node).find((project) => project.name === inputs.name && !project.deletedAt);
-    if (existing) {
-      const adopted =
-        (existing.description ?? undefined) !== inputs.description && inputs.description !== undefined
-          ? (await client.request(PROJECT_UPDATE, { id: existing.id, input: { description: inputs.description } })).projectUpdate
-          : existing;
-      return { id: existing.id, outs: outputsOf(inputs, adopted) };
-    }
-    const { projectCreate } = await client.request(PROJECT_CREATE, {
-      input: {
-        name: inputs.name,
-        workspaceId: inputs.workspaceId,
-        description: inputs.description,
-        defaultEnvironmentName: inputs.defaultEnvironmentName,
+    const project = await findOrCreate(
+      async () => {
+        const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId: inputs.workspaceId });
+        return projects.edges.map((edge) => edge.node).find((node) => node.name === inputs.name && !node.deletedAt);
       },
-    });
-    return { id: projectCreate.id, outs: outputsOf(inputs, projectCreate) };
+      async () =>
+        (
+          await client.request(PROJECT_CREATE, {
+            input: {
+              name: inputs.name,
+              workspaceId: inputs.workspaceId,
+              description: inputs.description,
+              defaultEnvironmentName: inputs.defaultEnvironmentName,
+            },
+          })
+        ).projectCreate,
+    );
+    const adopted =
+      inputs.description !== undefined && (project.description ?? undefined) !== inputs.description
+        ? (await client.request(PROJECT_UPDATE, { id: project.id, input: { description: inputs.description } })).projectUpdate
+        : project;
+    return { id: project.id, outs: outputsOf(inputs, adopted) };
   }
 
   async read(id: string, props?: ProjectOutputs): Promise<pulumi.dynamic.ReadResult<ProjectOutputs>> {

@@ -44,6 +44,28 @@ export async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefi
   }
 }
 
+/** How many times a create is re-attempted after an ambiguous failure that left nothing behind. */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Adopt-or-create, safe under partial failure: Railway has no labels or
+ * idempotency keys, so an object is found by its name (or owner) first, and
+ * after a create whose outcome is unknown (connection dropped, 5xx) or that hit
+ * "already exists", it is looked up again before anything is sent twice.
+ */
+export async function findOrCreate<T>(find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await find();
+    if (existing) return existing;
+    try {
+      return await create();
+    } catch (error) {
+      const retryable = error instanceof RailwayApiError && (error.isAmbiguous || error.isConflict);
+      if (!retryable || attempt >= CREATE_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /** The subset of keys whose values differ, compared structurally. */
 export function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T)[]): (keyof T)[] {
   return keys.filter((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null));

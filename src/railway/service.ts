@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_SERVICES, SERVICE, SERVICE_CONNECT, SERVICE_CREATE, SERVICE_DELETE, SERVICE_INSTANCE, SERVICE_UPDATE } from "./operations";
-import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 /** Where a service's code comes from: a Docker image, or a GitHub repository ("owner/name"). */
 export interface ServiceSource {
@@ -58,19 +58,27 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
 
   async create(inputs: ServiceInputs): Promise<pulumi.dynamic.CreateResult<ServiceOutputs>> {
     const client = this.client();
-    const { project } = await client.request(PROJECT_SERVICES, { id: inputs.projectId });
-    const existing = project.services.edges.map((edge) => edge.node).find((svc) => svc.name === inputs.name && !svc.deletedAt);
-    if (existing) {
-      const { serviceInstance } = await client.request(SERVICE_INSTANCE, { environmentId: inputs.environmentId, serviceId: existing.id });
+    let createdNow = false;
+    const service = await findOrCreate(
+      async () => {
+        const { project } = await client.request(PROJECT_SERVICES, { id: inputs.projectId });
+        return project.services.edges.map((edge) => edge.node).find((svc) => svc.name === inputs.name && !svc.deletedAt);
+      },
+      async () => {
+        const { serviceCreate } = await client.request(SERVICE_CREATE, {
+          input: { projectId: inputs.projectId, name: inputs.name, source: inputs.source },
+        });
+        createdNow = true;
+        return serviceCreate;
+      },
+    );
+    if (!createdNow) {
+      const { serviceInstance } = await client.request(SERVICE_INSTANCE, { environmentId: inputs.environmentId, serviceId: service.id });
       if (!sameSource(serviceInstance.source, inputs.source)) {
-        await client.request(SERVICE_CONNECT, { id: existing.id, input: inputs.source });
+        await client.request(SERVICE_CONNECT, { id: service.id, input: inputs.source });
       }
-      return { id: existing.id, outs: { ...inputs, serviceId: existing.id } };
     }
-    const { serviceCreate } = await client.request(SERVICE_CREATE, {
-      input: { projectId: inputs.projectId, name: inputs.name, source: inputs.source },
-    });
-    return { id: serviceCreate.id, outs: { ...inputs, serviceId: serviceCreate.id } };
+    return { id: service.id, outs: { ...inputs, serviceId: service.id } };
   }
 
   async read(id: string, props?: ServiceOutputs): Promise<pulumi.dynamic.ReadResult<ServiceOutputs>> {

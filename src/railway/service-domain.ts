@@ -1,0 +1,141 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { RailwayClient } from "./client";
+import { SERVICE_DOMAIN_CREATE, SERVICE_DOMAIN_DELETE, SERVICE_DOMAIN_UPDATE, SERVICE_DOMAINS } from "./operations";
+import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+
+export interface ServiceDomainInputs {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  /** Fixed first label, e.g. "fe-client-fulfillment-v2-staging"; Railway picks one when unset. */
+  subdomain?: string;
+  /** Port the domain routes to; Railway uses the service's PORT when unset. */
+  targetPort?: number;
+  providerVersion: string;
+}
+
+export interface ServiceDomainOutputs extends ServiceDomainInputs {
+  domainId: string;
+  /** Full host name, e.g. fe-client-fulfillment-v2-staging.up.railway.app. */
+  domain: string;
+}
+
+type DomainNode = { id: string; domain: string; suffix: string | null; targetPort: number | null };
+
+const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A Railway-provided domain (serviceDomainCreate / domains / serviceDomainUpdate / serviceDomainDelete). */
+export class ServiceDomainProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ServiceDomainInputs, ServiceDomainOutputs> {
+  constructor(tuning?: ClientTuning) {
+    super(tuning);
+  }
+
+  async check(_olds: ServiceDomainInputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.CheckResult<ServiceDomainInputs>> {
+    const failures = [];
+    for (const key of ["projectId", "environmentId", "serviceId"] as const) {
+      if (!news[key]) failures.push(failure(key, `the Railway ${key.replace("Id", "")} id is required`));
+    }
+    if (news.subdomain !== undefined && !SUBDOMAIN.test(news.subdomain)) failures.push(failure("subdomain", "lowercase letters, digits and inner hyphens, at most 63"));
+    if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort > 0 && news.targetPort < 65536)) {
+      failures.push(failure("targetPort", "a TCP port, 1-65535"));
+    }
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.DiffResult> {
+    return diffByKeys<ServiceDomainInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["subdomain", "targetPort"]);
+  }
+
+  private async domains(client: RailwayClient, inputs: ServiceDomainInputs): Promise<DomainNode[]> {
+    const { domains } = await client.request(SERVICE_DOMAINS, {
+      projectId: inputs.projectId,
+      environmentId: inputs.environmentId,
+      serviceId: inputs.serviceId,
+    });
+    return domains.serviceDomains;
+  }
+
+  /** Brings an existing domain to the declared subdomain and port, in at most one call. */
+  private async reconcile(client: RailwayClient, domain: DomainNode, inputs: ServiceDomainInputs): Promise<ServiceDomainOutputs> {
+    const wanted = inputs.subdomain ? `${inputs.subdomain}.${domain.suffix ?? "up.railway.app"}` : domain.domain;
+    const portDiffers = inputs.targetPort !== undefined && inputs.targetPort !== domain.targetPort;
+    if (wanted !== domain.domain || portDiffers) {
+      await client.request(SERVICE_DOMAIN_UPDATE, {
+        input: {
+          serviceDomainId: domain.id,
+          domain: wanted,
+          environmentId: inputs.environmentId,
+          serviceId: inputs.serviceId,
+          targetPort: inputs.targetPort ?? domain.targetPort,
+        },
+      });
+    }
+    return { ...inputs, domainId: domain.id, domain: wanted };
+  }
+
+  async create(inputs: ServiceDomainInputs): Promise<pulumi.dynamic.CreateResult<ServiceDomainOutputs>> {
+    const client = this.client();
+    const domain = await findOrCreate(
+      async () => (await this.domains(client, inputs))[0],
+      async () =>
+        (
+          await client.request(SERVICE_DOMAIN_CREATE, {
+            input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort },
+          })
+        ).serviceDomainCreate,
+    );
+    const outs = await this.reconcile(client, domain, inputs);
+    return { id: domain.id, outs };
+  }
+
+  async read(id: string, props?: ServiceDomainOutputs): Promise<pulumi.dynamic.ReadResult<ServiceDomainOutputs>> {
+    if (!props) throw new Error(`railway:ServiceDomain "${id}" cannot be imported; declare it and let create adopt it.`);
+    const domains = await unlessNotFound(this.domains(this.client(), props));
+    const domain = domains?.find((candidate) => candidate.id === id);
+    if (!domain) return { id: "" };
+    const suffix = domain.suffix ? `.${domain.suffix}` : "";
+    const subdomain = props.subdomain !== undefined && suffix && domain.domain.endsWith(suffix) ? domain.domain.slice(0, -suffix.length) : props.subdomain;
+    const outs: ServiceDomainOutputs = {
+      ...props,
+      subdomain,
+      targetPort: props.targetPort === undefined ? undefined : (domain.targetPort ?? undefined),
+      domain: domain.domain,
+    };
+    return { id, props: outs, inputs: outs };
+  }
+
+  async update(id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.UpdateResult<ServiceDomainOutputs>> {
+    const client = this.client();
+    const current = (await this.domains(client, news)).find((candidate) => candidate.id === id);
+    if (!current) throw new Error(`Railway service domain ${olds.domain} (${id}) no longer exists; run \`pulumi refresh\` to recreate it.`);
+    return { outs: await this.reconcile(client, current, news) };
+  }
+
+  async delete(id: string): Promise<void> {
+    await unlessNotFound(this.client().request(SERVICE_DOMAIN_DELETE, { id }));
+  }
+}
+
+export interface ServiceDomainArgs {
+  readonly projectId: pulumi.Input<string>;
+  readonly environmentId: pulumi.Input<string>;
+  readonly serviceId: pulumi.Input<string>;
+  readonly subdomain?: pulumi.Input<string>;
+  readonly targetPort?: pulumi.Input<number>;
+}
+
+export class ServiceDomain extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly domainId: pulumi.Output<string>;
+
+  constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
+    super(
+      new ServiceDomainProvider(tuning),
+      name,
+      { ...args, providerVersion: PROVIDER_VERSION, domain: undefined, domainId: undefined },
+      opts,
+      "railway",
+      "ServiceDomain",
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_DELETE, VOLUME_INSTANCE_UPDATE } from "./operations";
+import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+
+export interface VolumeInputs {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  mountPath: string;
+  providerVersion: string;
+}
+
+export interface VolumeOutputs extends VolumeInputs {
+  volumeId: string;
+  name: string;
+}
+
+/**
+ * A volume attached to one service in one environment. Created with its
+ * environment named explicitly (omitted, Railway makes a volume with no
+ * instance); adopted when the service already has one, since Railway allows one.
+ */
+export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<VolumeInputs, VolumeOutputs> {
+  constructor(tuning?: ClientTuning) {
+    super(tuning);
+  }
+
+  async check(_olds: VolumeInputs, news: VolumeInputs): Promise<pulumi.dynamic.CheckResult<VolumeInputs>> {
+    const failures = [];
+    for (const key of ["projectId", "environmentId", "serviceId"] as const) {
+      if (!news[key]) failures.push(failure(key, `the Railway ${key.replace("Id", "")} id is required`));
+    }
+    if (!news.mountPath?.startsWith("/")) failures.push(failure("mountPath", 'an absolute path, e.g. "/data"'));
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.DiffResult> {
+    return diffByKeys<VolumeInputs>(olds, news, ["projectId", "environmentId"], ["serviceId", "mountPath"]);
+  }
+
+  private async instances(environmentId: string) {
+    const { environment } = await this.client().request(ENVIRONMENT_VOLUMES, { id: environmentId });
+    return environment.volumeInstances.edges.map((edge) => edge.node).filter((vi) => !vi.deletedAt && !vi.isPendingDeletion);
+  }
+
+  async create(inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
+    const volume = await findOrCreate(
+      async () => {
+        const instance = (await this.instances(inputs.environmentId)).find((vi) => vi.serviceId === inputs.serviceId);
+        return instance && { volumeId: instance.volumeId, name: instance.volume.name, mountPath: instance.mountPath };
+      },
+      async () => {
+        const { volumeCreate } = await this.client().request(VOLUME_CREATE, {
+          input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath },
+        });
+        return { volumeId: volumeCreate.id, name: volumeCreate.name, mountPath: inputs.mountPath };
+      },
+    );
+    if (volume.mountPath !== inputs.mountPath) await this.attach(volume.volumeId, inputs);
+    return { id: volume.volumeId, outs: { ...inputs, volumeId: volume.volumeId, name: volume.name } };
+  }
+
+  async read(id: string, props?: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
+    if (!props) throw new Error(`railway:Volume "${id}" cannot be imported without its environment; declare it and let create adopt it.`);
+    const instances = await unlessNotFound(this.instances(props.environmentId));
+    const instance = instances?.find((vi) => vi.volumeId === id);
+    if (!instance) return { id: "" };
+    const outs: VolumeOutputs = { ...props, serviceId: instance.serviceId ?? "", mountPath: instance.mountPath, name: instance.volume.name };
+    return { id, props: outs, inputs: outs };
+  }
+
+  async update(id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
+    if (olds.serviceId !== news.serviceId || olds.mountPath !== news.mountPath) await this.attach(id, news);
+    return { outs: { ...news, volumeId: id, name: olds.name } };
+  }
+
+  /** serviceId always goes with mountPath: without it Railway detaches the volume. */
+  private async attach(volumeId: string, inputs: VolumeInputs): Promise<void> {
+    await this.client().request(VOLUME_INSTANCE_UPDATE, {
+      volumeId,
+      environmentId: inputs.environmentId,
+      input: { serviceId: inputs.serviceId, mountPath: inputs.mountPath },
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await unlessNotFound(this.client().request(VOLUME_DELETE, { volumeId: id }));
+  }
+}
+
+export interface VolumeArgs {
+  readonly projectId: pulumi.Input<string>;
+  readonly environmentId: pulumi.Input<string>;
+  readonly serviceId: pulumi.Input<string>;
+  readonly mountPath: pulumi.Input<string>;
+}
+
+export class Volume extends pulumi.dynamic.Resource {
+  declare readonly volumeId: pulumi.Output<string>;
+  declare readonly mountPath: pulumi.Output<string>;
+
+  constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
+    super(
+      new VolumeProvider(tuning),
+      name,
+      { ...args, providerVersion: PROVIDER_VERSION, volumeId: undefined, name: undefined },
+      opts,
+      "railway",
+      "Volume",
+    );
+  }
+}
