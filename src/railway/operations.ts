@@ -60,8 +60,8 @@ export const PROJECT = operation(
 export const PROJECT_CREATE = operation(
   "ProjectCreate",
   `mutation ProjectCreate($input: ProjectCreateInput!) { projectCreate(input: $input) { ${PROJECT_FIELDS} } }`,
-  (zod) => zod.object({ projectCreate: projectNode(zod) }),,
-  false
+  (zod) => zod.object({ projectCreate: projectNode(zod) }),
+  false,
 );
 
 export const PROJECT_UPDATE = operation(
@@ -104,8 +104,8 @@ export const ENVIRONMENT = operation(
 export const ENVIRONMENT_CREATE = operation(
   "EnvironmentCreate",
   `mutation EnvironmentCreate($input: EnvironmentCreateInput!) { environmentCreate(input: $input) { ${ENVIRONMENT_FIELDS} } }`,
-  (zod) => zod.object({ environmentCreate: environmentNode(zod) }),,
-  false
+  (zod) => zod.object({ environmentCreate: environmentNode(zod) }),
+  false,
 );
 
 export const ENVIRONMENT_RENAME = operation(
@@ -142,8 +142,8 @@ export const SERVICE = operation(
 export const SERVICE_CREATE = operation(
   "ServiceCreate",
   `mutation ServiceCreate($input: ServiceCreateInput!) { serviceCreate(input: $input) { ${SERVICE_FIELDS} } }`,
-  (zod) => zod.object({ serviceCreate: serviceNode(zod) }),,
-  false
+  (zod) => zod.object({ serviceCreate: serviceNode(zod) }),
+  false,
 );
 
 export const SERVICE_UPDATE = operation(
@@ -209,8 +209,8 @@ export const SERVICE_INSTANCE_DEPLOY = operation(
   `mutation ServiceInstanceDeploy($environmentId: String!, $serviceId: String!) {
     serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId)
   }`,
-  (zod) => zod.object({ serviceInstanceDeployV2: zod.string() }),,
-  false
+  (zod) => zod.object({ serviceInstanceDeployV2: zod.string() }),
+  false,
 );
 
 export const VARIABLES = operation(
@@ -246,8 +246,8 @@ export const ENVIRONMENT_COMMIT_STAGED = operation(
   `mutation EnvironmentCommitStaged($environmentId: String!, $commitMessage: String) {
     environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: true)
   }`,
-  (zod) => zod.object({ environmentPatchCommitStaged: zod.string() }),,
-  false
+  (zod) => zod.object({ environmentPatchCommitStaged: zod.string() }),
+  false,
 );
 
 const volumeInstanceNode = (zod: ZodApi) =>
@@ -275,8 +275,8 @@ export const ENVIRONMENT_VOLUMES = operation(
 export const VOLUME_CREATE = operation(
   "VolumeCreate",
   `mutation VolumeCreate($input: VolumeCreateInput!) { volumeCreate(input: $input) { id name } }`,
-  (zod) => zod.object({ volumeCreate: zod.object({ id: zod.string(), name: zod.string() }) }),,
-  false
+  (zod) => zod.object({ volumeCreate: zod.object({ id: zod.string(), name: zod.string() }) }),
+  false,
 );
 
 export const VOLUME_INSTANCE_UPDATE = operation(
@@ -318,8 +318,8 @@ export const SERVICE_DOMAINS = operation(
 export const SERVICE_DOMAIN_CREATE = operation(
   "ServiceDomainCreate",
   `mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) { serviceDomainCreate(input: $input) { ${SERVICE_DOMAIN_FIELDS} } }`,
-  (zod) => zod.object({ serviceDomainCreate: serviceDomainNode(zod) }),,
-  false
+  (zod) => zod.object({ serviceDomainCreate: serviceDomainNode(zod) }),
+  false,
 );
 
 export const SERVICE_DOMAIN_UPDATE = operation(
@@ -360,8 +360,8 @@ export const DEPLOYMENT_TRIGGERS = operation(
 export const DEPLOYMENT_TRIGGER_CREATE = operation(
   "DeploymentTriggerCreate",
   `mutation DeploymentTriggerCreate($input: DeploymentTriggerCreateInput!) { deploymentTriggerCreate(input: $input) { ${TRIGGER_FIELDS} } }`,
-  (zod) => zod.object({ deploymentTriggerCreate: triggerNode(zod) }),,
-  false
+  (zod) => zod.object({ deploymentTriggerCreate: triggerNode(zod) }),
+  false,
 );
 
 export const DEPLOYMENT_TRIGGER_UPDATE = operation(
