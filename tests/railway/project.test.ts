@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ProjectProvider, type ProjectInputs } from "../../src/railway/project";
+import { createdOk, startHarness, type Harness } from "../../test-support/railway-harness";
+
+let harness: Harness;
+let provider: ProjectProvider;
+beforeEach(async () => {
+  harness = await startHarness();
+  provider = await harness.provider((tuning) => new ProjectProvider(tuning));
+});
+afterEach(() => harness.close());
+
+const inputs = (overrides: Partial<ProjectInputs> = {}): ProjectInputs => ({
+  name: "client-fulfillment",
+  workspaceId: "ws-sim",
+  description: "app",
+  defaultEnvironmentName: "production",
+  providerVersion: "1",
+  ...overrides,
+});
+
+describe("Project", () => {
+  it("creates, reads without drift, updates, sees drift, deletes twice", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    expect(created.outs.defaultEnvironmentId).toMatch(/^env-/);
+    expect((await provider.read(created.id, created.outs)).props).toEqual(created.outs);
+
+    const renamed = await provider.update(created.id, created.outs, inputs({ name: "cf-app" }));
+    expect(harness.sim.state.projects.get(created.id)?.name).toBe("cf-app");
+
+    harness.sim.state.projects.get(created.id)!.description = "edited in the dashboard";
+    const refreshed = await provider.read(created.id, renamed.outs);
+    expect(refreshed.props?.description).toBe("edited in the dashboard");
+    expect((await provider.diff(created.id, refreshed.props!, inputs({ name: "cf-app" }))).changes).toBe(true);
+
+    await provider.delete(created.id);
+    expect((await provider.read(created.id, renamed.outs)).id).toBe("");
+    await expect(provider.delete(created.id)).resolves.toBeUndefined();
+  });
+
+  it("adopts a project of the same name instead of creating a second", async () => {
+    const first = await createdOk(provider.create(inputs()));
+    harness.sim.resetStats();
+    const second = await createdOk(provider.create(inputs()));
+    expect(second.id).toBe(first.id);
+    expect(harness.sim.stats.byField.projectCreate ?? 0).toBe(0);
+    expect([...harness.sim.state.projects.values()].filter((p) => !p.deletedAt)).toHaveLength(1);
+  });
+
+  it("plans a replacement for a new workspace and an update for a new name", async () => {
+    const { outs } = await createdOk(provider.create(inputs()));
+    expect(await provider.diff("x", outs, inputs({ workspaceId: "ws-other" }))).toMatchObject({ changes: true, replaces: ["workspaceId"] });
+    expect(await provider.diff("x", outs, inputs({ name: "renamed" }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await provider.diff("x", outs, inputs())).toMatchObject({ changes: false });
+  });
+
+  it("leaves exactly one project when the create's answer is lost", async () => {
+    harness.sim.injectFault({ field: "projectCreate", fault: { kind: "dropAfterExecute" } });
+    const created = await createdOk(provider.create(inputs()));
+    expect([...harness.sim.state.projects.values()].filter((p) => !p.deletedAt).map((p) => p.id)).toEqual([created.id]);
+  });
+
+  it("rejects missing names with the property named", async () => {
+    const { failures } = await provider.check(inputs(), inputs({ name: " ", workspaceId: "" }));
+    expect(failures?.map((f) => f.property)).toEqual(["name", "workspaceId"]);
+  });
+});
