@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ServiceProvider } from "../../src/railway/service";
+import { ServiceDomainProvider, type ServiceDomainInputs } from "../../src/railway/service-domain";
+import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+
+let harness: Harness;
+let provider: ServiceDomainProvider;
+let ids: { projectId: string; environmentId: string; serviceId: string };
+beforeEach(async () => {
+  harness = await startHarness();
+  provider = await harness.provider((tuning) => new ServiceDomainProvider(tuning));
+  const project = await seedProject(harness);
+  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
+  const { id } = await createdOk(services.create({ ...project, name: "frontend", source: { repo: "acme/app" }, providerVersion: "1" }));
+  ids = { ...project, serviceId: id };
+});
+afterEach(() => harness.close());
+
+const inputs = (overrides: Partial<ServiceDomainInputs> = {}): ServiceDomainInputs => ({
+  ...ids,
+  subdomain: "fe-client-fulfillment-v2-staging",
+  providerVersion: "1",
+  ...overrides,
+});
+const domains = () => [...harness.sim.state.serviceDomains.values()];
+
+describe("ServiceDomain", () => {
+  it("creates with the fixed subdomain, reads without drift, changes port, sees drift, deletes twice", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    expect(created.outs.domain).toBe("fe-client-fulfillment-v2-staging.up.railway.app");
+    expect(domains().map((d) => d.domain)).toEqual([created.outs.domain]);
+    expect((await provider.read(created.id, created.outs)).props).toEqual(created.outs);
+
+    await provider.update(created.id, created.outs, inputs({ targetPort: 3000 }));
+    expect(domains()[0]?.targetPort).toBe(3000);
+
+    domains()[0]!.domain = "renamed.up.railway.app";
+    const refreshed = await provider.read(created.id, created.outs);
+    expect(refreshed.props).toMatchObject({ domain: "renamed.up.railway.app", subdomain: "renamed" });
+    expect((await provider.diff(created.id, refreshed.props!, inputs())).changes).toBe(true);
+
+    await provider.delete(created.id);
+    expect((await provider.read(created.id, created.outs)).id).toBe("");
+    await expect(provider.delete(created.id)).resolves.toBeUndefined();
+  });
+
+  it("adopts the service's domain rather than adding another, even after a lost answer", async () => {
+    harness.sim.injectFault({ field: "serviceDomainCreate", fault: { kind: "dropAfterExecute" } });
+    const first = await createdOk(provider.create(inputs()));
+    const second = await createdOk(provider.create(inputs()));
+    expect(second.id).toBe(first.id);
+    expect(domains()).toHaveLength(1);
+  });
+
+  it("replaces on a new service, validates subdomain and port", async () => {
+    const { outs } = await createdOk(provider.create(inputs()));
+    expect((await provider.diff("x", outs, inputs({ serviceId: "svc-9" }))).replaces).toEqual(["serviceId"]);
+    const { failures } = await provider.check(inputs(), inputs({ subdomain: "Bad_Name", targetPort: 70000 }));
+    expect(failures?.map((f) => f.property)).toEqual(["subdomain", "targetPort"]);
+  });
+});
