@@ -53,7 +53,8 @@ export interface RailwayClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** A plain array: Pulumi serializes the provider's code, and a Set does not survive that. */
+const RETRYABLE_STATUS = [429, 500, 502, 503, 504];
 
 /**
  * A small GraphQL client: one request per call, a timeout per request, and
@@ -106,7 +107,7 @@ export class RailwayClient {
       return { kind: "retry", error: new RailwayApiError(operation.name, undefined, [], reason) };
     }
 
-    if (RETRYABLE_STATUS.has(response.status)) {
+    if (RETRYABLE_STATUS.includes(response.status)) {
       const retryAfter = Number(response.headers.get("retry-after"));
       return {
         kind: "retry",

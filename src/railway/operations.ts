@@ -227,6 +227,13 @@ export const VARIABLE_COLLECTION_UPSERT = operation(
   (zod) => zod.object({ variableCollectionUpsert: zod.boolean() }),
 );
 
+/** One variable per call, deploying each time: what a per-variable writer sends (benchmarked for comparison). */
+export const VARIABLE_UPSERT = operation(
+  "VariableUpsert",
+  `mutation VariableUpsert($input: VariableUpsertInput!) { variableUpsert(input: $input) }`,
+  (zod) => zod.object({ variableUpsert: zod.boolean() }),
+);
+
 export const VARIABLE_DELETE = operation(
   "VariableDelete",
   `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,

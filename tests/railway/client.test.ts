@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RailwayApiError, RailwayClient } from "../../src/railway/client";
+import { PROJECT, PROJECT_CREATE, PROJECTS_IN_WORKSPACE, type Operation } from "../../src/railway/operations";
+import { startRailwaySimulator, type RailwaySimulator } from "../../test-support/railway-simulator";
+
+let sim: RailwaySimulator;
+let sleeps: number[];
+let client: RailwayClient;
+beforeEach(async () => {
+  sim = await startRailwaySimulator();
+  sleeps = [];
+  client = new RailwayClient({
+    token: sim.token,
+    tokenSource: "stack config railway:token",
+    endpoint: sim.url,
+    timeoutMs: 300,
+    maxRetries: 3,
+    baseDelayMs: 10,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+});
+afterEach(() => sim.close());
+
+const listProjects = () => client.request(PROJECTS_IN_WORKSPACE, { workspaceId: sim.workspaceId });
+
+async function failureOf(promise: Promise<unknown>): Promise<RailwayApiError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(RailwayApiError);
+  return error as RailwayApiError;
+}
+
+describe("RailwayClient", () => {
+  it("waits as long as Retry-After says on 429, then succeeds", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 429, retryAfterSeconds: 7 } });
+    await expect(listProjects()).resolves.toEqual({ projects: { edges: [] } });
+    expect(sleeps).toEqual([7000]);
+    expect(sim.stats.requests).toBe(2);
+  });
+
+  it("backs off exponentially on 5xx and dropped connections, within a bound", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 502 } });
+    sim.injectFault({ fault: { kind: "drop" } });
+    sim.injectFault({ fault: { kind: "status", status: 503 } });
+    await listProjects();
+    expect(sleeps).toEqual([10, 20, 40]);
+
+    sim.injectFault({ fault: { kind: "status", status: 500 }, times: 4 });
+    const error = await failureOf(listProjects());
+    expect(error.status).toBe(500);
+    expect(error.operation).toBe("ProjectsInWorkspace");
+  });
+
+  it("gives up on a slow answer after its timeout and retries", async () => {
+    sim.injectFault({ fault: { kind: "delay", ms: 1_000 } });
+    await listProjects();
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it("does not resend a create after an ambiguous failure, only after a throttle", async () => {
+    const create = () => client.request(PROJECT_CREATE, { input: { name: "p", workspaceId: sim.workspaceId } });
+    sim.injectFault({ field: "projectCreate", fault: { kind: "status", status: 500 } });
+    expect((await failureOf(create())).isAmbiguous).toBe(true);
+    expect(sim.stats.byField.projectCreate ?? 0).toBe(0);
+
+    sim.injectFault({ field: "projectCreate", fault: { kind: "status", status: 429, retryAfterSeconds: 1 } });
+    await create();
+    expect(sim.stats.byField.projectCreate).toBe(1);
+  });
+
+  it("does not retry GraphQL errors, and keeps operation, status and errors", async () => {
+    const error = await failureOf(client.request(PROJECT, { id: "prj-missing" }));
+    expect(sleeps).toEqual([]);
+    expect(error.isNotFound).toBe(true);
+    expect(error.status).toBe(200);
+    expect(error.errors[0]?.message).toBe("Project not found");
+    expect(error.message).toBe("Railway Project failed (HTTP 200): Project not found");
+  });
+
+  it("names the setting to fix when the token is rejected", async () => {
+    const rejected = new RailwayClient({ token: "wrong", tokenSource: "environment variable RAILWAY_API_TOKEN", endpoint: sim.url });
+    const error = await failureOf(rejected.request(PROJECTS_IN_WORKSPACE, { workspaceId: sim.workspaceId }));
+    expect(error.isUnauthorized).toBe(true);
+    expect(error.message).toContain("Railway rejected the token from environment variable RAILWAY_API_TOKEN");
+    expect(error.message).toContain("pulumi config set --secret railway:token");
+    expect(error.message).not.toContain("wrong");
+  });
+
+  it("fails loudly, naming operation and field, when an answer has an unexpected shape", async () => {
+    const drifted: Operation<unknown> = {
+      ...PROJECTS_IN_WORKSPACE,
+      response: (z) => z.object({ projects: z.object({ edges: z.array(z.unknown()), total: z.number() }) }),
+    };
+    const error = await failureOf(client.request(drifted, { workspaceId: sim.workspaceId }));
+    expect(error.message).toContain("Railway ProjectsInWorkspace failed");
+    expect(error.message).toContain("projects.total");
+    expect(error.message).toContain("has Railway's API changed?");
+  });
+});
