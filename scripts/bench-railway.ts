@@ -74,7 +74,9 @@ async function declareEnvironment(harness: Harness, writer: Writer): Promise<Dec
   const serviceIds = new Map<string, string>();
   const declaredVariables = new Map<string, VariablesInputs>();
   for (const { name, source } of SERVICES) {
-    const serviceInputs = { ...scope, name, source, providerVersion: v };
+    // The collection writer hands the first deploy its variables (serviceCreate takes them);
+    // a per-variable writer creates the service bare and writes them one by one.
+    const serviceInputs = { ...scope, name, source, providerVersion: v, initialVariables: writer === "collection" ? variablesFor(name) : undefined };
     const service = await createdOk(services.create(serviceInputs));
     track(services, service.id, service.outs, serviceInputs);
     serviceIds.set(name, service.id);

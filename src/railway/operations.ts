@@ -204,13 +204,13 @@ export const SERVICE_INSTANCE_UPDATE = operation(
   (zod) => zod.object({ serviceInstanceUpdate: zod.boolean() }),
 );
 
+/** Resent after an unclear failure: a second deployment of the same settings is harmless, a lost one is not. */
 export const SERVICE_INSTANCE_DEPLOY = operation(
   "ServiceInstanceDeploy",
   `mutation ServiceInstanceDeploy($environmentId: String!, $serviceId: String!) {
     serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId)
   }`,
   (zod) => zod.object({ serviceInstanceDeployV2: zod.string() }),
-  false,
 );
 
 export const VARIABLES = operation(
@@ -234,10 +234,12 @@ export const VARIABLE_UPSERT = operation(
   (zod) => zod.object({ variableUpsert: zod.boolean() }),
 );
 
-export const VARIABLE_DELETE = operation(
-  "VariableDelete",
-  `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,
-  (zod) => zod.object({ variableDelete: zod.boolean() }),
+export const ENVIRONMENT_PATCH_COMMIT = operation(
+  "EnvironmentPatchCommit",
+  `mutation EnvironmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {
+    environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage)
+  }`,
+  (zod) => zod.object({ environmentPatchCommit: zod.string() }),
 );
 
 export const ENVIRONMENT_STAGE_CHANGES = operation(

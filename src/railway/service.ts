@@ -12,8 +12,14 @@ export interface ServiceInputs {
   projectId: string;
   name: string;
   source: ServiceSource;
-  /** Environment whose instance reports the source, for drift detection. */
+  /** Environment the service is first deployed in, and whose instance reports the source for drift detection. */
   environmentId: string;
+  /**
+   * Variables the first deployment starts with: Railway deploys a service as soon
+   * as it is created with a source, and that deploy should not run without its
+   * config. Only read on create; manage the keys with `Variables` afterwards.
+   */
+  initialVariables?: Record<string, string>;
   providerVersion: string;
 }
 
@@ -66,7 +72,13 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
       },
       async () => {
         const { serviceCreate } = await client.request(SERVICE_CREATE, {
-          input: { projectId: inputs.projectId, name: inputs.name, source: inputs.source },
+          input: {
+            projectId: inputs.projectId,
+            environmentId: inputs.environmentId,
+            name: inputs.name,
+            source: inputs.source,
+            variables: inputs.initialVariables,
+          },
         });
         createdNow = true;
         return serviceCreate;
@@ -117,6 +129,7 @@ export interface ServiceArgs {
   readonly name: pulumi.Input<string>;
   readonly source: pulumi.Input<ServiceSource>;
   readonly environmentId: pulumi.Input<string>;
+  readonly initialVariables?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export class Service extends pulumi.dynamic.Resource {
@@ -127,8 +140,13 @@ export class Service extends pulumi.dynamic.Resource {
     super(
       new ServiceProvider(tuning),
       name,
-      { ...args, providerVersion: PROVIDER_VERSION, serviceId: undefined },
-      opts,
+      {
+        ...args,
+        initialVariables: args.initialVariables && pulumi.secret(args.initialVariables),
+        providerVersion: PROVIDER_VERSION,
+        serviceId: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["initialVariables"] }),
       "railway",
       "Service",
     );

@@ -3,10 +3,10 @@ import type { RailwayClient } from "./client";
 import {
   ENVIRONMENT,
   ENVIRONMENT_COMMIT_STAGED,
+  ENVIRONMENT_PATCH_COMMIT,
   ENVIRONMENT_STAGE_CHANGES,
   SERVICE_INSTANCE_DEPLOY,
   VARIABLE_COLLECTION_UPSERT,
-  VARIABLE_DELETE,
   VARIABLES,
 } from "./operations";
 import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
@@ -55,7 +55,7 @@ export class VariablesProvider extends RailwayProvider implements pulumi.dynamic
   }
 
   async create(inputs: VariablesInputs): Promise<pulumi.dynamic.CreateResult<VariablesOutputs>> {
-    await this.apply(this.client(), inputs, []);
+    await this.apply(this.client(), inputs, [], false);
     return { id: scopeId(inputs), outs: inputs };
   }
 
@@ -74,7 +74,10 @@ export class VariablesProvider extends RailwayProvider implements pulumi.dynamic
 
   async update(_id: string, olds: VariablesOutputs, news: VariablesInputs): Promise<pulumi.dynamic.UpdateResult<VariablesOutputs>> {
     const dropped = Object.keys(olds.variables).filter((name) => !(name in news.variables));
-    await this.apply(this.client(), news, dropped);
+    // State still holds the old values if an earlier run wrote them but failed to deploy,
+    // so a declared change deploys even when Railway already has the new values.
+    const declaredChange = JSON.stringify(olds.variables) !== JSON.stringify(news.variables);
+    await this.apply(this.client(), news, dropped, declaredChange);
     return { outs: news };
   }
 
@@ -94,11 +97,11 @@ export class VariablesProvider extends RailwayProvider implements pulumi.dynamic
   }
 
   /** Brings managed keys to their declared values and removes `dropped`; one deploy if anything changed. */
-  private async apply(client: RailwayClient, inputs: VariablesInputs, dropped: string[]): Promise<void> {
+  private async apply(client: RailwayClient, inputs: VariablesInputs, dropped: string[], mustDeploy: boolean): Promise<void> {
     const live = await this.currentValues(client, inputs);
     const changed = Object.fromEntries(Object.entries(inputs.variables).filter(([name, value]) => live[name] !== value));
     const toRemove = dropped.filter((name) => name in live);
-    if (Object.keys(changed).length === 0 && toRemove.length === 0) return;
+    if (Object.keys(changed).length === 0 && toRemove.length === 0 && !mustDeploy) return;
 
     if (Object.keys(changed).length > 0) {
       await client.request(VARIABLE_COLLECTION_UPSERT, {
@@ -118,28 +121,22 @@ export class VariablesProvider extends RailwayProvider implements pulumi.dynamic
   }
 
   /**
-   * Removes keys without deploying, through a staged patch committed with
-   * skipDeploys. If someone has staged changes of their own in the dashboard,
-   * committing would ship theirs too, so fall back to variableDelete, which
-   * deploys each time. Returns whether a deploy happened.
+   * Removes keys without deploying: a staged patch committed with skipDeploys.
+   * If someone has staged changes of their own in the dashboard, committing the
+   * stage would ship theirs too, so the removals go in one direct patch commit
+   * instead, which deploys (once). Returns whether a deploy happened.
    */
   private async remove(client: RailwayClient, scope: VariablesInputs, names: string[]): Promise<boolean> {
-    const { environment } = await client.request(ENVIRONMENT, { id: scope.environmentId });
-    if ((environment.unmergedChangesCount ?? 0) > 0) {
-      for (const name of names) {
-        await client.request(VARIABLE_DELETE, {
-          input: { projectId: scope.projectId, environmentId: scope.environmentId, serviceId: scope.serviceId ?? null, name },
-        });
-      }
-      return true;
-    }
     const removals = Object.fromEntries(names.map((name) => [name, null]));
     const patch = scope.serviceId ? { services: { [scope.serviceId]: { variables: removals } } } : { sharedVariables: removals };
+    const commitMessage = `pulumi: remove ${names.join(", ")}`;
+    const { environment } = await client.request(ENVIRONMENT, { id: scope.environmentId });
+    if ((environment.unmergedChangesCount ?? 0) > 0) {
+      await client.request(ENVIRONMENT_PATCH_COMMIT, { environmentId: scope.environmentId, patch, commitMessage });
+      return true;
+    }
     await client.request(ENVIRONMENT_STAGE_CHANGES, { environmentId: scope.environmentId, input: patch });
-    await client.request(ENVIRONMENT_COMMIT_STAGED, {
-      environmentId: scope.environmentId,
-      commitMessage: `pulumi: remove ${names.join(", ")}`,
-    });
+    await client.request(ENVIRONMENT_COMMIT_STAGED, { environmentId: scope.environmentId, commitMessage });
     return false;
   }
 }

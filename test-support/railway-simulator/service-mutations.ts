@@ -107,6 +107,11 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
           writeVariables(state, environmentId, service.id, variables, { replace: false });
         }
       }
+      // Railway builds and deploys a service created with a source at once; with an
+      // environment named, the simulator deploys it there only.
+      if (source) {
+        for (const environmentId of target ? [target.id] : environmentIds) state.startDeploy(environmentId, service.id);
+      }
       return views.service(service);
     }),
 
@@ -131,6 +136,7 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
         instance.source = { ...source };
         instance.updatedAt = state.now();
       }
+      for (const instance of instances) state.startDeploy(instance.environmentId, id);
       if (source.repo) {
         connectRepository(state, service, instances.map((i) => i.environmentId), source.repo, input.branch);
       } else {

@@ -55,10 +55,15 @@ export class StagedChanges {
   }
 
   commit(environmentId: string, skipDeploys: boolean): void {
-    const environment = this.state.requireEnvironment(environmentId);
     const patch = this.staged.get(environmentId);
     if (!patch) throw new RailwayApiError("No staged changes to commit");
     this.staged.delete(environmentId);
+    this.apply(environmentId, patch, skipDeploys);
+  }
+
+  /** Applies a patch at once, leaving whatever is staged alone; deploys what it touches. */
+  apply(environmentId: string, patch: EnvironmentPatchShape, skipDeploys: boolean): void {
+    const environment = this.state.requireEnvironment(environmentId);
     for (const [serviceId, service] of Object.entries(patch.services ?? {})) {
       this.state.requireService(serviceId, environment.projectId);
       applyVariables(this.state, environment.projectId, environmentId, serviceId, service.variables ?? {});
@@ -89,6 +94,11 @@ export function createStagedChangeMutations({ state }: ResolverDependencies, sta
         };
       },
     ),
+    environmentPatchCommit: resolver<{ environmentId: string; patch?: unknown }>(({ environmentId, patch }) => {
+      if (!isRecord(patch)) throw new RailwayApiError("patch must be an EnvironmentConfig object");
+      staged.apply(environmentId, patch as EnvironmentPatchShape, false);
+      return state.nextId("patch");
+    }),
     environmentPatchCommitStaged: resolver<{ environmentId: string; skipDeploys?: boolean | null }>(
       ({ environmentId, skipDeploys }) => {
         staged.commit(environmentId, skipDeploys ?? false);

@@ -66,3 +66,12 @@ describe("Service", () => {
     expect(failures?.map((f) => f.property)).toEqual(["source"]);
   });
 });
+
+describe("Service's first deploy", () => {
+  it("happens once, in the declared environment, with its initial variables", async () => {
+    const created = await createdOk(provider.create(inputs({ initialVariables: { ENVIRONMENT: "production" } })));
+    expect(harness.sim.stats.deploysByService).toEqual({ [created.id]: 1 });
+    expect(harness.sim.state.getVariables(ids.environmentId, created.id)).toEqual({ ENVIRONMENT: "production" });
+    expect((await provider.diff(created.id, created.outs, inputs({ initialVariables: { ENVIRONMENT: "x" } }))).changes).toBe(false);
+  });
+});

@@ -221,6 +221,7 @@ describe("services and environments", () => {
   it("keeps omitted instance settings but resets numReplicas to 1, without deploying", async () => {
     const { projectId, productionId } = await createProject();
     const serviceId = await createService(projectId, "api");
+    sim.resetStats();
     const update = `mutation ($s: String!, $e: String!, $input: ServiceInstanceUpdateInput!) {
       serviceInstanceUpdate(serviceId: $s, environmentId: $e, input: $input)
     }`;
@@ -245,7 +246,7 @@ describe("services and environments", () => {
       healthcheckPath: "/health",
       restartPolicyType: "ALWAYS",
       source: { image: "nginx:1.27", repo: null },
-      latestDeployment: null,
+      latestDeployment: { id: "dep-1" },
     });
     expect(sim.stats.deploys).toBe(0);
   });
@@ -482,6 +483,7 @@ describe("deploys", () => {
     const { projectId, productionId } = await createProject();
     const apiId = await createService(projectId, "api");
     const workerId = await createService(projectId, "worker");
+    sim.resetStats();
 
     await upsertVariables({ projectId, environmentId: productionId, serviceId: apiId, variables: { A: "1" } });
     expect(sim.stats.deploys).toBe(1);
@@ -505,7 +507,7 @@ describe("deploys", () => {
     const instance = await graphqlData<{ serviceInstance: { latestDeployment: { id: string; status: string } } }>(
       `query { serviceInstance(environmentId: "${productionId}", serviceId: "${apiId}") { latestDeployment { id status } } }`,
     );
-    expect(instance.serviceInstance.latestDeployment).toEqual({ id: "dep-4", status: "SUCCESS" });
+    expect(instance.serviceInstance.latestDeployment).toEqual({ id: "dep-6", status: "SUCCESS" });
   });
 
   it("replace: true drops the scope's other variables", async () => {
@@ -519,14 +521,16 @@ describe("deploys", () => {
   it("serviceInstanceDeployV2 and serviceInstanceRedeploy start one deploy each", async () => {
     const { projectId, productionId } = await createProject();
     const apiId = await createService(projectId, "api");
+    expect(sim.stats.deploysByService).toEqual({ [apiId]: 1 });
+    sim.resetStats();
     const deployed = await graphqlData<{ serviceInstanceDeployV2: string }>(
       `mutation { serviceInstanceDeployV2(serviceId: "${apiId}", environmentId: "${productionId}") }`,
     );
-    expect(deployed.serviceInstanceDeployV2).toBe("dep-1");
+    expect(deployed.serviceInstanceDeployV2).toBe("dep-2");
     await graphqlData(`mutation { serviceInstanceRedeploy(serviceId: "${apiId}", environmentId: "${productionId}") }`);
     expect(sim.stats.deploys).toBe(2);
     expect(sim.stats.deploysByService).toEqual({ [apiId]: 2 });
-    expect(sim.state.findServiceInstance(productionId, apiId)?.latestDeploymentId).toBe("dep-2");
+    expect(sim.state.findServiceInstance(productionId, apiId)?.latestDeploymentId).toBe("dep-3");
   });
 });
 
@@ -661,7 +665,7 @@ describe("stats", () => {
     const { projectId, productionId } = await createProject();
     const apiId = await createService(projectId, "api");
     await graphqlData(`mutation { serviceInstanceRedeploy(serviceId: "${apiId}", environmentId: "${productionId}") }`);
-    expect(stats.deploys).toBe(1);
+    expect(stats.deploys).toBe(2);
 
     sim.resetStats();
     expect(sim.stats).toBe(stats);
@@ -675,6 +679,7 @@ describe("out-of-band state edits", () => {
   it("are visible to the API", async () => {
     const { projectId, productionId } = await createProject();
     const apiId = await createService(projectId, "api");
+    sim.resetStats();
     sim.state.setVariable(projectId, productionId, apiId, "DRIFT", "1");
     sim.state.updateServiceInstance(productionId, apiId, { numReplicas: 4 });
     expect(sim.state.findService(projectId, "api")?.id).toBe(apiId);
