@@ -25,7 +25,9 @@ async function main(): Promise<number> {
     for (const rule of broken) process.stderr.write(`invariant violated: ${rule.rule}: ${rule.message}\n`);
     return broken.length ? 1 : 0;
   } catch (error) {
-    process.stderr.write(`${error instanceof StackConfigError ? error.message : String((error as Error).stack ?? error)}\n`);
+    // Config and stack-file errors are the user's to fix: the message says how; a bug keeps its trace.
+    const expected = error instanceof StackConfigError || (error as Error).message?.startsWith("Cannot read stack file");
+    process.stderr.write(`${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     return 2;
   }
 }

@@ -43,7 +43,8 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
       });
     }
   }
-  if (parsed.search !== "" && violations.length === 0) {
+  const namedAlready = ["sslmode", "channel_binding"].filter((name) => parsed.searchParams.has(name));
+  if (parsed.search !== "" && namedAlready.length === 0) {
     violations.push({
       rule: APP_URL_RULE,
       message: `DATABASE_URL has a query string "${parsed.search}"; asyncpg receives every parameter as a connect() argument. Build the URL without one.`,

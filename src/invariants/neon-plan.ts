@@ -8,7 +8,7 @@ export const PITR_RULE = "pitr-within-plan";
  * change to the suspend timeout (scale-to-zero after 5 min cannot be disabled).
  */
 export const NEON_PLAN_LIMITS = {
-  free: { maxHistoryRetentionSeconds: 21_600, suspendTimeoutConfigurable: false, maxComputeUnits: 2 },
+  free: { maxHistoryRetentionSeconds: 21_600, suspendTimeoutConfigurable: false },
 } as const;
 
 export type NeonPlan = keyof typeof NEON_PLAN_LIMITS;

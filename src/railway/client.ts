@@ -86,6 +86,16 @@ export class RailwayClient {
     }
   }
 
+  private rejectedToken(operation: string, status: number, errors: readonly GraphQLErrorShape[]): RailwayApiError {
+    return new RailwayApiError(
+      operation,
+      status,
+      errors,
+      `Railway rejected the token from ${this.options.tokenSource}. Set a valid workspace or account token: ` +
+        "`pulumi config set --secret railway:token <token>` or RAILWAY_API_TOKEN.",
+    );
+  }
+
   private async attempt<TData>(
     operation: Operation<TData>,
     variables: Record<string, unknown>,
@@ -116,11 +126,14 @@ export class RailwayClient {
       };
     }
 
+    if (response.status === 401 || response.status === 403) {
+      return { kind: "fatal", error: this.rejectedToken(operation.name, response.status, []) };
+    }
     let body: { data?: unknown; errors?: GraphQLErrorShape[] };
     try {
       body = (await response.json()) as typeof body;
     } catch {
-      return { kind: "retry", error: new RailwayApiError(operation.name, response.status, [], "the answer was not JSON") };
+      return { kind: "fatal", error: new RailwayApiError(operation.name, response.status, [], `the answer was not JSON (${response.statusText})`) };
     }
     if (body.errors?.length) {
       const error = new RailwayApiError(
@@ -129,19 +142,7 @@ export class RailwayClient {
         body.errors,
         body.errors.map((e) => e.message).join("; "),
       );
-      if (error.isUnauthorized) {
-        return {
-          kind: "fatal",
-          error: new RailwayApiError(
-            operation.name,
-            response.status,
-            body.errors,
-            `Railway rejected the token from ${this.options.tokenSource}. Set a valid workspace or account token: ` +
-              "`pulumi config set --secret railway:token <token>` or RAILWAY_API_TOKEN.",
-          ),
-        };
-      }
-      return { kind: "fatal", error };
+      return { kind: "fatal", error: error.isUnauthorized ? this.rejectedToken(operation.name, response.status, body.errors) : error };
     }
     if (!response.ok) {
       return { kind: "fatal", error: new RailwayApiError(operation.name, response.status, [], response.statusText) };

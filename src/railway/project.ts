@@ -24,10 +24,22 @@ type ProjectNode = {
   environments: { edges: { node: { id: string; name: string } }[] };
 };
 
-function outputsOf(inputs: ProjectInputs, project: ProjectNode): ProjectOutputs {
+/**
+ * The default environment keeps the id it had while that environment exists,
+ * even if renamed: everything downstream is keyed on it.
+ */
+function outputsOf(inputs: ProjectInputs, project: ProjectNode, previousDefaultId?: string): ProjectOutputs {
   const environments = project.environments.edges.map((edge) => edge.node);
-  const defaultEnvironment = environments.find((env) => env.name === inputs.defaultEnvironmentName) ?? environments[0];
-  return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment?.id ?? "" };
+  const defaultEnvironment =
+    environments.find((env) => env.id === previousDefaultId) ??
+    environments.find((env) => env.name === inputs.defaultEnvironmentName);
+  if (!defaultEnvironment) {
+    throw new Error(
+      `Railway project "${project.name}" (${project.id}) has no environment named "${inputs.defaultEnvironmentName}"; ` +
+        `it has ${environments.map((env) => `"${env.name}"`).join(", ") || "none"}. Set defaultEnvironmentName to one of them.`,
+    );
+  }
+  return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment.id };
 }
 
 /** Railway project: projectCreate / project / projectUpdate / projectDelete; adopted by name within the workspace. */
@@ -85,17 +97,19 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
       defaultEnvironmentName: props?.defaultEnvironmentName ?? "production",
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
     };
-    const outs = outputsOf(live, project);
+    const outs = outputsOf(live, project, props?.defaultEnvironmentId);
     return { id, props: outs, inputs: outs };
   }
 
   async update(id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {
-    if (olds.name === news.name && olds.description === news.description) return { outs: { ...olds, ...news } };
+    if (olds.name === news.name && olds.description === news.description) {
+      return { outs: { ...news, projectId: olds.projectId, defaultEnvironmentId: olds.defaultEnvironmentId } };
+    }
     const { projectUpdate } = await this.client().request(PROJECT_UPDATE, {
       id,
       input: { name: news.name, description: news.description },
     });
-    return { outs: outputsOf(news, projectUpdate) };
+    return { outs: outputsOf(news, projectUpdate, olds.defaultEnvironmentId) };
   }
 
   async delete(id: string): Promise<void> {

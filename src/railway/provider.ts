@@ -28,6 +28,21 @@ export abstract class RailwayProvider {
     this.configEndpoint = request.config.get(ENDPOINT_CONFIG_KEY);
   }
 
+  /**
+   * Railway is eventually consistent: a service's instance can be missing for a
+   * moment after the service appears. Retries a read that says "not found".
+   */
+  protected async eventually<T>(read: () => Promise<T>, attempts = 8): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof RailwayApiError && error.isNotFound) || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.tuning.baseDelayMs ?? 1_000));
+      }
+    }
+  }
+
   protected client(): RailwayClient {
     const { token, source } = resolveToken(this.configToken, process.env);
     return new RailwayClient({ token, tokenSource: source, endpoint: this.configEndpoint, ...this.tuning });

@@ -55,6 +55,24 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
     return domains.serviceDomains;
   }
 
+  /**
+   * The one domain this resource may take over: the one with the declared
+   * subdomain, else the service's only domain (renamed to the declared one; this
+   * is also how a create whose answer was lost is found again). Several
+   * candidates are an error, so two resources never adopt the same domain.
+   */
+  private adoptable(domains: DomainNode[], inputs: ServiceDomainInputs): DomainNode | undefined {
+    const named = inputs.subdomain ? domains.filter((d) => d.domain.startsWith(`${inputs.subdomain}.`)) : [];
+    const candidates = named.length > 0 ? named : domains;
+    if (candidates.length > 1) {
+      throw new Error(
+        `Service ${inputs.serviceId} has ${candidates.length} Railway domains (${candidates.map((d) => d.domain).join(", ")}); ` +
+          "set `subdomain` to say which one this resource manages.",
+      );
+    }
+    return candidates[0];
+  }
+
   /** Brings an existing domain to the declared subdomain and port, in at most one call. */
   private async reconcile(client: RailwayClient, domain: DomainNode, inputs: ServiceDomainInputs): Promise<ServiceDomainOutputs> {
     const wanted = inputs.subdomain ? `${inputs.subdomain}.${domain.suffix ?? "up.railway.app"}` : domain.domain;
@@ -76,7 +94,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
   async create(inputs: ServiceDomainInputs): Promise<pulumi.dynamic.CreateResult<ServiceDomainOutputs>> {
     const client = this.client();
     const domain = await findOrCreate(
-      async () => (await this.domains(client, inputs))[0],
+      async () => this.adoptable(await this.domains(client, inputs), inputs),
       async () =>
         (
           await client.request(SERVICE_DOMAIN_CREATE, {

@@ -101,7 +101,9 @@ export class ServiceInstanceProvider extends RailwayProvider implements pulumi.d
 
   async create(inputs: ServiceInstanceInputs): Promise<pulumi.dynamic.CreateResult<ServiceInstanceOutputs>> {
     const client = this.client();
-    const { serviceInstance } = await client.request(SERVICE_INSTANCE, { environmentId: inputs.environmentId, serviceId: inputs.serviceId });
+    const { serviceInstance } = await this.eventually(() =>
+      client.request(SERVICE_INSTANCE, { environmentId: inputs.environmentId, serviceId: inputs.serviceId }),
+    );
     const current = settingsFrom(serviceInstance, inputs);
     if (changedKeys<ServiceInstanceSettings>(current, inputs, SETTING_KEYS).length > 0) {
       await client.request(SERVICE_INSTANCE_UPDATE, {

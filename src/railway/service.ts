@@ -85,7 +85,9 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
       },
     );
     if (!createdNow) {
-      const { serviceInstance } = await client.request(SERVICE_INSTANCE, { environmentId: inputs.environmentId, serviceId: service.id });
+      const { serviceInstance } = await this.eventually(() =>
+        client.request(SERVICE_INSTANCE, { environmentId: inputs.environmentId, serviceId: service.id }),
+      );
       if (!sameSource(serviceInstance.source, inputs.source)) {
         await client.request(SERVICE_CONNECT, { id: service.id, input: inputs.source });
       }

@@ -22,6 +22,10 @@ describe("appDatabaseUrlViolations", () => {
     expect(appDatabaseUrlViolations(`postgresql+asyncpg://u:p@${HOST}/db?application_name=x`, "postgresql+asyncpg")[0]?.message).toContain("has a query string");
   });
 
+  it("reports a wrong scheme and a query string together", () => {
+    expect(appDatabaseUrlViolations(`postgres://u:p@${HOST}/db?application_name=x`, "postgresql+asyncpg")).toHaveLength(2);
+  });
+
   it("rejects a scheme other than the configured one", () => {
     expect(appDatabaseUrlViolations(`postgres://u:p@${HOST}/db`, "postgresql+asyncpg")[0]?.message).toContain('uses scheme "postgres"');
   });

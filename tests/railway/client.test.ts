@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RailwayApiError, RailwayClient } from "../../src/railway/client";
 import { PROJECT, PROJECT_CREATE, PROJECTS_IN_WORKSPACE, type Operation } from "../../src/railway/operations";
@@ -83,6 +85,29 @@ describe("RailwayClient", () => {
     expect(error.message).toContain("Railway rejected the token from environment variable RAILWAY_API_TOKEN");
     expect(error.message).toContain("pulumi config set --secret railway:token");
     expect(error.message).not.toContain("wrong");
+  });
+
+  it("treats an HTTP 403 page as a rejected token, without retrying", async () => {
+    let hits = 0;
+    const gateway = createServer((_request, response) => {
+      hits += 1;
+      response.writeHead(403, { "content-type": "text/html" }).end("<html>Forbidden</html>");
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    try {
+      const behindGateway = new RailwayClient({
+        token: "t",
+        tokenSource: "stack config railway:token",
+        endpoint: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/graphql/v2`,
+        sleep: async () => undefined,
+      });
+      const error = await failureOf(behindGateway.request(PROJECTS_IN_WORKSPACE, { workspaceId: "ws" }));
+      expect(error.status).toBe(403);
+      expect(error.message).toContain("Railway rejected the token from stack config railway:token");
+      expect(hits).toBe(1);
+    } finally {
+      gateway.close();
+    }
   });
 
   it("fails loudly, naming operation and field, when an answer has an unexpected shape", async () => {

@@ -21,10 +21,6 @@ describe.skipIf(!schemaFile)(`Railway operations against ${schemaFile ?? "no sch
     (JSON.parse(readFileSync(schemaFile ?? "", "utf8")) as { data: Parameters<typeof buildClientSchema>[0] }).data,
   );
 
-  it("exports a good number of operations", () => {
-    expect(all.length).toBeGreaterThanOrEqual(30);
-  });
-
   it.each(all)("%s is valid and uses no deprecated field", (_constant, operation) => {
     const document = parse(operation.document);
     const errors = validate(schema, document, [...specifiedRules, NoDeprecatedCustomRule]);
@@ -42,7 +38,9 @@ describe("the validation itself", () => {
     expect(validate(schema, parse("query B($id: String!) { project(id: $id) { teamId } }"), rules)[0]?.message).toContain("deprecated");
   });
 
-  it("every response schema builds", () => {
-    for (const [, operation] of all) expect(operation.response(z)).toBeDefined();
+  it.each(all)("%s refuses an answer without its data, so an API change fails loudly", (_constant, operation) => {
+    const schema = operation.response(z) as z.ZodType;
+    expect(schema.safeParse({}).success).toBe(false);
+    expect(schema.safeParse(null).success).toBe(false);
   });
 });

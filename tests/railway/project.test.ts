@@ -60,6 +60,13 @@ describe("Project", () => {
     expect([...harness.sim.state.projects.values()].filter((p) => !p.deletedAt).map((p) => p.id)).toEqual([created.id]);
   });
 
+  it("keeps the default environment's id when it is renamed, and says when it cannot be found", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    harness.sim.state.environments.get(created.outs.defaultEnvironmentId)!.name = "prod";
+    expect((await provider.read(created.id, created.outs)).props?.defaultEnvironmentId).toBe(created.outs.defaultEnvironmentId);
+    await expect(provider.create(inputs({ defaultEnvironmentName: "main" }))).rejects.toThrow('has no environment named "main"; it has "prod"');
+  });
+
   it("rejects missing names with the property named", async () => {
     const { failures } = await provider.check(inputs(), inputs({ name: " ", workspaceId: "" }));
     expect(failures?.map((f) => f.property)).toEqual(["name", "workspaceId"]);

@@ -52,6 +52,18 @@ describe("ServiceDomain", () => {
     expect(domains()).toHaveLength(1);
   });
 
+  it("adopts the domain with its subdomain among several, and refuses to guess otherwise", async () => {
+    const first = await createdOk(provider.create(inputs({ subdomain: "other-name" })));
+    const record = harness.sim.state.serviceDomains.get(first.id)!;
+    harness.sim.state.serviceDomains.set("dom-99", { ...record, id: "dom-99", domain: "fe-client-fulfillment-v2-staging.up.railway.app" });
+    harness.sim.resetStats();
+    const mine = await createdOk(provider.create(inputs()));
+    expect(mine.id).toBe("dom-99");
+    expect(harness.sim.stats.mutations).toBe(0);
+    await expect(provider.create(inputs({ subdomain: undefined }))).rejects.toThrow("has 2 Railway domains");
+    await expect(provider.create(inputs({ subdomain: "third" }))).rejects.toThrow("set `subdomain` to say which one");
+  });
+
   it("replaces on a new service, validates subdomain and port", async () => {
     const { outs } = await createdOk(provider.create(inputs()));
     expect((await provider.diff("x", outs, inputs({ serviceId: "svc-9" }))).replaces).toEqual(["serviceId"]);

@@ -54,8 +54,22 @@ describe("ServiceInstance", () => {
     expect(refreshed.props).toMatchObject({ numReplicas: 5, startCommand: undefined });
     expect((await provider.diff(created.id, refreshed.props!, inputs({ healthcheckPath: "/ready" }))).changes).toBe(true);
 
-    await expect(provider.delete()).resolves.toBeUndefined();
-    await expect(provider.delete()).resolves.toBeUndefined();
+    harness.sim.resetStats();
+    await provider.delete();
+    await provider.delete();
+    // Settings go with the service; deleting them must not touch Railway.
+    expect(harness.sim.stats.requests).toBe(0);
+    expect(instance()).toBeDefined();
+  });
+
+  it("waits for an instance Railway has not made visible yet", async () => {
+    const key = `${ids.environmentId}:${ids.serviceId}`;
+    const record = harness.sim.state.serviceInstances.get(key)!;
+    harness.sim.state.serviceInstances.delete(key);
+    setTimeout(() => harness.sim.state.serviceInstances.set(key, record), 20);
+    await provider.create(inputs());
+    expect(instance()?.numReplicas).toBe(2);
+    expect(harness.sim.stats.byField.serviceInstance).toBeGreaterThan(1);
   });
 
   it("sends nothing when the instance already has the declared settings", async () => {
