@@ -52,6 +52,15 @@ describe("ServiceDomain", () => {
     expect(domains()).toHaveLength(1);
   });
 
+  it("finishes a create that failed between its two steps (create, then rename) on the next run", async () => {
+    harness.sim.injectFault({ field: "serviceDomainUpdate", fault: { kind: "status", status: 500 }, times: 5 });
+    await expect(provider.create(inputs())).rejects.toThrow("ServiceDomainUpdate");
+    expect(domains()).toHaveLength(1);
+    const retried = await createdOk(provider.create(inputs()));
+    expect(domains().map((d) => d.domain)).toEqual([retried.outs.domain]);
+    expect(retried.outs.domain).toBe("fe-client-fulfillment-v2-staging.up.railway.app");
+  });
+
   it("adopts the domain with its subdomain among several, and refuses to guess otherwise", async () => {
     const first = await createdOk(provider.create(inputs({ subdomain: "other-name" })));
     const record = harness.sim.state.serviceDomains.get(first.id)!;
