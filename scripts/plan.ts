@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../src/config";
-import { buildPlan, renderPlanText } from "../src/offline/plan";
+import { buildPlan, planVerdict, renderPlanText } from "../src/offline/plan";
 
 const USAGE = "usage: npm run plan -- --stack <staging|production> [--json] [--dir <folder with Pulumi.<stack>.yaml>]";
 
@@ -21,9 +21,9 @@ async function main(): Promise<number> {
   try {
     const plan = await buildPlan(projectDir, values.stack);
     process.stdout.write(`${values.json ? JSON.stringify(plan, null, 2) : renderPlanText(plan)}\n`);
-    const broken = plan.invariants.filter((rule) => !rule.ok);
-    for (const rule of broken) process.stderr.write(`invariant violated: ${rule.rule}: ${rule.message}\n`);
-    return broken.length ? 1 : 0;
+    const { exitCode, problems } = planVerdict(plan);
+    for (const problem of problems) process.stderr.write(`${problem}\n`);
+    return exitCode;
   } catch (error) {
     // Config and stack-file errors are the user's to fix: the message says how; a bug keeps its trace.
     const expected = error instanceof StackConfigError || (error as Error).message?.startsWith("Cannot read stack file");

@@ -80,6 +80,12 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
   };
 }
 
+/** 0 when every invariant holds; 1 otherwise, with one line per violation for stderr. */
+export function planVerdict(plan: PlanDocument): { exitCode: 0 | 1; problems: string[] } {
+  const problems = plan.invariants.filter((rule) => !rule.ok).map((rule) => `invariant violated: ${rule.rule}: ${rule.message}`);
+  return { exitCode: problems.length ? 1 : 0, problems };
+}
+
 function formatValue(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }

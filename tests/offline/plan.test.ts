@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../src/config";
-import { buildPlan, renderPlanText } from "../../src/offline/plan";
+import { buildPlan, planVerdict, renderPlanText } from "../../src/offline/plan";
 
 const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
@@ -65,6 +65,24 @@ describe("buildPlan", () => {
     expect(text).toContain("    + neon:index/branch:Branch  database-branch");
     expect(text).toMatch(/✓ environment-matches-stack: ENVIRONMENT is "staging"\./);
     expect(text).not.toContain("✗");
+  });
+});
+
+describe("planVerdict", () => {
+  it("fails the plan, and marks it ✗, when a rule is violated", async () => {
+    const plan = await buildPlan(ROOT, "production");
+    expect(planVerdict(plan)).toEqual({ exitCode: 0, problems: [] });
+    const broken = {
+      ...plan,
+      invariants: plan.invariants.map((rule) =>
+        rule.rule === "environment-matches-stack" ? { ...rule, ok: false, message: 'ENVIRONMENT is "development".' } : rule,
+      ),
+    };
+    expect(planVerdict(broken)).toEqual({
+      exitCode: 1,
+      problems: ['invariant violated: environment-matches-stack: ENVIRONMENT is "development".'],
+    });
+    expect(renderPlanText(broken)).toContain('✗ environment-matches-stack: ENVIRONMENT is "development".');
   });
 });
 
