@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ProjectProvider } from "../src/railway/project";
 import type { ClientTuning, RailwayProvider } from "../src/railway/provider";
+import { ServiceProvider, type ServiceSource } from "../src/railway/service";
 import { startRailwaySimulator, type RailwaySimulator } from "./railway-simulator";
 
 /** Retries without real waiting, and a short timeout so slow-answer faults stay quick. */
@@ -41,6 +42,14 @@ export async function seedProject(harness: Harness, name = "client-fulfillment")
     providerVersion: "1",
   }));
   return { projectId: outs.projectId, environmentId: outs.defaultEnvironmentId };
+}
+
+/** A project, its default environment, and one service in it. */
+export async function seedService(harness: Harness, name: string, source: ServiceSource) {
+  const project = await seedProject(harness);
+  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
+  const { id } = await createdOk(services.create({ ...project, name, source, providerVersion: "1" }));
+  return { ...project, serviceId: id };
 }
 
 /** A create's result with its outputs, which every provider here returns. */

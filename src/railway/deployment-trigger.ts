@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { DEPLOYMENT_TRIGGER_CREATE, DEPLOYMENT_TRIGGER_DELETE, DEPLOYMENT_TRIGGER_UPDATE, DEPLOYMENT_TRIGGERS } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface DeploymentTriggerInputs {
   projectId: string;
@@ -31,10 +31,7 @@ export class DeploymentTriggerProvider extends RailwayProvider implements pulumi
   }
 
   async check(_olds: DeploymentTriggerInputs, news: DeploymentTriggerInputs): Promise<pulumi.dynamic.CheckResult<DeploymentTriggerInputs>> {
-    const failures = [];
-    for (const key of ["projectId", "environmentId", "serviceId"] as const) {
-      if (!news[key]) failures.push(failure(key, `the Railway ${key.replace("Id", "")} id is required`));
-    }
+    const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
     if (!/^[\w.-]+\/[\w.-]+$/.test(news.repository ?? "")) failures.push(failure("repository", 'a GitHub repository, "owner/name"'));
     if (!news.branch?.trim()) failures.push(failure("branch", "a branch name is required"));
     return { inputs: news, failures };

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface EnvironmentInputs {
   projectId: string;
@@ -21,8 +21,7 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
   }
 
   async check(_olds: EnvironmentInputs, news: EnvironmentInputs): Promise<pulumi.dynamic.CheckResult<EnvironmentInputs>> {
-    const failures = [];
-    if (!news.projectId) failures.push(failure("projectId", "the Railway project id is required"));
+    const failures = missingIds(news, ["projectId"]);
     if (!/^[a-z0-9][a-z0-9-]*$/i.test(news.name ?? "")) failures.push(failure("name", "letters, digits and hyphens only, e.g. staging"));
     return { inputs: news, failures };
   }

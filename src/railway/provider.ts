@@ -111,3 +111,8 @@ export function diffByKeys<T extends object>(
 export function failure(property: string, reason: string): pulumi.dynamic.CheckFailure {
   return { property, reason };
 }
+
+/** One failure per Railway id the inputs lack, e.g. "the Railway service id is required". */
+export function missingIds<K extends string>(inputs: Partial<Record<K, string>>, keys: readonly K[]): pulumi.dynamic.CheckFailure[] {
+  return keys.filter((key) => !inputs[key]).map((key) => failure(key, `the Railway ${key.replace(/Id$/, "")} id is required`));
+}

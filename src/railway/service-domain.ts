@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { SERVICE_DOMAIN_CREATE, SERVICE_DOMAIN_DELETE, SERVICE_DOMAIN_UPDATE, SERVICE_DOMAINS } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface ServiceDomainInputs {
   projectId: string;
@@ -31,10 +31,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
   }
 
   async check(_olds: ServiceDomainInputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.CheckResult<ServiceDomainInputs>> {
-    const failures = [];
-    for (const key of ["projectId", "environmentId", "serviceId"] as const) {
-      if (!news[key]) failures.push(failure(key, `the Railway ${key.replace("Id", "")} id is required`));
-    }
+    const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
     if (news.subdomain !== undefined && !SUBDOMAIN.test(news.subdomain)) failures.push(failure("subdomain", "lowercase letters, digits and inner hyphens, at most 63"));
     if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort > 0 && news.targetPort < 65536)) {
       failures.push(failure("targetPort", "a TCP port, 1-65535"));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_INSTANCE, SERVICE_INSTANCE_DEPLOY, SERVICE_INSTANCE_UPDATE } from "./operations";
-import { changedKeys, diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { changedKeys, diffByKeys, failure, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export const RESTART_POLICIES = ["ALWAYS", "NEVER", "ON_FAILURE"] as const;
 
@@ -85,9 +85,7 @@ export class ServiceInstanceProvider extends RailwayProvider implements pulumi.d
   }
 
   async check(_olds: ServiceInstanceInputs, news: ServiceInstanceInputs): Promise<pulumi.dynamic.CheckResult<ServiceInstanceInputs>> {
-    const failures = [];
-    if (!news.serviceId) failures.push(failure("serviceId", "the Railway service id is required"));
-    if (!news.environmentId) failures.push(failure("environmentId", "the Railway environment id is required"));
+    const failures = missingIds(news, ["serviceId", "environmentId"]);
     if (!Number.isInteger(news.numReplicas) || news.numReplicas < 1) failures.push(failure("numReplicas", "must be a whole number ≥ 1"));
     if (!RESTART_POLICIES.includes(news.restartPolicyType)) failures.push(failure("restartPolicyType", `one of ${RESTART_POLICIES.join(", ")}`));
     if (news.healthcheckPath !== undefined && !news.healthcheckPath.startsWith("/")) failures.push(failure("healthcheckPath", 'must start with "/", e.g. /health'));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_SERVICES, SERVICE, SERVICE_CONNECT, SERVICE_CREATE, SERVICE_DELETE, SERVICE_INSTANCE, SERVICE_UPDATE } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 /** Where a service's code comes from: a Docker image, or a GitHub repository ("owner/name"). */
 export interface ServiceSource {
@@ -48,8 +48,7 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
   }
 
   async check(_olds: ServiceInputs, news: ServiceInputs): Promise<pulumi.dynamic.CheckResult<ServiceInputs>> {
-    const failures = [];
-    if (!news.projectId) failures.push(failure("projectId", "the Railway project id is required"));
+    const failures = missingIds(news, ["projectId"]);
     if (!news.environmentId) failures.push(failure("environmentId", "an environment id is required to read the service's source"));
     if (!news.name?.trim()) failures.push(failure("name", "a service name is required"));
     const sources = [news.source?.image, news.source?.repo].filter(Boolean);

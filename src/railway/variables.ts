@@ -9,7 +9,7 @@ import {
   VARIABLE_COLLECTION_UPSERT,
   VARIABLES,
 } from "./operations";
-import { diffByKeys, failure, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface VariablesInputs {
   projectId: string;
@@ -40,9 +40,7 @@ export class VariablesProvider extends RailwayProvider implements pulumi.dynamic
   }
 
   async check(_olds: VariablesInputs, news: VariablesInputs): Promise<pulumi.dynamic.CheckResult<VariablesInputs>> {
-    const failures = [];
-    if (!news.projectId) failures.push(failure("projectId", "the Railway project id is required"));
-    if (!news.environmentId) failures.push(failure("environmentId", "the Railway environment id is required"));
+    const failures = missingIds(news, ["projectId", "environmentId"]);
     for (const [name, value] of Object.entries(news.variables ?? {})) {
       if (!VARIABLE_NAME.test(name)) failures.push(failure(`variables.${name}`, "names are letters, digits and _, not starting with a digit"));
       if (typeof value !== "string") failures.push(failure(`variables.${name}`, "values must be strings"));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_DELETE, VOLUME_INSTANCE_UPDATE } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface VolumeInputs {
   projectId: string;
@@ -26,10 +26,7 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
   }
 
   async check(_olds: VolumeInputs, news: VolumeInputs): Promise<pulumi.dynamic.CheckResult<VolumeInputs>> {
-    const failures = [];
-    for (const key of ["projectId", "environmentId", "serviceId"] as const) {
-      if (!news[key]) failures.push(failure(key, `the Railway ${key.replace("Id", "")} id is required`));
-    }
+    const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
     if (!news.mountPath?.startsWith("/")) failures.push(failure("mountPath", 'an absolute path, e.g. "/data"'));
     return { inputs: news, failures };
   }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeploymentTriggerProvider, type DeploymentTriggerInputs } from "../../src/railway/deployment-trigger";
 import { ServiceProvider } from "../../src/railway/service";
-import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import { createdOk, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: DeploymentTriggerProvider;
@@ -9,10 +9,7 @@ let ids: { projectId: string; environmentId: string; serviceId: string };
 beforeEach(async () => {
   harness = await startHarness();
   provider = await harness.provider((tuning) => new DeploymentTriggerProvider(tuning));
-  const project = await seedProject(harness);
-  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
-  const { id } = await createdOk(services.create({ ...project, name: "api", source: { image: "app:1" }, providerVersion: "1" }));
-  ids = { ...project, serviceId: id };
+  ids = await seedService(harness, "api", { image: "app:1" });
 });
 afterEach(() => harness.close());
 

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ServiceProvider } from "../../src/railway/service";
 import { ServiceDomainProvider, type ServiceDomainInputs } from "../../src/railway/service-domain";
-import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import { createdOk, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: ServiceDomainProvider;
@@ -9,10 +8,7 @@ let ids: { projectId: string; environmentId: string; serviceId: string };
 beforeEach(async () => {
   harness = await startHarness();
   provider = await harness.provider((tuning) => new ServiceDomainProvider(tuning));
-  const project = await seedProject(harness);
-  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
-  const { id } = await createdOk(services.create({ ...project, name: "frontend", source: { repo: "acme/app" }, providerVersion: "1" }));
-  ids = { ...project, serviceId: id };
+  ids = await seedService(harness, "frontend", { repo: "acme/app" });
 });
 afterEach(() => harness.close());
 

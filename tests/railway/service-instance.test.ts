@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ServiceProvider } from "../../src/railway/service";
 import { ServiceInstanceProvider, type ServiceInstanceInputs } from "../../src/railway/service-instance";
-import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import { createdOk, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: ServiceInstanceProvider;
@@ -9,12 +8,7 @@ let ids: { projectId: string; environmentId: string; serviceId: string };
 beforeEach(async () => {
   harness = await startHarness();
   provider = await harness.provider((tuning) => new ServiceInstanceProvider(tuning));
-  const project = await seedProject(harness);
-  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
-  const { id } = await createdOk(
-    services.create({ ...project, name: "backend", source: { repo: "acme/client-fulfillment" }, providerVersion: "1" }),
-  );
-  ids = { ...project, serviceId: id };
+  ids = await seedService(harness, "backend", { repo: "acme/client-fulfillment" });
 });
 afterEach(() => harness.close());
 

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ServiceProvider } from "../../src/railway/service";
 import { VariablesProvider, type VariablesInputs } from "../../src/railway/variables";
-import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import { createdOk, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: VariablesProvider;
@@ -9,10 +8,7 @@ let ids: { projectId: string; environmentId: string; serviceId: string };
 beforeEach(async () => {
   harness = await startHarness();
   provider = await harness.provider((tuning) => new VariablesProvider(tuning));
-  const project = await seedProject(harness);
-  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
-  const { id } = await createdOk(services.create({ ...project, name: "backend", source: { image: "app:1" }, providerVersion: "1" }));
-  ids = { ...project, serviceId: id };
+  ids = await seedService(harness, "backend", { image: "app:1" });
   harness.sim.resetStats();
 });
 afterEach(() => harness.close());

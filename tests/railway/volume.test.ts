@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ServiceProvider } from "../../src/railway/service";
 import { VolumeProvider, type VolumeInputs } from "../../src/railway/volume";
-import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import { createdOk, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: VolumeProvider;
@@ -9,10 +8,7 @@ let ids: { projectId: string; environmentId: string; serviceId: string };
 beforeEach(async () => {
   harness = await startHarness();
   provider = await harness.provider((tuning) => new VolumeProvider(tuning));
-  const project = await seedProject(harness);
-  const services = await harness.provider((tuning) => new ServiceProvider(tuning));
-  const { id } = await createdOk(services.create({ ...project, name: "redis", source: { image: "redis:8.2" }, providerVersion: "1" }));
-  ids = { ...project, serviceId: id };
+  ids = await seedService(harness, "redis", { image: "redis:8.2" });
 });
 afterEach(() => harness.close());
 
