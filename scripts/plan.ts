@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../src/config";
 import { buildPlan, planVerdict, renderPlanText } from "../src/offline/plan";
+import { StackFileError } from "../src/offline/stack-file";
 
 const USAGE = "usage: npm run plan -- --stack <staging|production> [--json] [--dir <folder with Pulumi.<stack>.yaml>]";
 
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     return exitCode;
   } catch (error) {
     // Config and stack-file errors are the user's to fix: the message says how; a bug keeps its trace.
-    const expected = error instanceof StackConfigError || (error as Error).message?.startsWith("Cannot read stack file");
+    const expected = error instanceof StackConfigError || error instanceof StackFileError;
     process.stderr.write(`${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     return 2;
   }

@@ -6,6 +6,18 @@
 export const COMPUTED = "computed";
 
 const NEON_HOST_SUFFIX = "us-east-1.aws.neon.tech";
+const PROJECT_ID = `${COMPUTED}-project-id`;
+const DEFAULT_BRANCH_ID = `br-${COMPUTED}-default-branch`;
+
+/** Outputs of the production stack, as the staging plan sees them through its StackReference. */
+export function productionOutputsForStaging(): Record<string, unknown> {
+  return {
+    neonProjectId: PROJECT_ID,
+    neonDefaultBranchId: DEFAULT_BRANCH_ID,
+    databaseName: `${COMPUTED}-database`,
+    databaseUser: `${COMPUTED}-role`,
+  };
+}
 
 export interface ComputedState {
   readonly id: string;
@@ -17,14 +29,14 @@ export function computedState(type: string, name: string, inputs: Record<string,
     case "neon:index/project:Project": {
       const branch = (inputs.branch ?? {}) as { databaseName?: string; roleName?: string };
       return {
-        id: `${COMPUTED}-project-id`,
+        id: PROJECT_ID,
         outputs: {
           databaseHost: `ep-${COMPUTED}-endpoint.${NEON_HOST_SUFFIX}`,
           databaseHostPooler: `ep-${COMPUTED}-endpoint-pooler.${NEON_HOST_SUFFIX}`,
           databaseName: branch.databaseName,
           databaseUser: branch.roleName,
           databasePassword: `${COMPUTED}-password`,
-          defaultBranchId: `br-${COMPUTED}-default-branch`,
+          defaultBranchId: DEFAULT_BRANCH_ID,
           defaultEndpointId: `ep-${COMPUTED}-endpoint`,
         },
       };

@@ -2,7 +2,7 @@ import { parseStackConfig, projectConfigValues, type StackConfig } from "../conf
 import { evaluateStackRules } from "../invariants/stack-rules";
 import type { RuleResult } from "../invariants/violation";
 import { runProgramOffline, SECRET_PLACEHOLDER, type PlannedResource } from "./mock-runtime";
-import { COMPUTED } from "./placeholders";
+import { COMPUTED, productionOutputsForStaging } from "./placeholders";
 import { readStackFile } from "./stack-file";
 
 export interface PlanDocument {
@@ -26,16 +26,6 @@ export const PLAN_NOTE =
   `infrastructure. No cloud API was contacted, secure: values were not decrypted, and values containing "${COMPUTED}" ` +
   "are placeholders for what the providers compute at apply time.";
 
-/** Outputs of the production stack, as the staging plan sees them through its StackReference. */
-function productionPlaceholders(): Record<string, unknown> {
-  return {
-    neonProjectId: `${COMPUTED}-project-id`,
-    neonDefaultBranchId: `br-${COMPUTED}-default-branch`,
-    databaseName: `${COMPUTED}-database`,
-    databaseUser: `${COMPUTED}-role`,
-  };
-}
-
 function expectations(config: StackConfig) {
   return config.environment === "production"
     ? {
@@ -52,7 +42,7 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
   const stackFile = readStackFile(projectDir, stack);
   const config = parseStackConfig(stack, projectConfigValues(stackFile.config));
   const stackReferences =
-    config.environment === "staging" ? { [config.neon.productionStack]: productionPlaceholders() } : {};
+    config.environment === "staging" ? { [config.neon.productionStack]: productionOutputsForStaging() } : {};
   const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences });
 
   const invariants = evaluateStackRules({

@@ -3,6 +3,14 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { SECRET_PLACEHOLDER } from "./mock-runtime";
 
+/** A stack file that cannot be read or is not shaped like one; the message names the file. */
+export class StackFileError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StackFileError";
+  }
+}
+
 export interface StackFileConfig {
   readonly file: string;
   /** Config as the Pulumi CLI hands it to a program: structured values as JSON text. */
@@ -31,11 +39,11 @@ export function readStackFile(projectDir: string, stack: string): StackFileConfi
   try {
     document = parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`Cannot read stack file ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
+    throw new StackFileError(`Cannot read stack file ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
   }
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new Error(`${path.basename(file)}: "config" must be a map of keys to values.`);
+    throw new StackFileError(`${path.basename(file)}: "config" must be a map of keys to values.`);
   }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];

@@ -105,9 +105,15 @@ describe("npm run plan", () => {
     expect(result.stderr).toContain("client-fulfillment-infra:environment");
   });
 
-  it("exits non-zero when the stack file is missing", async () => {
-    const result = await planScript(["--stack", "qa"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Cannot read stack file Pulumi.qa.yaml");
+  it("exits non-zero with the file named, and no stack trace, when the stack file is missing or malformed", async () => {
+    const missing = await planScript(["--stack", "qa"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("Cannot read stack file Pulumi.qa.yaml");
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+
+    const dir = stackDirWith("staging", () => "config: [1, 2]\n");
+    const malformed = await planScript(["--stack", "staging", "--dir", dir]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toBe('Pulumi.staging.yaml: "config" must be a map of keys to values.\n');
   });
 });
