@@ -116,7 +116,7 @@ describe("production stack on the mock runtime", () => {
       "pitr-within-plan",
       "stateful-resources-protected",
     ]);
-    expect(results.filter((result) => !result.ok)).toEqual([]);
+    expect(results.filter((result) => result.status === "fail")).toEqual([]);
   });
 
   it("fails the rules when the wired values go wrong", () => {
@@ -127,7 +127,7 @@ describe("production stack on the mock runtime", () => {
       outputs: { ...outputs, environment: "development", appDatabaseUrl: `${String(outputs.appDatabaseUrl)}?sslmode=require` },
       expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", retentionDays: 30, rpoHours: 6 },
     });
-    expect(broken.filter((result) => !result.ok).map((result) => result.rule).sort()).toEqual([
+    expect(broken.filter((result) => result.status === "fail").map((result) => result.rule).sort()).toEqual([
       "app-database-url-has-no-query",
       "environment-matches-stack",
       "stateful-resources-protected",

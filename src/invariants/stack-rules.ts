@@ -3,6 +3,7 @@ import { backupScheduleViolations, SCHEDULE_RULE } from "./backup-schedule";
 import { APP_URL_RULE, appDatabaseUrlViolations, BACKUP_URL_RULE, backupDatabaseUrlViolations } from "./database-url";
 import { ENVIRONMENT_RULE, environmentViolations } from "./environment";
 import { historyRetentionViolations, PITR_RULE, type NeonPlan } from "./neon-plan";
+import { evaluateRailwayRules } from "./railway-rules";
 import type { RuleResult, Violation } from "./violation";
 
 export const PROTECTED_RULE = "stateful-resources-protected";
@@ -29,17 +30,19 @@ export interface StackSnapshot {
     readonly neonPlan?: NeonPlan;
     readonly retentionDays?: number;
     readonly rpoHours?: number;
+    /** Postgres major of the Neon server the backup job dumps. */
+    readonly pgVersion?: number;
   };
 }
 
 function result(rule: string, violations: Violation[], okMessage: string): RuleResult {
   return violations.length === 0
-    ? { rule, ok: true, message: okMessage }
-    : { rule, ok: false, message: violations.map((v) => v.message).join(" ") };
+    ? { rule, status: "pass", message: okMessage }
+    : { rule, status: "fail", message: violations.map((v) => v.message).join(" ") };
 }
 
 function missing(rule: string, what: string): RuleResult {
-  return { rule, ok: false, message: `${what} is not declared, so the rule cannot hold; declare it.` };
+  return { rule, status: "fail", message: `${what} is not declared, so the rule cannot hold; declare it.` };
 }
 
 /** Every rule that applies to the stack, evaluated on the values actually wired into resources and outputs. */
@@ -100,5 +103,6 @@ export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
         : missing(SCHEDULE_RULE, "Output backupSchedule"),
     );
   }
+  results.push(...evaluateRailwayRules(snapshot));
   return results;
 }

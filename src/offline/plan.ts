@@ -1,6 +1,6 @@
 import { parseStackConfig, projectConfigValues, type StackConfig } from "../config";
 import { evaluateStackRules } from "../invariants/stack-rules";
-import type { RuleResult } from "../invariants/violation";
+import { RULE_MARKS, type RuleResult } from "../invariants/violation";
 import { runProgramOffline, SECRET_PLACEHOLDER, type PlannedResource } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
 import { readStackFile } from "./stack-file";
@@ -72,7 +72,7 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
 
 /** 0 when every invariant holds; 1 otherwise, with one line per violation for stderr. */
 export function planVerdict(plan: PlanDocument): { exitCode: 0 | 1; problems: string[] } {
-  const problems = plan.invariants.filter((rule) => !rule.ok).map((rule) => `invariant violated: ${rule.rule}: ${rule.message}`);
+  const problems = plan.invariants.filter((rule) => rule.status === "fail").map((rule) => `invariant violated: ${rule.rule}: ${rule.message}`);
   return { exitCode: problems.length ? 1 : 0, problems };
 }
 
@@ -102,6 +102,6 @@ export function renderPlanText(plan: PlanDocument): string {
   lines.push("", "Outputs:");
   for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${formatValue(value)}`);
   lines.push("", "Invariants:");
-  for (const rule of plan.invariants) lines.push(`  ${rule.ok ? "✓" : "✗"} ${rule.rule}: ${rule.message}`);
+  for (const rule of plan.invariants) lines.push(`  ${RULE_MARKS[rule.status]} ${rule.rule}: ${rule.message}`);
   return lines.join("\n");
 }

@@ -37,7 +37,7 @@ describe("buildPlan", () => {
     expect(byName.database).toMatchObject({ type: "client-fulfillment:database:NeonDatabase", parent: null });
     expect(plan.outputs.appDatabaseUrl).toBe("[secret]");
     expect(plan.outputs.environment).toBe("production");
-    expect(plan.invariants.every((rule) => rule.ok)).toBe(true);
+    expect(plan.invariants.every((rule) => rule.status === "pass")).toBe(true);
   });
 
   it("shows secure: values as [secret] without decrypting them", async () => {
@@ -75,7 +75,7 @@ describe("planVerdict", () => {
     const broken = {
       ...plan,
       invariants: plan.invariants.map((rule) =>
-        rule.rule === "environment-matches-stack" ? { ...rule, ok: false, message: 'ENVIRONMENT is "development".' } : rule,
+        rule.rule === "environment-matches-stack" ? { ...rule, status: "fail" as const, message: 'ENVIRONMENT is "development".' } : rule,
       ),
     };
     expect(planVerdict(broken)).toEqual({
@@ -90,7 +90,7 @@ describe("npm run plan", () => {
   it("prints one JSON document and exits 0 on a good stack", async () => {
     const result = await planScript(["--stack", "production", "--json"]);
     expect(result.code).toBe(0);
-    const document = JSON.parse(result.stdout) as { stack: string; resources: unknown[]; outputs: object; invariants: { ok: boolean }[] };
+    const document = JSON.parse(result.stdout) as { stack: string; resources: unknown[]; outputs: object; invariants: { status: string }[] };
     expect(document.stack).toBe("production");
     expect(document.resources.length).toBeGreaterThan(5);
     expect(document.invariants.length).toBe(7);
