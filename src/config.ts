@@ -59,6 +59,100 @@ const backupsSchema = z.strictObject({
     tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
   });
 
+/** Railway variable names: what a shell accepts, so `${{svc.NAME}}` references can name them. */
+const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name such as API_KEY");
+
+/**
+ * Extra plain variables of one service, merged over the ones the program wires (they win, so a
+ * mistake here is caught by the invariants on the resource inputs, not hidden).
+ */
+const extraVariables = z.record(variableName, z.string()).default({});
+
+const githubRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a GitHub repository "owner/name"');
+const serviceName = (fallback: string) =>
+  z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "must be a Railway service name (letters, digits, - and _)").default(fallback);
+const dockerImage = z
+  .string()
+  .regex(/^[\w./-]+:[\w.-]+$/, 'must be an image with a pinned tag, e.g. "redis:8.2"')
+  .refine((image) => !image.endsWith(":latest"), 'pin a version; ":latest" changes under you');
+const healthcheckPath = z.string().regex(/^\//, 'must start with "/", e.g. /health');
+
+/** A service built by Railway from a GitHub repository (FastAPI backend, Next.js frontend). */
+const repoServiceFields = {
+  repo: githubRepo,
+  /** Folder of the app inside the repository, e.g. "backend". */
+  rootDirectory: z.string().min(1).optional(),
+  /** The branch this environment deploys: `main` for production, `staging` for staging. */
+  branch: z.string().min(1),
+  healthcheckPath: healthcheckPath.optional(),
+  variables: extraVariables,
+};
+
+const railwayServicesSchema = {
+  backend: z.strictObject({ name: serviceName("backend"), ...repoServiceFields, healthcheckPath: healthcheckPath.default("/health") }),
+  frontend: z.strictObject({
+    name: serviceName("frontend"),
+    ...repoServiceFields,
+    /** Name under which the frontend receives the backend's public URL. */
+    backendUrlVariable: variableName.default("NEXT_PUBLIC_API_URL"),
+    /** Fixed `<subdomain>.up.railway.app`; omitted, Railway picks one. */
+    subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label").optional(),
+  }),
+  redis: z.strictObject({ name: serviceName("redis"), image: dockerImage.default("redis:8.2"), variables: extraVariables }),
+  crawl4ai: z.strictObject({
+    name: serviceName("crawl4ai"),
+    image: dockerImage.default("unclecode/crawl4ai:0.9.2"),
+    /** Crawl4AI's README asks for at least 4 GB; its image health check fails under 2 GB. */
+    memoryGB: z.number().min(4, "Crawl4AI needs at least 4 GB (its README); set 4 or more").default(4),
+    variables: extraVariables,
+  }),
+};
+
+const backupJobSchema = z.strictObject({
+  /** The Railway project of the backup job, apart from the app's. */
+  projectName: z.string().min(1).default("client-fulfillment-backups"),
+  name: serviceName("postgres-s3-backups"),
+  repo: githubRepo.default("railwayapp-templates/postgres-s3-backups"),
+  branch: z.string().min(1).default("main"),
+  /** Major of the pg_dump client the job builds with; at least the Neon server's. */
+  pgVersion: z.number().int().min(14).max(18),
+  /** Node image the job builds on; its Alpine release must ship postgresql<pgVersion>-client. */
+  nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'must be a Node version such as "22"'),
+  variables: extraVariables,
+});
+
+const railwayProductionSchema = z.strictObject({
+  /** The live app project, adopted by name. */
+  projectName: z.string().min(1),
+  /** Only needed to create a project that does not exist yet; adoption finds it with the token's scope. */
+  workspaceId: z.string().min(1).optional(),
+  ...railwayServicesSchema,
+  backupJob: backupJobSchema,
+});
+
+const railwayStagingSchema = z.strictObject({
+  /** Stack whose outputs hold the Railway project and service ids ("production", or "<org>/client-fulfillment-infra/production"). */
+  productionStack: z.string().min(1),
+  ...railwayServicesSchema,
+});
+
+/** Roles of the app's Railway services; `railwaySecrets.<role>.<NAME>` adds a secret variable to one. */
+export const RAILWAY_ROLES = ["backend", "frontend", "redis", "crawl4ai", "backupJob"] as const;
+export type RailwayRole = (typeof RAILWAY_ROLES)[number];
+
+/** Values become secret Outputs as soon as they are parsed: no plain copy travels through the program. */
+const railwaySecretsSchema = z
+  .partialRecord(z.enum(RAILWAY_ROLES), z.record(variableName, z.string()))
+  .default({})
+  .transform((byRole) =>
+    Object.fromEntries(
+      Object.entries(byRole).map(([role, variables]) => [
+        role,
+        Object.fromEntries(Object.entries(variables ?? {}).map(([name, value]) => [name, pulumi.secret(value)])),
+      ]),
+    ) as Partial<Record<RailwayRole, Record<string, pulumi.Output<string>>>>,
+  );
+
 function environmentFor<const S extends DeployedEnvironment>(stack: S) {
   return z.custom<S>().superRefine((value, ctx) => {
     for (const violation of environmentViolations(value, stack)) {
@@ -72,12 +166,16 @@ const productionSchema = z.strictObject({
   neon: neonProjectSchema,
   database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
   backups: backupsSchema,
+  railway: railwayProductionSchema,
+  railwaySecrets: railwaySecretsSchema,
 });
 
 const stagingSchema = z.strictObject({
   environment: environmentFor("staging"),
   neon: neonBranchSchema,
   database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
+  railway: railwayStagingSchema,
+  railwaySecrets: railwaySecretsSchema.refine((secrets) => !("backupJob" in secrets), "staging runs no backup job"),
 });
 
 export type ProductionConfig = z.infer<typeof productionSchema>;
@@ -170,8 +268,38 @@ function crossKeyIssues(values: Record<string, unknown>): { path: string[]; mess
   return issues;
 }
 
-/** Validates one stack's config; a stack file other than staging or production is itself an error. */
-export function parseStackConfig(stack: string, values: Record<string, unknown>): StackConfig {
+const RAILWAY_KEY = `${PROJECT_NAME}:railway`;
+const RAILWAY_SECRETS_KEY = `${PROJECT_NAME}:railwaySecrets`;
+
+/**
+ * Secret variables must arrive encrypted and plain ones must not: a `secure:` value inside
+ * `railway` would make Pulumi treat the whole key as one secret, and a plain `railwaySecrets`
+ * would put a credential in the stack file in clear text.
+ */
+function secrecyIssues(values: Record<string, unknown>, secretKeys: readonly string[]): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (secretKeys.includes(RAILWAY_KEY)) {
+    issues.push({
+      path: ["railway"],
+      message:
+        "holds a secure: value; keep railway.* plain and put secret variables under railwaySecrets.<role>.<NAME> " +
+        "(`pulumi config set --secret --path 'railwaySecrets.backend.API_KEY' <value>`)",
+    });
+  }
+  if (values.railwaySecrets !== undefined && !secretKeys.includes(RAILWAY_SECRETS_KEY)) {
+    issues.push({
+      path: ["railwaySecrets"],
+      message: "is not encrypted; set each value with `pulumi config set --secret --path 'railwaySecrets.<role>.<NAME>' <value>`",
+    });
+  }
+  return issues;
+}
+
+/**
+ * Validates one stack's config; a stack file other than staging or production is itself an error.
+ * `secretKeys` are the full keys (`client-fulfillment-infra:railwaySecrets`) Pulumi holds encrypted.
+ */
+export function parseStackConfig(stack: string, values: Record<string, unknown>, secretKeys: readonly string[] = []): StackConfig {
   const stackFile = `Pulumi.${stack}.yaml`;
   const schema = stack === "production" ? productionSchema : stack === "staging" ? stagingSchema : undefined;
   if (!schema) {
@@ -182,7 +310,7 @@ export function parseStackConfig(stack: string, values: Record<string, unknown>)
   const result = schema.safeParse(values);
   const issues = [
     ...(result.success ? [] : result.error.issues.flatMap(describeIssues)),
-    ...crossKeyIssues(values).map((issue) => ({ key: configKey(issue.path), message: issue.message })),
+    ...[...crossKeyIssues(values), ...secrecyIssues(values, secretKeys)].map((issue) => ({ key: configKey(issue.path), message: issue.message })),
   ];
   if (!result.success || issues.length > 0) throw new StackConfigError(stackFile, issues);
   return result.data;
@@ -194,7 +322,12 @@ export function isProduction(config: StackConfig): config is ProductionConfig {
 
 /** The stack's config, read from the Pulumi runtime and validated before anything is declared. */
 export function readStackConfig(): StackConfig {
-  return parseStackConfig(pulumi.getStack(), projectConfigValues(pulumi.runtime.allConfig()));
+  const allConfig = pulumi.runtime.allConfig();
+  // Public in the SDK's JavaScript, missing from its type declarations.
+  const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (!isConfigSecret) throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret; update src/config.ts");
+  const secretKeys = Object.keys(allConfig).filter((key) => isConfigSecret(key));
+  return parseStackConfig(pulumi.getStack(), projectConfigValues(allConfig), secretKeys);
 }
 
 /**

@@ -2,11 +2,15 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
 import { BackupBucket } from "./components/backup-bucket";
+import { BackupJob } from "./components/backup-job";
 import { NeonDatabase } from "./components/neon-database";
+import { RailwayApp } from "./components/railway-app";
 import type { ProductionConfig, ProviderSecrets, StackConfig, StagingConfig } from "./config";
+import { Environment } from "./railway/environment";
+import { Project } from "./railway/project";
 
 /** Outputs the staging stack reads from production through a StackReference. */
-export type ProductionOutputForStaging = "neonProjectId" | "neonDefaultBranchId" | "databaseName" | "databaseUser";
+export type ProductionOutputForStaging = "neonProjectId" | "neonDefaultBranchId" | "databaseName" | "databaseUser" | "railwayProjectId";
 
 function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
@@ -27,8 +31,52 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     provider: cloudflareProvider,
   });
 
+  const { railway } = config;
+  // Both projects exist in the dashboard: adopted by name, never deleted by this program.
+  const appProject = new Project("app-project", {
+    name: railway.projectName,
+    workspaceId: railway.workspaceId,
+    defaultEnvironmentName: config.environment,
+  });
+  const app = new RailwayApp("app", {
+    environment: config.environment,
+    projectId: appProject.projectId,
+    environmentId: appProject.defaultEnvironmentId,
+    settings: railway,
+    databaseUrl: database.appDatabaseUrl,
+    secretVariables: config.railwaySecrets,
+  });
+  const backupsProject = new Project("backups-project", {
+    name: railway.backupJob.projectName,
+    workspaceId: railway.workspaceId,
+    defaultEnvironmentName: config.environment,
+  });
+  new BackupJob("backup-job", {
+    placement: { projectId: backupsProject.projectId, environmentId: backupsProject.defaultEnvironmentId },
+    serviceName: railway.backupJob.name,
+    repo: railway.backupJob.repo,
+    branch: railway.backupJob.branch,
+    schedule: backups.schedule,
+    pgVersion: railway.backupJob.pgVersion,
+    nodeVersion: railway.backupJob.nodeVersion,
+    databaseUrl: database.backupDatabaseUrl,
+    target: {
+      bucketName: bucket.bucketName,
+      endpoint: bucket.s3Endpoint,
+      region: bucket.s3Region,
+      accessKeyId: bucket.accessKeyId,
+      secretAccessKey: bucket.secretAccessKey,
+    },
+    extraVariables: railway.backupJob.variables,
+    extraSecretVariables: config.railwaySecrets.backupJob,
+  });
+
   return {
     environment: config.environment,
+    railwayProjectId: appProject.projectId,
+    railwayServiceIds: app.serviceIds,
+    backendDomain: app.backendDomain,
+    frontendDomain: app.frontendDomain,
     neonProjectId: database.projectId,
     neonDefaultBranchId: database.branchId,
     databaseHost: database.host,
@@ -48,7 +96,7 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
 
 function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
-  const production = new pulumi.StackReference("production", { name: config.neon.productionStack });
+  const production = new pulumi.StackReference("production", { name: config.railway.productionStack });
   const fromProduction = (key: ProductionOutputForStaging) => production.requireOutput(key) as pulumi.Output<string>;
 
   const database = new NeonDatabase("database", {
@@ -64,8 +112,24 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
     provider: neonProvider,
   });
 
+  const environment = new Environment("app-environment", {
+    projectId: fromProduction("railwayProjectId"),
+    name: config.environment,
+  });
+  const app = new RailwayApp("app", {
+    environment: config.environment,
+    projectId: fromProduction("railwayProjectId"),
+    environmentId: environment.environmentId,
+    serviceIds: production.requireOutput("railwayServiceIds") as pulumi.Output<Record<"backend" | "frontend" | "redis" | "crawl4ai", string>>,
+    settings: config.railway,
+    databaseUrl: database.appDatabaseUrl,
+    secretVariables: config.railwaySecrets,
+  });
+
   return {
     environment: config.environment,
+    backendDomain: app.backendDomain,
+    frontendDomain: app.frontendDomain,
     neonProjectId: database.projectId,
     neonBranchId: database.branchId,
     databaseHost: database.host,

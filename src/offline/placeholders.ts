@@ -16,6 +16,13 @@ export function productionOutputsForStaging(): Record<string, unknown> {
     neonDefaultBranchId: DEFAULT_BRANCH_ID,
     databaseName: `${COMPUTED}-database`,
     databaseUser: `${COMPUTED}-role`,
+    railwayProjectId: `${COMPUTED}-app-project-id`,
+    railwayServiceIds: {
+      backend: `${COMPUTED}-app-backend-service-id`,
+      frontend: `${COMPUTED}-app-frontend-service-id`,
+      redis: `${COMPUTED}-app-redis-service-id`,
+      crawl4ai: `${COMPUTED}-app-crawl4ai-service-id`,
+    },
   };
 }
 
@@ -52,6 +59,20 @@ export function computedState(type: string, name: string, inputs: Record<string,
       return { id: String(inputs.name), outputs: {} };
     case "cloudflare:index/accountToken:AccountToken":
       return { id: `${COMPUTED}-token-id`, outputs: { value: `${COMPUTED}-token-value` } };
+    case "random:index/randomPassword:RandomPassword":
+      return { id: `${COMPUTED}-${name}-id`, outputs: { result: `${COMPUTED}-${name}-value` } };
+    case "pulumi-nodejs:dynamic/railway:Project":
+      return { id: `${COMPUTED}-${name}-id`, outputs: { projectId: `${COMPUTED}-${name}-id`, defaultEnvironmentId: `${COMPUTED}-${name}-environment-id` } };
+    case "pulumi-nodejs:dynamic/railway:Environment":
+      return { id: `${COMPUTED}-${name}-id`, outputs: { environmentId: `${COMPUTED}-${name}-id` } };
+    case "pulumi-nodejs:dynamic/railway:Service":
+      return { id: `${COMPUTED}-${name}-id`, outputs: { serviceId: `${COMPUTED}-${name}-id` } };
+    case "pulumi-nodejs:dynamic/railway:Volume":
+      return { id: `${COMPUTED}-${name}-id`, outputs: { volumeId: `${COMPUTED}-${name}-id` } };
+    case "pulumi-nodejs:dynamic/railway:ServiceDomain": {
+      const label = typeof inputs.subdomain === "string" ? inputs.subdomain : `${COMPUTED}-${name}`;
+      return { id: `${COMPUTED}-${name}-id`, outputs: { domain: `${label}.up.railway.app` } };
+    }
     default:
       return { id: `${COMPUTED}-${name}-id`, outputs: {} };
   }

@@ -40,7 +40,7 @@ function expectations(config: StackConfig) {
 /** Runs the program for one stack file and checks every invariant. Throws StackConfigError on bad config. */
 export async function buildPlan(projectDir: string, stack: string): Promise<PlanDocument> {
   const stackFile = readStackFile(projectDir, stack);
-  const config = parseStackConfig(stack, projectConfigValues(stackFile.config));
+  const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys);
   const stackReferences =
     config.environment === "staging" ? { [config.neon.productionStack]: productionOutputsForStaging() } : {};
   const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences });

@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { selfReference } from "../invariants/railway-references";
+import { ServiceConfig } from "../railway/service-config";
+import { Volume } from "../railway/volume";
+import { configOptions, mergeVariables, serviceIdFor, type RailwayPlacement } from "./railway-placement";
+
+export interface RedisServiceArgs {
+  readonly placement: RailwayPlacement;
+  /** Railway service name; other services reference `${{<name>.REDIS_URL}}`. */
+  readonly serviceName: string;
+  /** The official image with a pinned tag, e.g. "redis:8.2". */
+  readonly image: string;
+  readonly extraVariables?: Readonly<Record<string, string>>;
+  readonly extraSecretVariables?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** Where Railway's Redis template mounts its volume and keeps the append file. */
+export const REDIS_DATA_PATH = "/data";
+
+/**
+ * Start command of Railway's Redis template (railwayapp-templates/template-marketplace
+ * storage/Redis---redis.md): drop the volume's lost+found, require the password, snapshot
+ * every minute with a change, and keep the data on the volume.
+ */
+export const REDIS_START_COMMAND =
+  '/bin/sh -c "rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec docker-entrypoint.sh redis-server ' +
+  '--requirepass $REDIS_PASSWORD --save 60 1 --dir $RAILWAY_VOLUME_MOUNT_PATH"';
+
+/**
+ * Redis as Railway's template runs it, private only (no domain, no TCP proxy): the official
+ * image, a volume at /data, a generated password, and the template's variables.
+ */
+export class RedisService extends pulumi.ComponentResource {
+  public readonly serviceId: pulumi.Output<string>;
+  public readonly volumeId: pulumi.Output<string>;
+  public readonly config: ServiceConfig;
+
+  constructor(name: string, args: RedisServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("client-fulfillment:railway:RedisService", name, {}, opts);
+    const { placement } = args;
+    this.serviceId = serviceIdFor(this, name, placement, args.serviceName);
+
+    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    // The cache holds circuit-breaker state the app relies on after a restart.
+    const volume = new Volume(
+      `${name}-volume`,
+      { projectId: placement.projectId, environmentId: placement.environmentId, serviceId: this.serviceId, mountPath: REDIS_DATA_PATH },
+      { parent: this, protect: true },
+    );
+    this.volumeId = volume.volumeId;
+
+    const { variables, secretVariables } = mergeVariables({
+      wired: {
+        plain: {
+          REDISUSER: "default",
+          REDISPORT: "6379",
+          REDISHOST: selfReference("RAILWAY_PRIVATE_DOMAIN"),
+          REDISPASSWORD: selfReference("REDIS_PASSWORD"),
+          REDIS_URL: `redis://${selfReference("REDISUSER")}:${selfReference("REDIS_PASSWORD")}@${selfReference("REDISHOST")}:${selfReference("REDISPORT")}`,
+        },
+        secret: { REDIS_PASSWORD: password.result },
+      },
+      extraPlain: args.extraVariables ?? {},
+      extraSecret: args.extraSecretVariables ?? {},
+    });
+
+    this.config = new ServiceConfig(
+      `${name}-config`,
+      {
+        projectId: placement.projectId,
+        environmentId: placement.environmentId,
+        serviceId: this.serviceId,
+        serviceName: args.serviceName,
+        role: "redis",
+        source: { image: args.image },
+        deploy: { startCommand: REDIS_START_COMMAND, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+        variables,
+        secretVariables,
+        volumeMounts: pulumi.output(volume.volumeId).apply((volumeId) => ({ [volumeId]: REDIS_DATA_PATH })),
+      },
+      configOptions(this, placement),
+    );
+    this.registerOutputs({ serviceId: this.serviceId, volumeId: this.volumeId });
+  }
+}
