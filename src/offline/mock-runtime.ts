@@ -41,7 +41,37 @@ export interface OfflineRunOptions {
   readonly secretKeys?: readonly string[];
   /** Outputs of referenced stacks, by stack name; missing ones are filled with placeholders. */
   readonly stackReferences?: Record<string, Record<string, unknown>>;
+  /**
+   * Answers registrations before the placeholders do (a rehearsal engine driving real
+   * providers, say); resolving to undefined falls back to the placeholders.
+   */
+  readonly resourceHandler?: OfflineResourceHandler;
+  /** Replaces the stack's program (a small test program); the stack config is then not validated. */
+  readonly program?: () => Record<string, unknown>;
 }
+
+/** One registration as the mock monitor sees it, with the options a stack transformation saw. */
+export interface OfflineResourceRequest {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  /** Inputs with secrets revealed. */
+  readonly inputs: Record<string, unknown>;
+  /** Top-level input keys whose value was secret. */
+  readonly secretInputs: readonly string[];
+  /** The `import:` option, if any. */
+  readonly importId: string | undefined;
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+}
+
+export interface OfflineResourceResult {
+  readonly id: string;
+  /** The resource's outputs; a value may be a secret in the SDK's wire form. */
+  readonly state: Record<string, unknown>;
+}
+
+export type OfflineResourceHandler = (request: OfflineResourceRequest) => Promise<OfflineResourceResult | undefined>;
 
 function isSecretWire(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && SECRET_SIGNATURE in value;
@@ -97,10 +127,29 @@ interface ResourceOptionsSeen {
  */
 export async function runProgramOffline(options: OfflineRunOptions): Promise<OfflinePlan> {
   const registered = new Map<string, { inputs: unknown; custom: boolean }>();
+  // Filled by the stack transformation, which runs when a resource is constructed (before it registers).
+  const optionsSeen = new Map<string, ResourceOptionsSeen>();
+  const handled = async (args: pulumi.runtime.MockResourceArgs): Promise<OfflineResourceResult | undefined> => {
+    if (!options.resourceHandler) return undefined;
+    const opts = optionsSeen.get(`${args.type}::${args.name}`);
+    const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
+    return options.resourceHandler({
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? true,
+      inputs: splitSecrets(rawInputs).revealed as Record<string, unknown>,
+      secretInputs: Object.keys(rawInputs).filter((key) => isSecretWire(rawInputs[key])),
+      importId: args.id || opts?.importId,
+      protect: opts?.protect ?? false,
+      ignoreChanges: opts?.ignoreChanges ?? [],
+    });
+  };
   await pulumi.runtime.setMocks(
     {
-      newResource(args) {
+      async newResource(args) {
         registered.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true });
+        const answer = await handled(args);
+        if (answer) return answer;
         if (args.type === "pulumi:pulumi:StackReference") {
           const stackName = String((splitSecrets(args.inputs).revealed as { name?: unknown }).name ?? args.name);
           return { id: stackName, state: { name: stackName, outputs: options.stackReferences?.[stackName] ?? {} } };
@@ -119,26 +168,23 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
   );
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
   // Parsed outside the stack's init, where a throw would only surface as an unhandled rejection.
-  const config = readStackConfig();
+  const config = options.program ? undefined : readStackConfig();
 
   const seen: { type: string; name: string; resource: pulumi.Resource; opts: ResourceOptionsSeen }[] = [];
   let outputs: Record<string, unknown> = {};
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      seen.push({
-        type: args.type,
-        name: args.name,
-        resource: args.resource,
-        opts: {
-          parent: args.opts.parent,
-          protect: args.opts.protect === true,
-          importId: (args.opts as pulumi.CustomResourceOptions).import,
-          ignoreChanges: args.opts.ignoreChanges ?? [],
-        },
-      });
+      const opts: ResourceOptionsSeen = {
+        parent: args.opts.parent,
+        protect: args.opts.protect === true,
+        importId: (args.opts as pulumi.CustomResourceOptions).import,
+        ignoreChanges: args.opts.ignoreChanges ?? [],
+      };
+      seen.push({ type: args.type, name: args.name, resource: args.resource, opts });
+      optionsSeen.set(`${args.type}::${args.name}`, opts);
       return undefined;
     });
-    outputs = declareStack(config, readProviderSecrets());
+    outputs = config ? declareStack(config, readProviderSecrets()) : (options.program?.() ?? {});
     return undefined;
   });
 

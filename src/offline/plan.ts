@@ -4,6 +4,7 @@ import { RULE_MARKS, type RuleResult } from "../invariants/violation";
 import { runProgramOffline, SECRET_PLACEHOLDER, type PlannedResource } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
 import { readStackFile } from "./stack-file";
+import { railwayWiring, renderWiring, type ServiceWiring } from "./wiring";
 
 export interface PlanDocument {
   readonly stack: string;
@@ -18,6 +19,8 @@ export interface PlanDocument {
     ignoreChanges: readonly string[];
   }[];
   readonly outputs: Record<string, unknown>;
+  /** Which Railway service gets which variable from where. */
+  readonly wiring: readonly ServiceWiring[];
   readonly invariants: readonly RuleResult[];
 }
 
@@ -33,6 +36,7 @@ function expectations(config: StackConfig) {
         neonPlan: config.neon.plan,
         retentionDays: config.backups.retentionDays,
         rpoHours: config.backups.rpoHours,
+        pgVersion: config.neon.pgVersion,
       }
     : { appUrlScheme: config.database.appUrlScheme };
 }
@@ -66,6 +70,7 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
     outputs: Object.fromEntries(
       Object.entries(run.outputs).map(([key, output]) => [key, output.secret ? SECRET_PLACEHOLDER : output.value]),
     ),
+    wiring: railwayWiring(run.resources, run.outputs),
     invariants,
   };
 }
@@ -101,6 +106,7 @@ export function renderPlanText(plan: PlanDocument): string {
   walk(null, 1);
   lines.push("", "Outputs:");
   for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${formatValue(value)}`);
+  lines.push(...renderWiring(plan.wiring));
   lines.push("", "Invariants:");
   for (const rule of plan.invariants) lines.push(`  ${RULE_MARKS[rule.status]} ${rule.rule}: ${rule.message}`);
   return lines.join("\n");

@@ -1,0 +1,90 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { buildPlan, renderPlanText } from "../../src/offline/plan";
+
+const ROOT = path.resolve(__dirname, "../..");
+const exec = promisify(execFile);
+
+/** A copy of a committed stack file with some text appended under `backend:` of the railway key. */
+function stackWithBackendExtras(stack: string, variablesYaml: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "plan-railway-"));
+  const original = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+  const edited = original.replace(/(\n    backend:\n)/, `$1      variables:\n${variablesYaml}`);
+  expect(edited, "the backend block was found").not.toBe(original);
+  writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
+  return dir;
+}
+
+async function planScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("the plan of a stack file whose extra variables break a Railway rule exits 1", () => {
+  it("ENVIRONMENT forced to development on the backend", async () => {
+    const dir = stackWithBackendExtras("staging", "        ENVIRONMENT: development\n");
+    const result = await planScript(["--stack", "staging", "--dir", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("invariant violated: service-environment-matches-stack:");
+    expect(result.stderr).toContain('"development" turns database SSL off');
+  });
+
+  it("a misspelled reference", async () => {
+    const dir = stackWithBackendExtras("production", "        REDIS_URL: ${{redis.REDIS_ULR}}\n");
+    const result = await planScript(["--stack", "production", "--dir", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invariant violated: railway-references-resolve: Service "backend": REDIS_URL\'s reference ${{redis.REDIS_ULR}} names REDIS_ULR');
+  });
+
+  it("PORT set on the backend", async () => {
+    const dir = stackWithBackendExtras("production", '        PORT: "8000"\n');
+    const result = await planScript(["--stack", "production", "--dir", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invariant violated: web-services-leave-port-to-railway: Service "backend" sets PORT');
+  });
+
+  it("a DATABASE_URL with sslmode, moved into a plain variable", async () => {
+    const dir = stackWithBackendExtras("production", "        DATABASE_URL: postgresql+asyncpg://u:p@h/db?sslmode=require\n");
+    const result = await planScript(["--stack", "production", "--dir", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("invariant violated: backend-database-url-has-no-query:");
+    expect(result.stderr).toContain('contains "sslmode"');
+  });
+});
+
+describe("the plan's Railway section", () => {
+  it("lists the wiring: which service gets which variable from where, secrets as [secret]", async () => {
+    const plan = await buildPlan(ROOT, "production");
+    const backend = plan.wiring.find((service) => service.service === "backend");
+    expect(backend?.variables).toEqual([
+      { name: "CRAWL4AI_API_TOKEN", value: "${{crawl4ai.CRAWL4AI_API_TOKEN}}", secret: false, source: "reference to crawl4ai" },
+      { name: "CRAWL4AI_URL", value: "http://${{crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{crawl4ai.PORT}}", secret: false, source: "reference to crawl4ai" },
+      { name: "DATABASE_URL", value: "[secret]", secret: true, source: "stack output appDatabaseUrl" },
+      { name: "ENVIRONMENT", value: "production", secret: false, source: "literal" },
+      { name: "REDIS_URL", value: "${{redis.REDIS_URL}}", secret: false, source: "reference to redis" },
+    ]);
+    const job = plan.wiring.find((service) => service.service === "postgres-s3-backups");
+    expect(job?.variables.find((variable) => variable.name === "AWS_SECRET_ACCESS_KEY")).toEqual({
+      name: "AWS_SECRET_ACCESS_KEY",
+      value: "[secret]",
+      secret: true,
+      source: "stack output backupSecretAccessKey",
+    });
+    const redis = plan.wiring.find((service) => service.service === "redis");
+    expect(redis?.variables.find((variable) => variable.name === "REDIS_PASSWORD")?.source).toBe("generated password (app-redis-password)");
+
+    const text = renderPlanText(plan);
+    expect(text).toContain("      DATABASE_URL = [secret]  ← stack output appDatabaseUrl");
+    expect(text).not.toContain("computed-app-redis-password-value");
+    expect(JSON.stringify(plan)).not.toContain("computed-password");
+  });
+});
