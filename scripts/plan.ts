@@ -1,36 +1,85 @@
+/**
+ * The offline plan: `npm run -s plan -- --stack <stack> [--json] [--dir <folder>]`.
+ * stdout carries the plan only (with --json, one JSON document); everything else goes to stderr.
+ * Exit codes: 0 every invariant holds; 1 an invariant is violated; 2 a usage, stack-file or config
+ * error; 3 a bug in the program (with its stack trace).
+ */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../src/config";
+import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
 import { buildPlan, planVerdict, renderPlanText } from "../src/offline/plan";
-import { StackFileError } from "../src/offline/stack-file";
+import { StackFileError, supportedStacks } from "../src/offline/stack-file";
 
-const USAGE = "usage: npm run plan -- --stack <staging|production> [--json] [--dir <folder with Pulumi.<stack>.yaml>]";
+const EXIT = { ok: 0, violated: 1, usage: 2, bug: 3 } as const;
 
-async function main(): Promise<number> {
-  let values: { stack?: string; json?: boolean; dir?: string };
+const USAGE = `usage: npm run -s plan -- --stack <${DEPLOYED_ENVIRONMENTS.join("|")}> [--json] [--dir <folder with Pulumi.<stack>.yaml>]`;
+
+class UsageError extends Error {}
+
+const OPTIONS = { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" } } as const;
+
+function parse(args: string[]): { stack: string; json: boolean; dir: string | undefined } {
+  const parsed = (() => {
+    try {
+      return parseArgs({ args, options: OPTIONS, tokens: true });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  })();
+  // parseArgs keeps the last of repeated options; a second --stack is a mistake, not an override.
+  const seen = new Map<string, number>();
+  for (const token of parsed.tokens) {
+    if (token.kind === "option") seen.set(token.name, (seen.get(token.name) ?? 0) + 1);
+  }
+  const repeated = [...seen].filter(([, count]) => count > 1).map(([name]) => `--${name}`);
+  if (repeated.length) throw new UsageError(`${repeated.join(", ")} given more than once; give each once.`);
+  const { stack, json, dir } = parsed.values;
+  if (!stack) throw new UsageError("--stack is required.");
+  if (!(DEPLOYED_ENVIRONMENTS as readonly string[]).includes(stack)) {
+    throw new UsageError(`stack "${stack}" is not supported; the supported stacks are ${supportedStacks()}.`);
+  }
+  return { stack, json: json === true, dir };
+}
+
+async function main(args: string[]): Promise<number> {
+  let options: ReturnType<typeof parse>;
   try {
-    ({ values } = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" } } }));
+    options = parse(args);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return EXIT.usage;
   }
-  if (!values.stack) {
-    process.stderr.write(`--stack is required.\n${USAGE}\n`);
-    return 2;
-  }
-  const projectDir = path.resolve(values.dir ?? path.resolve(__dirname, ".."));
+  const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
   try {
-    const plan = await buildPlan(projectDir, values.stack);
-    process.stdout.write(`${values.json ? JSON.stringify(plan, null, 2) : renderPlanText(plan)}\n`);
+    const plan = await buildPlan(projectDir, options.stack);
+    process.stdout.write(`${options.json ? JSON.stringify(plan, null, 2) : renderPlanText(plan)}\n`);
     const { exitCode, problems } = planVerdict(plan);
     for (const problem of problems) process.stderr.write(`${problem}\n`);
-    return exitCode;
+    return exitCode === 0 ? EXIT.ok : EXIT.violated;
   } catch (error) {
-    // Config and stack-file errors are the user's to fix: the message says how; a bug keeps its trace.
-    const expected = error instanceof StackConfigError || error instanceof StackFileError;
-    process.stderr.write(`${expected ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
-    return 2;
+    // Config and stack-file errors are the user's to fix: the message says how.
+    if (error instanceof StackConfigError || error instanceof StackFileError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
   }
 }
 
-main().then((code) => process.exit(code));
+/** Exits once stdout and stderr are flushed: a pipe is written asynchronously, and exit() would cut a long plan short. */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  // A bug keeps its trace, and is not mistaken for a violated invariant.
+  process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
+  exitAfterFlush(EXIT.bug);
+});

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { backupScheduleViolations } from "./invariants/backup-schedule";
+import { backupScheduleViolations, MAX_RPO_HOURS, MIN_RPO_HOURS } from "./invariants/backup-schedule";
+import { APP_URL_SCHEMES } from "./invariants/database-url";
 import { environmentViolations, type DeployedEnvironment } from "./invariants/environment";
+import { computeSizeViolations, HOURS_PER_MONTH_MAX } from "./invariants/neon-compute";
 import { historyRetentionViolations, NEON_PLAN_LIMITS, type NeonPlan } from "./invariants/neon-plan";
 
 /** The Pulumi project name, which is also the namespace of this program's config keys. */
@@ -9,9 +11,9 @@ export const PROJECT_NAME = "client-fulfillment-infra";
 
 const NEON_PLANS = Object.keys(NEON_PLAN_LIMITS) as [NeonPlan, ...NeonPlan[]];
 
+/** Only schemes the app's asyncio engine with asyncpg loads (see APP_URL_SCHEMES). */
 const appUrlScheme = z
-  .string()
-  .regex(/^[a-z][a-z0-9+.-]*$/, "must be a URL scheme such as postgresql+asyncpg")
+  .enum(APP_URL_SCHEMES, { error: `must be ${APP_URL_SCHEMES.join(" or ")}: the app's SQLAlchemy asyncio engine uses asyncpg` })
   .default("postgresql+asyncpg");
 
 const databaseSchema = z.strictObject({
@@ -26,25 +28,29 @@ const neonProjectSchema = z.strictObject({
     regionId: z.string().regex(/^(aws|azure)-[a-z0-9-]+$/, "must be a Neon region id such as aws-us-east-1"),
     pgVersion: z.number().int().min(14).max(18),
     historyRetentionSeconds: z.number().int().min(0),
-    suspendTimeoutSeconds: z.number().int().positive().optional(),
-    computeProvisioner: z.enum(["k8s-pod", "k8s-neonvm"]).default("k8s-neonvm"),
+    /**
+     * The project's compute: autoscaling limits (sizes checked against the plan with the other
+     * keys) and the hours a month it is awake, which the CU-hour budget rule multiplies by maxCu.
+     */
+    compute: z.strictObject({
+      minCu: z.number().positive(),
+      maxCu: z.number().positive(),
+      activeHoursPerMonth: z.number().min(0).max(HOURS_PER_MONTH_MAX, `a month has at most ${HOURS_PER_MONTH_MAX} hours`),
+    }),
     /** An existing project to adopt with the `import` option instead of creating one. */
     adoptProjectId: z
       .string()
       .regex(/^[a-z]+-[a-z]+-\d+$/, "must be a Neon project id such as spring-fog-49733273")
       .optional(),
-    defaultBranch: z.strictObject({
-      name: z.string().min(1).default("main"),
-      databaseName: z.string().min(1).default("neondb"),
-      roleName: z.string().min(1).default("neondb_owner"),
-    }),
+    /** Only for a project the program creates; an adopted project keeps its own branch. */
+    defaultBranch: z
+      .strictObject({
+        name: z.string().min(1).default("main"),
+        databaseName: z.string().min(1).default("neondb"),
+        roleName: z.string().min(1).default("neondb_owner"),
+      })
+      .optional(),
   });
-
-const neonBranchSchema = z.strictObject({
-  /** The stack whose outputs hold the Neon project, e.g. "production" or "acme/client-fulfillment-infra/production". */
-  productionStack: z.string().min(1),
-  branchName: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be a lowercase branch name such as staging"),
-});
 
 const backupsSchema = z.strictObject({
     accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-character hex Cloudflare account id"),
@@ -55,7 +61,10 @@ const backupsSchema = z.strictObject({
     adoptBucket: z.boolean().default(false),
     retentionDays: z.number().int().positive(),
     schedule: z.string().min(1),
-    rpoHours: z.number().positive(),
+    rpoHours: z
+      .number()
+      .min(MIN_RPO_HOURS, `must be at least ${MIN_RPO_HOURS.toFixed(4)} (5 minutes, Railway's shortest cron interval)`)
+      .max(MAX_RPO_HOURS, `must be at most ${MAX_RPO_HOURS} (a week)`),
     tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
   });
 
@@ -172,7 +181,7 @@ const productionSchema = z.strictObject({
 
 const stagingSchema = z.strictObject({
   environment: environmentFor("staging"),
-  neon: neonBranchSchema,
+  neon: neonProjectSchema,
   database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
   railway: railwayStagingSchema,
   railwaySecrets: railwaySecretsSchema.refine((secrets) => !("backupJob" in secrets), "staging runs no backup job"),
@@ -229,6 +238,10 @@ function describeIssues(issue: z.core.$ZodIssue): { key: string; message: string
       message: "unknown key; remove it or correct its spelling (see README, \"Configuration\")",
     }));
   }
+  if (issue.code === "invalid_key") {
+    // A record key that failed its own schema: say why, not only that it did.
+    return [{ key: configKey(issue.path), message: issue.issues.map((inner) => inner.message).join("; ") }];
+  }
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
     return [{ key: configKey(issue.path), message: `required (${issue.message})` }];
   }
@@ -253,14 +266,27 @@ function crossKeyIssues(values: Record<string, unknown>): { path: string[]; mess
         issues.push({ path: ["neon", "historyRetentionSeconds"], message: violation.message });
       }
     }
-    if (neon.suspendTimeoutSeconds !== undefined && !NEON_PLAN_LIMITS[plan].suspendTimeoutConfigurable) {
-      issues.push({
-        path: ["neon", "suspendTimeoutSeconds"],
-        message: `the Neon ${plan} plan does not allow changing the suspend timeout (scale-to-zero after 5 min is fixed); remove the key`,
-      });
+    const compute = neon.compute;
+    if (isRecord(compute) && typeof compute.minCu === "number" && typeof compute.maxCu === "number") {
+      for (const violation of computeSizeViolations(compute.minCu, compute.maxCu, plan)) {
+        issues.push({ path: ["neon", "compute"], message: violation.message });
+      }
     }
   }
-  if (isRecord(backups) && typeof backups.schedule === "string" && typeof backups.rpoHours === "number") {
+  if (isRecord(neon) && neon.adoptProjectId !== undefined && neon.defaultBranch !== undefined) {
+    issues.push({
+      path: ["neon", "defaultBranch"],
+      message:
+        "only shapes a project the program creates; an adopted project keeps its own default branch (console projects name it `production`), so remove the key",
+    });
+  }
+  if (
+    isRecord(backups) &&
+    typeof backups.schedule === "string" &&
+    typeof backups.rpoHours === "number" &&
+    backups.rpoHours >= MIN_RPO_HOURS &&
+    backups.rpoHours <= MAX_RPO_HOURS
+  ) {
     for (const violation of backupScheduleViolations(backups.schedule, backups.rpoHours)) {
       issues.push({ path: ["backups", "schedule"], message: violation.message });
     }

@@ -9,8 +9,11 @@ import type { ProductionConfig, ProviderSecrets, StackConfig, StagingConfig } fr
 import { Environment } from "./railway/environment";
 import { Project } from "./railway/project";
 
-/** Outputs the staging stack reads from production through a StackReference. */
-export type ProductionOutputForStaging = "neonProjectId" | "neonDefaultBranchId" | "databaseName" | "databaseUser" | "railwayProjectId";
+/**
+ * Outputs the staging stack reads from production through a StackReference: Railway ids only.
+ * Staging has its own Neon project, so no production database output (or credential) crosses over.
+ */
+export type ProductionOutputForStaging = "railwayProjectId";
 
 function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
@@ -18,7 +21,7 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   const { neon: project, backups } = config;
 
   const database = new NeonDatabase("database", {
-    database: { kind: "project", ...project },
+    project,
     appUrlScheme: config.database.appUrlScheme,
     provider: neonProvider,
   });
@@ -99,15 +102,9 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   const production = new pulumi.StackReference("production", { name: config.railway.productionStack });
   const fromProduction = (key: ProductionOutputForStaging) => production.requireOutput(key) as pulumi.Output<string>;
 
+  // Staging's own Neon project (README, "Staging's database"): its own password and CU-hours.
   const database = new NeonDatabase("database", {
-    database: {
-      kind: "branch",
-      projectId: fromProduction("neonProjectId"),
-      parentBranchId: fromProduction("neonDefaultBranchId"),
-      branchName: config.neon.branchName,
-      databaseName: fromProduction("databaseName"),
-      roleName: fromProduction("databaseUser"),
-    },
+    project: config.neon,
     appUrlScheme: config.database.appUrlScheme,
     provider: neonProvider,
   });
@@ -131,7 +128,7 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
     backendDomain: app.backendDomain,
     frontendDomain: app.frontendDomain,
     neonProjectId: database.projectId,
-    neonBranchId: database.branchId,
+    neonDefaultBranchId: database.branchId,
     databaseHost: database.host,
     databaseName: database.database,
     databaseUser: database.user,

@@ -16,9 +16,14 @@ function configError(stack: string, values: Record<string, unknown>): StackConfi
   throw new Error("expected a StackConfigError");
 }
 
-function withNeon(overrides: Record<string, unknown>): Record<string, unknown> {
-  const values = valuesOf("production");
+function withNeon(overrides: Record<string, unknown>, stack = "production"): Record<string, unknown> {
+  const values = valuesOf(stack);
   return { ...values, neon: { ...(values.neon as object), ...overrides } };
+}
+
+function withBackups(overrides: Record<string, unknown>): Record<string, unknown> {
+  const values = valuesOf("production");
+  return { ...values, backups: { ...(values.backups as object), ...overrides } };
 }
 
 describe("the committed stack files", () => {
@@ -33,6 +38,7 @@ describe("the committed stack files", () => {
         regionId: "aws-us-east-1",
         pgVersion: 17,
         historyRetentionSeconds: 21_600,
+        compute: { minCu: 0.25, maxCu: 2, activeHoursPerMonth: 50 },
       },
       database: { appUrlScheme: "postgresql+asyncpg" },
       backups: {
@@ -44,16 +50,23 @@ describe("the committed stack files", () => {
         rpoHours: 6,
       },
     });
-    expect(config.environment === "production" && config.neon.suspendTimeoutSeconds).toBe(undefined);
+    // An adopted project keeps its own default branch: nothing guessed is sent.
+    expect(config.neon.defaultBranch).toBeUndefined();
   });
 
-  it("staging branches from the production stack and has no backups", () => {
+  it("staging has its own Neon project in the same org and region, and no backups", () => {
     const config = parseStackConfig("staging", valuesOf("staging"));
-    expect(config).toEqual({
-      environment: "staging",
-      neon: { productionStack: "production", branchName: "staging" },
-      database: { appUrlScheme: "postgresql+asyncpg" },
+    expect(config.neon).toEqual({
+      plan: "free",
+      orgId: "org-cold-waterfall-84590723",
+      projectName: "client-fulfillment-staging",
+      regionId: "aws-us-east-1",
+      pgVersion: 17,
+      historyRetentionSeconds: 21_600,
+      compute: { minCu: 0.25, maxCu: 0.5, activeHoursPerMonth: 120 },
     });
+    expect(config.database).toEqual({ appUrlScheme: "postgresql+asyncpg" });
+    expect(config).not.toHaveProperty("backups");
   });
 });
 
@@ -81,19 +94,82 @@ describe("invalid config", () => {
     ]);
   });
 
-  it("rejects PITR over the Free plan's maximum and a suspend timeout on Free", () => {
-    const error = configError("production", withNeon({ historyRetentionSeconds: 86_400, suspendTimeoutSeconds: 300 }));
-    expect(error.issues.map((issue) => issue.key)).toEqual([
-      "client-fulfillment-infra:neon.historyRetentionSeconds",
-      "client-fulfillment-infra:neon.suspendTimeoutSeconds",
+  it("rejects PITR over the Free plan's maximum, and the keys the provider never updates", () => {
+    const error = configError(
+      "production",
+      withNeon({ historyRetentionSeconds: 86_400, suspendTimeoutSeconds: 300, computeProvisioner: "k8s-neonvm", storePassword: "yes" }),
+    );
+    expect(error.issues).toEqual([
+      {
+        key: "client-fulfillment-infra:neon.suspendTimeoutSeconds",
+        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+      },
+      {
+        key: "client-fulfillment-infra:neon.computeProvisioner",
+        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+      },
+      {
+        key: "client-fulfillment-infra:neon.storePassword",
+        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+      },
+      {
+        key: "client-fulfillment-infra:neon.historyRetentionSeconds",
+        message:
+          'historyRetentionSeconds is 86400, but the Neon free plan allows 0 to 21600 (Neon answers HTTP 400 "exceeds allowed maximum"). Set it to 21600 or less.',
+      },
     ]);
-    expect(error.issues[0]?.message).toContain("allows 0 to 21600");
   });
 
-  it("rejects a backup schedule that misses the RPO", () => {
-    const values = valuesOf("production");
-    const error = configError("production", { ...values, backups: { ...(values.backups as object), schedule: "0 */7 * * *" } });
-    expect(error.issues[0]).toMatchObject({ key: "client-fulfillment-infra:backups.schedule" });
+  it("rejects a default branch on an adopted project: its real name is the console's, not a guess", () => {
+    const error = configError("production", withNeon({ defaultBranch: { name: "main" } }));
+    expect(error.issues).toEqual([
+      {
+        key: "client-fulfillment-infra:neon.defaultBranch",
+        message:
+          "only shapes a project the program creates; an adopted project keeps its own default branch (console projects name it `production`), so remove the key",
+      },
+    ]);
+  });
+
+  it("rejects compute sizes outside the plan and more active hours than a month has", () => {
+    const error = configError("staging", withNeon({ compute: { minCu: 1, maxCu: 4, activeHoursPerMonth: 800 } }, "staging"));
+    expect(error.issues).toEqual([
+      { key: "client-fulfillment-infra:neon.compute.activeHoursPerMonth", message: "a month has at most 744 hours" },
+      { key: "client-fulfillment-infra:neon.compute", message: "neon.compute maxCu 4 is outside the Neon free plan's 0.25-2 CU." },
+    ]);
+  });
+
+  it("rejects a URL scheme the app's asyncpg engine cannot load", () => {
+    const error = configError("staging", { ...valuesOf("staging"), database: { appUrlScheme: "postgresql" } });
+    expect(error.issues).toEqual([
+      {
+        key: "client-fulfillment-infra:database.appUrlScheme",
+        message: "must be postgresql+asyncpg: the app's SQLAlchemy asyncio engine uses asyncpg",
+      },
+    ]);
+  });
+
+  it("rejects a backup schedule that misses the RPO, with the gap and a fix", () => {
+    const error = configError("production", withBackups({ schedule: "0 */7 * * *" }));
+    expect(error.issues).toEqual([
+      {
+        key: "client-fulfillment-infra:backups.schedule",
+        message:
+          'backups.schedule "0 */7 * * *" leaves gaps of up to 7 h between backups, longer than the 6 h RPO. Run at least every 6 h, e.g. "0 */6 * * *".',
+      },
+    ]);
+  });
+
+  it("rejects a six-field schedule and an RPO beyond its bounds, each once", () => {
+    expect(configError("production", withBackups({ schedule: "0 0 */6 * * *" })).issues.map((issue) => issue.message)).toEqual([
+      'backups.schedule "0 0 */6 * * *" is not accepted: it has 6 fields, not 5; use five fields "minute hour day-of-month month day-of-week" with numbers, *, ranges a-b, lists a,b and steps */n, e.g. "0 */6 * * *".',
+    ]);
+    expect(configError("production", withBackups({ rpoHours: 0.01 })).issues).toEqual([
+      { key: "client-fulfillment-infra:backups.rpoHours", message: "must be at least 0.0833 (5 minutes, Railway's shortest cron interval)" },
+    ]);
+    expect(configError("production", withBackups({ rpoHours: 200 })).issues).toEqual([
+      { key: "client-fulfillment-infra:backups.rpoHours", message: "must be at most 168 (a week)" },
+    ]);
   });
 
   it("rejects unknown top-level keys, missing sections and backups on staging", () => {

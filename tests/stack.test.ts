@@ -2,24 +2,36 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStackRules } from "../src/invariants/stack-rules";
-import { runProgramOffline, type OfflinePlan, type PlannedResource } from "../src/offline/mock-runtime";
+import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/offline/stack-file";
 
 const ROOT = path.resolve(__dirname, "..");
+/** Production's outputs as staging's stack reference would see them, with a recognisable credential. */
+const PRODUCTION_PASSWORD = "Production-only-s3cret";
 const PRODUCTION_OUTPUTS = {
   neonProjectId: "spring-fog-49733273",
   neonDefaultBranchId: "br-main-000001",
   databaseName: "neondb",
   databaseUser: "neondb_owner",
+  databasePassword: PRODUCTION_PASSWORD,
+  appDatabaseUrl: `postgresql+asyncpg://neondb_owner:${PRODUCTION_PASSWORD}@ep-production.us-east-1.aws.neon.tech/neondb`,
+  railwayProjectId: "railway-project-1",
+  railwayServiceIds: { backend: "svc-backend", frontend: "svc-frontend", redis: "svc-redis", crawl4ai: "svc-crawl4ai" },
 };
 
-async function run(stack: string, extraConfig: Record<string, string> = {}, secretKeys: string[] = []): Promise<OfflinePlan> {
+async function run(
+  stack: string,
+  extraConfig: Record<string, string> = {},
+  secretKeys: string[] = [],
+  resourceHandler?: (request: OfflineResourceRequest) => Promise<undefined>,
+): Promise<OfflinePlan> {
   const file = readStackFile(ROOT, stack);
   return runProgramOffline({
     stack,
     config: { ...file.config, ...extraConfig },
     secretKeys: [...file.secretKeys, ...secretKeys],
     stackReferences: { production: PRODUCTION_OUTPUTS },
+    resourceHandler,
   });
 }
 
@@ -37,19 +49,20 @@ describe("production stack on the mock runtime", () => {
     plan = await run("production", { "neon:apiKey": "neon-key-from-config" }, ["neon:apiKey"]);
   });
 
-  it("adopts the seed's Neon project with its exact force-new values, protected", () => {
+  it("adopts the seed's Neon project with its exact force-new values, protected, guessing nothing", () => {
     const project = only(plan, "neon:index/project:Project");
     expect(project.importId).toBe("spring-fog-49733273");
     expect(project.protect).toBe(true);
     expect(project.parent).toBe("database");
-    expect(project.inputs).toMatchObject({
+    expect(project.inputs).toEqual({
+      name: "client-fulfillment",
       orgId: "org-cold-waterfall-84590723",
       regionId: "aws-us-east-1",
       pgVersion: 17,
       historyRetentionSeconds: 21_600,
-      branch: { name: "main", databaseName: "neondb", roleName: "neondb_owner" },
+      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2 },
     });
-    expect(project.inputs).not.toHaveProperty("defaultEndpointSettings");
+    expect(project.ignoreChanges).toEqual(["branch", "computeProvisioner", "storePassword"]);
   });
 
   it("adopts the R2 bucket by its import id, protected, with a 30-day lifecycle", () => {
@@ -81,11 +94,12 @@ describe("production stack on the mock runtime", () => {
   });
 
   it("wires a DATABASE_URL with no query string and a backup URL with exactly sslmode=require", () => {
+    // The adopted project's owner role and database are read at apply time: placeholders here.
     expect(outputValue(plan, "appDatabaseUrl")).toBe(
-      "postgresql+asyncpg://neondb_owner:computed-password@ep-computed-endpoint.us-east-1.aws.neon.tech/neondb",
+      "postgresql+asyncpg://computed-owner-role:computed-password-of-client-fulfillment@ep-computed-client-fulfillment.us-east-1.aws.neon.tech/computed-database",
     );
     expect(outputValue(plan, "backupDatabaseUrl")).toBe(
-      "postgresql://neondb_owner:computed-password@ep-computed-endpoint.us-east-1.aws.neon.tech/neondb?sslmode=require",
+      "postgresql://computed-owner-role:computed-password-of-client-fulfillment@ep-computed-client-fulfillment.us-east-1.aws.neon.tech/computed-database?sslmode=require",
     );
     expect(outputValue(plan, "environment")).toBe("production");
   });
@@ -105,17 +119,19 @@ describe("production stack on the mock runtime", () => {
       stack: "production",
       resources: plan.resources,
       outputs: Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value])),
-      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", retentionDays: 30, rpoHours: 6 },
+      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: 30, rpoHours: 6, pgVersion: 17 },
     });
-    expect(results.map((result) => result.rule).sort()).toEqual([
+    const own = [
       "app-database-url-has-no-query",
       "backup-database-url-direct-and-ssl",
       "backup-retention-matches-config",
       "backup-schedule-meets-rpo",
       "environment-matches-stack",
+      "neon-cu-hours-within-plan",
       "pitr-within-plan",
       "stateful-resources-protected",
-    ]);
+    ];
+    expect(results.filter((result) => own.includes(result.rule)).map((result) => [result.rule, result.status]).sort()).toEqual(own.map((rule) => [rule, "pass"]));
     expect(results.filter((result) => result.status === "fail")).toEqual([]);
   });
 
@@ -125,7 +141,7 @@ describe("production stack on the mock runtime", () => {
       stack: "production",
       resources: plan.resources.map((resource) => ({ ...resource, protect: false })),
       outputs: { ...outputs, environment: "development", appDatabaseUrl: `${String(outputs.appDatabaseUrl)}?sslmode=require` },
-      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", retentionDays: 30, rpoHours: 6 },
+      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: 30, rpoHours: 6, pgVersion: 17 },
     });
     expect(broken.filter((result) => result.status === "fail").map((result) => result.rule).sort()).toEqual([
       "app-database-url-has-no-query",
@@ -141,26 +157,43 @@ describe("staging stack on the mock runtime", () => {
     plan = await run("staging");
   });
 
-  it("branches from production's default branch, found through the stack reference", () => {
-    const reference = only(plan, "pulumi:pulumi:StackReference");
-    expect(reference.inputs.name).toBe("production");
-    const branch = only(plan, "neon:index/branch:Branch");
-    expect(branch.inputs).toEqual({ projectId: "spring-fog-49733273", parentId: "br-main-000001", name: "staging" });
-    const endpoint = only(plan, "neon:index/endpoint:Endpoint");
-    expect(endpoint.inputs).toMatchObject({ projectId: "spring-fog-49733273", branchId: "br-computed-database-branch", type: "read_write" });
+  it("creates its own Neon project in production's org and region, capped, protected", () => {
+    const project = only(plan, "neon:index/project:Project");
+    expect(project.importId).toBeUndefined();
+    expect(project.protect).toBe(true);
+    expect(project.inputs).toEqual({
+      name: "client-fulfillment-staging",
+      orgId: "org-cold-waterfall-84590723",
+      regionId: "aws-us-east-1",
+      pgVersion: 17,
+      historyRetentionSeconds: 21_600,
+      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 0.5 },
+      branch: { name: "main", databaseName: "neondb", roleName: "neondb_owner" },
+    });
+    const types = plan.resources.map((resource) => resource.type);
+    expect(types).not.toContain("neon:index/branch:Branch");
+    expect(types).not.toContain("neon:index/endpoint:Endpoint");
   });
 
-  it("declares no project, bucket or backup credentials", () => {
-    const types = plan.resources.map((resource) => resource.type);
-    expect(types).not.toContain("neon:index/project:Project");
-    expect(types.filter((type) => type.startsWith("cloudflare:"))).toEqual([]);
+  it("reads, stores and exports nothing of production's database", () => {
+    const everything = JSON.stringify({ resources: plan.resources.map((resource) => resource.inputs), outputs: plan.outputs });
+    for (const production of [PRODUCTION_PASSWORD, PRODUCTION_OUTPUTS.neonProjectId, PRODUCTION_OUTPUTS.neonDefaultBranchId, "ep-production"]) {
+      expect(everything).not.toContain(production);
+    }
+    // Only Railway ids cross over (the reference itself is still needed for them).
+    expect(only(plan, "pulumi:pulumi:StackReference").inputs.name).toBe("production");
+    expect(everything).toContain(PRODUCTION_OUTPUTS.railwayProjectId);
+  });
+
+  it("declares no bucket or backup credentials", () => {
+    expect(plan.resources.map((resource) => resource.type).filter((type) => type.startsWith("cloudflare:"))).toEqual([]);
     expect(Object.keys(plan.outputs).filter((key) => key.startsWith("backup"))).toEqual([]);
   });
 
-  it("wires ENVIRONMENT=staging and the branch's own host into a secret DATABASE_URL", () => {
+  it("wires ENVIRONMENT=staging and its own project's password into a secret DATABASE_URL", () => {
     expect(outputValue(plan, "environment")).toBe("staging");
     expect(outputValue(plan, "appDatabaseUrl")).toBe(
-      "postgresql+asyncpg://neondb_owner:computed-password@ep-computed-database-endpoint.us-east-1.aws.neon.tech/neondb",
+      "postgresql+asyncpg://neondb_owner:computed-password-of-client-fulfillment-staging@ep-computed-client-fulfillment-staging.us-east-1.aws.neon.tech/neondb",
     );
     expect(plan.outputs.appDatabaseUrl?.secret).toBe(true);
     expect(plan.outputs.databasePassword?.secret).toBe(true);
@@ -169,8 +202,19 @@ describe("staging stack on the mock runtime", () => {
 
 describe("a bad stack file", () => {
   it("stops before any resource is declared, naming the key", async () => {
-    await expect(
-      run("staging", { "client-fulfillment-infra:environment": "development" }),
-    ).rejects.toThrow(/client-fulfillment-infra:environment: ENVIRONMENT is "development"/);
+    const registered: string[] = [];
+    const record = async (request: OfflineResourceRequest) => {
+      registered.push(`${request.type} ${request.name}`);
+      return undefined;
+    };
+    // The recorder sees every registration of a good stack file...
+    await run("staging", {}, [], record);
+    expect(registered).toContain("neon:index/project:Project database-project");
+    registered.length = 0;
+    // ...and none of a bad one.
+    await expect(run("staging", { "client-fulfillment-infra:environment": "development" }, [], record)).rejects.toThrow(
+      /client-fulfillment-infra:environment: ENVIRONMENT is "development"/,
+    );
+    expect(registered).toEqual([]);
   });
 });

@@ -1,51 +1,52 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
-import { appDatabaseUrl, backupDatabaseUrl } from "./connection-strings";
+import { appDatabaseUrl, backupDatabaseUrl, requireConnectionParts } from "./connection-strings";
 
-/** The production database: a Neon project, usually adopted from the console. */
+/** A stack's own Neon project: production adopts the console's; staging creates its own. */
 export interface NeonProjectSpec {
-  readonly kind: "project";
+  /** Project name as shown in the Neon console; on adoption, copy it exactly (README step 3). */
   readonly projectName: string;
   readonly orgId: string;
+  /** Force-new. */
   readonly regionId: string;
+  /** Force-new. */
   readonly pgVersion: number;
+  /** Always sent: the provider would otherwise send 86400, which the Free plan rejects. */
   readonly historyRetentionSeconds: number;
-  readonly computeProvisioner: string;
-  readonly defaultBranch: { readonly name: string; readonly databaseName: string; readonly roleName: string };
+  /** Autoscaling limits of the compute Neon creates with the project, and of later computes. */
+  readonly compute: { readonly minCu: number; readonly maxCu: number };
+  /**
+   * Default branch, database and owner role of a project the program creates. Not sent for an
+   * adopted project, whose branch keeps its own name (console projects call it `production`).
+   * Defaults to main / neondb / neondb_owner.
+   */
+  readonly defaultBranch?: { readonly name: string; readonly databaseName: string; readonly roleName: string };
   /** Id of an existing project to adopt (`import`) instead of creating one. */
   readonly adoptProjectId?: string;
 }
 
-/** A non-production database: a branch of the production project with its own compute. */
-export interface NeonBranchSpec {
-  readonly kind: "branch";
-  readonly projectId: pulumi.Input<string>;
-  readonly parentBranchId: pulumi.Input<string>;
-  readonly branchName: string;
-  readonly databaseName: pulumi.Input<string>;
-  readonly roleName: pulumi.Input<string>;
-}
-
 export interface NeonDatabaseArgs {
-  readonly database: NeonProjectSpec | NeonBranchSpec;
+  readonly project: NeonProjectSpec;
   /** Scheme of `appDatabaseUrl`. Defaults to "postgresql+asyncpg". */
   readonly appUrlScheme?: string;
   /** Explicit Neon provider (carrying the API key from config). Defaults to the stack's default provider. */
   readonly provider?: pulumi.ProviderResource;
 }
 
-interface Connection {
-  projectId: pulumi.Output<string>;
-  branchId: pulumi.Output<string>;
-  host: pulumi.Output<string>;
-  database: pulumi.Output<string>;
-  user: pulumi.Output<string>;
-  password: pulumi.Output<string>;
-}
+const DEFAULT_BRANCH = { name: "main", databaseName: "neondb", roleName: "neondb_owner" } as const;
 
 /**
- * A Postgres database on Neon and the two URLs the system needs: the app's
- * (asyncpg, no query string) and the backup job's (direct host, sslmode=require).
+ * Inputs the provider (0.13.0) reads back but never sends on update (`resourceProjectUpdate`
+ * omits them), so a difference there would be a diff `up` can never clear; `branch` only shapes
+ * the project's creation, yet the provider marks it force-new, and a drift there must never plan
+ * a replacement of the live database (kislerdm/terraform-provider-neon#179).
+ */
+export const NEON_PROJECT_IGNORED_CHANGES = ["branch", "computeProvisioner", "storePassword"] as const;
+
+/**
+ * A Neon project (Postgres database) and the two URLs the system needs: the app's (asyncpg,
+ * no query string) and the backup job's (direct host, sslmode=require). Every credential comes
+ * from this project's own outputs; an empty one fails the deploy.
  */
 export class NeonDatabase extends pulumi.ComponentResource {
   public readonly projectId: pulumi.Output<string>;
@@ -61,25 +62,43 @@ export class NeonDatabase extends pulumi.ComponentResource {
   constructor(name: string, args: NeonDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:database:NeonDatabase", name, {}, opts);
     const scheme = args.appUrlScheme ?? "postgresql+asyncpg";
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
-    const connection =
-      args.database.kind === "project"
-        ? this.declareProject(name, args.database, childOpts)
-        : this.declareBranch(name, args.database, childOpts);
+    const spec = args.project;
+    const adopting = spec.adoptProjectId !== undefined;
+    const branch = spec.defaultBranch ?? DEFAULT_BRANCH;
+    const project = new neon.Project(
+      `${name}-project`,
+      {
+        name: spec.projectName,
+        orgId: spec.orgId,
+        regionId: spec.regionId,
+        pgVersion: spec.pgVersion,
+        historyRetentionSeconds: spec.historyRetentionSeconds,
+        // Scale-to-zero is left to the plan (fixed at 5 min on Free, where Neon refuses a change).
+        defaultEndpointSettings: { autoscalingLimitMinCu: spec.compute.minCu, autoscalingLimitMaxCu: spec.compute.maxCu },
+        branch: adopting ? undefined : { name: branch.name, databaseName: branch.databaseName, roleName: branch.roleName },
+      },
+      {
+        parent: this,
+        provider: args.provider,
+        protect: true,
+        import: spec.adoptProjectId,
+        ignoreChanges: [...NEON_PROJECT_IGNORED_CHANGES],
+      },
+    );
 
-    this.projectId = connection.projectId;
-    this.branchId = connection.branchId;
-    this.host = connection.host;
-    this.database = connection.database;
-    this.user = connection.user;
-    this.password = pulumi.secret(connection.password);
-    const parts = pulumi.all([connection.user, this.password, connection.host, connection.database]);
-    this.appDatabaseUrl = pulumi.secret(
-      parts.apply(([user, password, host, database]) => appDatabaseUrl(scheme, { user, password, host, database })),
-    );
-    this.backupDatabaseUrl = pulumi.secret(
-      parts.apply(([user, password, host, database]) => backupDatabaseUrl({ user, password, host, database })),
-    );
+    const source = `Neon project "${spec.projectName}" (${name}-project)`;
+    const parts = pulumi
+      .all([project.databaseUser, project.databasePassword, project.databaseHost, project.databaseName])
+      .apply(([user, password, host, database]) => requireConnectionParts(source, { user, password, host, database }));
+
+    this.projectId = project.id;
+    this.branchId = project.defaultBranchId;
+    this.host = project.databaseHost;
+    this.database = project.databaseName;
+    this.user = project.databaseUser;
+    this.password = pulumi.secret(parts.apply((checked) => checked.password));
+    this.appDatabaseUrl = pulumi.secret(parts.apply((checked) => appDatabaseUrl(scheme, checked, source)));
+    this.backupDatabaseUrl = pulumi.secret(parts.apply((checked) => backupDatabaseUrl(checked, source)));
     this.registerOutputs({
       projectId: this.projectId,
       branchId: this.branchId,
@@ -90,70 +109,5 @@ export class NeonDatabase extends pulumi.ComponentResource {
       appDatabaseUrl: this.appDatabaseUrl,
       backupDatabaseUrl: this.backupDatabaseUrl,
     });
-  }
-
-  private declareProject(name: string, spec: NeonProjectSpec, opts: pulumi.CustomResourceOptions): Connection {
-    const project = new neon.Project(
-      `${name}-project`,
-      {
-        name: spec.projectName,
-        orgId: spec.orgId,
-        regionId: spec.regionId,
-        pgVersion: spec.pgVersion,
-        // The provider sends 86400 when this is unset, which the Free plan rejects.
-        historyRetentionSeconds: spec.historyRetentionSeconds,
-        computeProvisioner: spec.computeProvisioner,
-        storePassword: "yes",
-        branch: {
-          name: spec.defaultBranch.name,
-          databaseName: spec.defaultBranch.databaseName,
-          roleName: spec.defaultBranch.roleName,
-        },
-      },
-      {
-        ...opts,
-        protect: true,
-        import: spec.adoptProjectId,
-        // `branch` only shapes the project's creation, yet the provider marks it
-        // force-new: a drift there must never plan a replacement of the live
-        // database (kislerdm/terraform-provider-neon#179).
-        ignoreChanges: ["branch"],
-      },
-    );
-    return {
-      projectId: project.id,
-      branchId: project.defaultBranchId,
-      host: project.databaseHost,
-      database: project.databaseName,
-      user: project.databaseUser,
-      password: project.databasePassword,
-    };
-  }
-
-  private declareBranch(name: string, spec: NeonBranchSpec, opts: pulumi.CustomResourceOptions): Connection {
-    const branch = new neon.Branch(
-      `${name}-branch`,
-      { projectId: spec.projectId, parentId: spec.parentBranchId, name: spec.branchName },
-      opts,
-    );
-    const endpoint = new neon.Endpoint(
-      `${name}-endpoint`,
-      { projectId: spec.projectId, branchId: branch.id, type: "read_write" },
-      opts,
-    );
-    // A branch inherits the parent's roles; Neon reveals this branch's copy of the
-    // password once the branch has a compute.
-    const password = neon.getBranchRolePasswordOutput(
-      { projectId: spec.projectId, branchId: branch.id, roleName: spec.roleName },
-      { parent: this, provider: opts.provider, dependsOn: [endpoint] },
-    ).password;
-    return {
-      projectId: pulumi.output(spec.projectId),
-      branchId: branch.id,
-      host: endpoint.host,
-      database: pulumi.output(spec.databaseName),
-      user: pulumi.output(spec.roleName),
-      password,
-    };
   }
 }

@@ -3,6 +3,19 @@ import type { Violation } from "./violation";
 export const APP_URL_RULE = "app-database-url-has-no-query";
 export const BACKUP_URL_RULE = "backup-database-url-direct-and-ssl";
 
+/**
+ * Schemes the app's engine accepts. The backend builds an asyncio engine with asyncpg and
+ * passes `connect_args={"ssl": "require"}`, an asyncpg argument. SQLAlchemy names a dialect
+ * and driver as `dialect+driver://` and spells asyncpg's `postgresql+asyncpg://`
+ * (docs.sqlalchemy.org/en/20/dialects/postgresql.html#module-sqlalchemy.dialects.postgresql.asyncpg);
+ * it dropped the `postgres://` alias in 1.4 ("Can't load plugin: sqlalchemy.dialects:postgres",
+ * sqlalchemy/sqlalchemy#6083); plain `postgresql://` loads psycopg2, which is not an asyncio
+ * driver, so create_async_engine refuses it (docs.sqlalchemy.org/en/20/orm/extensions/asyncio.html);
+ * and `postgresql+psycopg://` would hand `ssl` to libpq, which has no such option.
+ */
+export const APP_URL_SCHEMES = ["postgresql+asyncpg"] as const;
+export type AppUrlScheme = (typeof APP_URL_SCHEMES)[number];
+
 function parseUrl(url: string): URL | undefined {
   try {
     return new URL(url);
@@ -29,7 +42,12 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
   }
   const violations: Violation[] = [];
   const scheme = parsed.protocol.replace(/:$/, "");
-  if (scheme !== expectedScheme) {
+  if (!(APP_URL_SCHEMES as readonly string[]).includes(scheme)) {
+    violations.push({
+      rule: APP_URL_RULE,
+      message: `DATABASE_URL uses scheme "${scheme}", which the app's SQLAlchemy asyncio engine with asyncpg cannot load; use ${APP_URL_SCHEMES.map((s) => `"${s}"`).join(" or ")}.`,
+    });
+  } else if (scheme !== expectedScheme) {
     violations.push({
       rule: APP_URL_RULE,
       message: `DATABASE_URL uses scheme "${scheme}" but the app expects "${expectedScheme}" (set database.appUrlScheme in the stack file to change it).`,

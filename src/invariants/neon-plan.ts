@@ -3,12 +3,14 @@ import type { Violation } from "./violation";
 export const PITR_RULE = "pitr-within-plan";
 
 /**
- * Limits of the Neon plans this project can run on. Neon rejects a project whose
- * history retention exceeds the plan's maximum, and the Free plan refuses any
- * change to the suspend timeout (scale-to-zero after 5 min cannot be disabled).
+ * Limits of the Neon plans this project can run on (neon.com/docs/introduction/plans and
+ * neon.com/faqs/free-plan-limits-and-quotas): Neon rejects a project whose history retention
+ * exceeds the plan's maximum; compute is billed in CU-hours (compute size × active hours) and
+ * the Free plan's allowance is per project, after which Neon suspends the project's computes;
+ * autoscaling goes up to 2 CU; scale-to-zero after 5 min is fixed (not configurable).
  */
 export const NEON_PLAN_LIMITS = {
-  free: { maxHistoryRetentionSeconds: 21_600, suspendTimeoutConfigurable: false },
+  free: { maxHistoryRetentionSeconds: 21_600, cuHoursPerProjectPerMonth: 100, minCu: 0.25, maxCu: 2 },
 } as const;
 
 export type NeonPlan = keyof typeof NEON_PLAN_LIMITS;

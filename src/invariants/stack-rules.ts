@@ -2,7 +2,8 @@ import { lifecycleRetentionViolations, LIFECYCLE_RULE, type LifecycleRuleShape }
 import { backupScheduleViolations, SCHEDULE_RULE } from "./backup-schedule";
 import { APP_URL_RULE, appDatabaseUrlViolations, BACKUP_URL_RULE, backupDatabaseUrlViolations } from "./database-url";
 import { ENVIRONMENT_RULE, environmentViolations } from "./environment";
-import { historyRetentionViolations, PITR_RULE, type NeonPlan } from "./neon-plan";
+import { computeSizeViolations, CU_BUDGET_RULE, cuBudgetViolations, foreignComputeViolation, type NeonComputeBudget } from "./neon-compute";
+import { historyRetentionViolations, NEON_PLAN_LIMITS, PITR_RULE, type NeonPlan } from "./neon-plan";
 import { evaluateRailwayRules } from "./railway-rules";
 import type { RuleResult, Violation } from "./violation";
 
@@ -12,6 +13,9 @@ export const PROTECTED_RULE = "stateful-resources-protected";
 export const STATEFUL_TYPES = ["neon:index/project:Project", "cloudflare:index/r2Bucket:R2Bucket"] as const;
 
 const NEON_PROJECT = "neon:index/project:Project";
+const NEON_ENDPOINT = "neon:index/endpoint:Endpoint";
+const NEON_BRANCH = "neon:index/branch:Branch";
+const R2_BUCKET = "cloudflare:index/r2Bucket:R2Bucket";
 const R2_LIFECYCLE = "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle";
 
 /** What a stack declares, as recorded from the program: resources with their inputs, and the outputs. */
@@ -28,6 +32,8 @@ export interface StackSnapshot {
   readonly expected: {
     readonly appUrlScheme: string;
     readonly neonPlan?: NeonPlan;
+    /** Hours a month the stack's Neon compute is awake (`neon.compute.activeHoursPerMonth`). */
+    readonly neonActiveHoursPerMonth?: number;
     readonly retentionDays?: number;
     readonly rpoHours?: number;
     /** Postgres major of the Neon server the backup job dumps. */
@@ -45,9 +51,78 @@ function missing(rule: string, what: string): RuleResult {
   return { rule, status: "fail", message: `${what} is not declared, so the rule cannot hold; declare it.` };
 }
 
+function notApplicable(rule: string, why: string): RuleResult {
+  return { rule, status: "not-applicable", message: `not applicable: ${why}.` };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+type SnapshotResource = StackSnapshot["resources"][number];
+
+function neonProjectLabel(project: SnapshotResource): string {
+  return `Neon project ${JSON.stringify(project.inputs.name ?? project.name)} (resource ${project.name})`;
+}
+
+/**
+ * The CU-hour budget of every Neon project the stack declares, read from the project's
+ * `defaultEndpointSettings` (the size of the compute Neon creates with the project), plus any
+ * Endpoint declared in it; an Endpoint or Branch in a project the stack does not declare
+ * bills someone else's allowance, which is a failure in itself.
+ */
+function cuBudgetResult(snapshot: StackSnapshot): RuleResult {
+  const { expected } = snapshot;
+  const projects = snapshot.resources.filter((resource) => resource.type === NEON_PROJECT);
+  const others = snapshot.resources.filter((resource) => resource.type === NEON_ENDPOINT || resource.type === NEON_BRANCH);
+  if (projects.length === 0 && others.length === 0) return notApplicable(CU_BUDGET_RULE, `${snapshot.stack} declares no Neon compute`);
+  const ownProjectId = snapshot.outputs.neonProjectId;
+  const violations: Violation[] = others
+    .filter((resource) => projects.length === 0 || resource.inputs.projectId !== ownProjectId)
+    .map((resource) => foreignComputeViolation(`${resource.type} "${resource.name}"`, resource.inputs.projectId));
+  if (projects.length > 0 && (expected.neonPlan === undefined || expected.neonActiveHoursPerMonth === undefined)) {
+    if (violations.length) return result(CU_BUDGET_RULE, violations, "");
+    return { rule: CU_BUDGET_RULE, status: "undecided", message: "The Neon plan or neon.compute.activeHoursPerMonth is unknown here, so the CU-hour budget cannot be computed." };
+  }
+  const summaries: string[] = [];
+  for (const project of projects) {
+    const plan = expected.neonPlan as NeonPlan;
+    const hours = expected.neonActiveHoursPerMonth as number;
+    const label = neonProjectLabel(project);
+    const settings = record(project.inputs.defaultEndpointSettings);
+    const minCu = settings.autoscalingLimitMinCu;
+    const maxCu = settings.autoscalingLimitMaxCu;
+    if (typeof minCu !== "number" || typeof maxCu !== "number") {
+      violations.push({
+        rule: CU_BUDGET_RULE,
+        message: `${label} sets no defaultEndpointSettings autoscaling limits, so its compute could run at any size the plan allows; set neon.compute.minCu and maxCu.`,
+      });
+      continue;
+    }
+    violations.push(...computeSizeViolations(minCu, maxCu, plan, label));
+    const computes: NeonComputeBudget[] = [{ label: `${label}'s compute`, minCu, maxCu, activeHoursPerMonth: hours }];
+    for (const endpoint of others.filter((resource) => resource.type === NEON_ENDPOINT && resource.inputs.projectId === ownProjectId)) {
+      const endpointMax = endpoint.inputs.autoscalingLimitMaxCu;
+      computes.push({
+        label: `Endpoint "${endpoint.name}"`,
+        minCu: Number(endpoint.inputs.autoscalingLimitMinCu ?? endpointMax),
+        // Without a limit of its own, an endpoint gets the project's defaults.
+        maxCu: typeof endpointMax === "number" ? endpointMax : maxCu,
+        activeHoursPerMonth: hours,
+      });
+    }
+    violations.push(...cuBudgetViolations(label, plan, computes));
+    const worst = computes.reduce((sum, compute) => sum + compute.maxCu * compute.activeHoursPerMonth, 0);
+    summaries.push(
+      `${label}: at most ${Math.round(worst * 100) / 100} CU-hours a month (${minCu}-${maxCu} CU, ${hours} active h) of the ${plan} plan's ${NEON_PLAN_LIMITS[plan].cuHoursPerProjectPerMonth}`,
+    );
+  }
+  return result(CU_BUDGET_RULE, violations, `${summaries.join("; ")}.`);
+}
+
 /** Every rule that applies to the stack, evaluated on the values actually wired into resources and outputs. */
 export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
-  const { outputs, expected } = snapshot;
+  const { outputs, expected, resources } = snapshot;
   const results: RuleResult[] = [
     result(ENVIRONMENT_RULE, environmentViolations(outputs.environment, snapshot.stack), `ENVIRONMENT is "${String(outputs.environment)}".`),
     typeof outputs.appDatabaseUrl === "string"
@@ -55,48 +130,70 @@ export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
       : missing(APP_URL_RULE, "Output appDatabaseUrl"),
   ];
 
-  const unprotected = snapshot.resources.filter(
-    (resource) => (STATEFUL_TYPES as readonly string[]).includes(resource.type) && !resource.protect,
-  );
+  const stateful = resources.filter((resource) => (STATEFUL_TYPES as readonly string[]).includes(resource.type));
+  const unprotected = stateful.filter((resource) => !resource.protect);
   results.push(
-    result(
-      PROTECTED_RULE,
-      unprotected.map((resource) => ({
-        rule: PROTECTED_RULE,
-        message: `${resource.type} "${resource.name}" holds data but is not protected; add protect: true.`,
-      })),
-      "Every Neon project and R2 bucket is protected.",
-    ),
+    stateful.length === 0
+      ? notApplicable(PROTECTED_RULE, `${snapshot.stack} declares no Neon project or R2 bucket`)
+      : result(
+          PROTECTED_RULE,
+          unprotected.map((resource) => ({
+            rule: PROTECTED_RULE,
+            message: `${resource.type} "${resource.name}" holds data but is not protected; add protect: true.`,
+          })),
+          `Every Neon project and R2 bucket is protected (${stateful.map((resource) => resource.name).join(", ")}).`,
+        ),
   );
 
-  if (expected.neonPlan !== undefined) {
-    const project = snapshot.resources.find((resource) => resource.type === NEON_PROJECT);
-    const seconds = project?.inputs.historyRetentionSeconds;
-    results.push(
-      typeof seconds === "number"
-        ? result(PITR_RULE, historyRetentionViolations(seconds, expected.neonPlan), `PITR window ${seconds} s fits the ${expected.neonPlan} plan.`)
-        : missing(PITR_RULE, "The Neon project's historyRetentionSeconds"),
-    );
+  const projects = resources.filter((resource) => resource.type === NEON_PROJECT);
+  if (projects.length === 0) {
+    results.push(notApplicable(PITR_RULE, `${snapshot.stack} declares no Neon project`));
+  } else if (expected.neonPlan === undefined) {
+    results.push({ rule: PITR_RULE, status: "undecided", message: "The Neon plan is unknown here, so its PITR maximum cannot be compared." });
+  } else {
+    const plan = expected.neonPlan;
+    const violations: Violation[] = [];
+    for (const project of projects) {
+      const seconds = project.inputs.historyRetentionSeconds;
+      if (typeof seconds !== "number") {
+        violations.push({ rule: PITR_RULE, message: `${neonProjectLabel(project)} sets no historyRetentionSeconds; the provider then sends 86400, which the ${plan} plan rejects.` });
+      } else {
+        violations.push(...historyRetentionViolations(seconds, plan));
+      }
+    }
+    results.push(result(PITR_RULE, violations, `PITR window ${projects.map((p) => String(p.inputs.historyRetentionSeconds)).join(", ")} s fits the ${plan} plan.`));
   }
-  if (expected.retentionDays !== undefined) {
+  results.push(cuBudgetResult(snapshot));
+
+  const declaresBackups = expected.retentionDays !== undefined || resources.some((resource) => resource.type === R2_BUCKET);
+  const noBackups = `${snapshot.stack} declares no backup bucket and runs no backups`;
+  if (!declaresBackups) {
+    results.push(notApplicable(BACKUP_URL_RULE, noBackups), notApplicable(LIFECYCLE_RULE, noBackups));
+  } else {
     results.push(
       typeof outputs.backupDatabaseUrl === "string"
         ? result(BACKUP_URL_RULE, backupDatabaseUrlViolations(outputs.backupDatabaseUrl), "BACKUP_DATABASE_URL uses the direct host with ?sslmode=require.")
         : missing(BACKUP_URL_RULE, "Output backupDatabaseUrl"),
     );
-    const lifecycle = snapshot.resources.find((resource) => resource.type === R2_LIFECYCLE);
+    const lifecycle = resources.find((resource) => resource.type === R2_LIFECYCLE);
     results.push(
-      lifecycle
-        ? result(
-            LIFECYCLE_RULE,
-            lifecycleRetentionViolations((lifecycle.inputs.rules ?? []) as LifecycleRuleShape[], expected.retentionDays),
-            `Backups expire after ${expected.retentionDays} days; incomplete uploads are aborted.`,
-          )
-        : missing(LIFECYCLE_RULE, "The R2 bucket lifecycle"),
+      expected.retentionDays === undefined
+        ? { rule: LIFECYCLE_RULE, status: "undecided", message: "No retention is configured to compare the bucket's lifecycle with." }
+        : lifecycle
+          ? result(
+              LIFECYCLE_RULE,
+              lifecycleRetentionViolations((lifecycle.inputs.rules ?? []) as LifecycleRuleShape[], expected.retentionDays),
+              `Backups expire after ${expected.retentionDays} days; incomplete uploads are aborted.`,
+            )
+          : missing(LIFECYCLE_RULE, "The R2 bucket lifecycle"),
     );
   }
-  if (expected.rpoHours !== undefined) {
-    const schedule = outputs.backupSchedule;
+  const schedule = outputs.backupSchedule;
+  if (expected.rpoHours === undefined && schedule === undefined) {
+    results.push(notApplicable(SCHEDULE_RULE, `${snapshot.stack} schedules no backups`));
+  } else if (expected.rpoHours === undefined) {
+    results.push({ rule: SCHEDULE_RULE, status: "undecided", message: "No RPO is configured to compare the backup schedule with." });
+  } else {
     results.push(
       typeof schedule === "string"
         ? result(SCHEDULE_RULE, backupScheduleViolations(schedule, expected.rpoHours), `Backups "${schedule}" never leave more than ${expected.rpoHours} h.`)

@@ -6,16 +6,13 @@
 export const COMPUTED = "computed";
 
 const NEON_HOST_SUFFIX = "us-east-1.aws.neon.tech";
-const PROJECT_ID = `${COMPUTED}-project-id`;
-const DEFAULT_BRANCH_ID = `br-${COMPUTED}-default-branch`;
 
-/** Outputs of the production stack, as the staging plan sees them through its StackReference. */
+/**
+ * Outputs of the production stack, as the staging plan sees them through its StackReference:
+ * Railway ids only (staging has its own Neon project and reads nothing of production's database).
+ */
 export function productionOutputsForStaging(): Record<string, unknown> {
   return {
-    neonProjectId: PROJECT_ID,
-    neonDefaultBranchId: DEFAULT_BRANCH_ID,
-    databaseName: `${COMPUTED}-database`,
-    databaseUser: `${COMPUTED}-role`,
     railwayProjectId: `${COMPUTED}-app-project-id`,
     railwayServiceIds: {
       backend: `${COMPUTED}-app-backend-service-id`,
@@ -34,27 +31,23 @@ export interface ComputedState {
 export function computedState(type: string, name: string, inputs: Record<string, unknown>): ComputedState {
   switch (type) {
     case "neon:index/project:Project": {
+      // An adopted project sends no `branch`: its database and owner role are read at apply time.
       const branch = (inputs.branch ?? {}) as { databaseName?: string; roleName?: string };
+      // Named after the project, so one stack's placeholders never pass for another's.
+      const label = `${COMPUTED}-${String(inputs.name ?? name)}`;
       return {
-        id: PROJECT_ID,
+        id: `${label}-project-id`,
         outputs: {
-          databaseHost: `ep-${COMPUTED}-endpoint.${NEON_HOST_SUFFIX}`,
-          databaseHostPooler: `ep-${COMPUTED}-endpoint-pooler.${NEON_HOST_SUFFIX}`,
-          databaseName: branch.databaseName,
-          databaseUser: branch.roleName,
-          databasePassword: `${COMPUTED}-password`,
-          defaultBranchId: DEFAULT_BRANCH_ID,
-          defaultEndpointId: `ep-${COMPUTED}-endpoint`,
+          databaseHost: `ep-${label}.${NEON_HOST_SUFFIX}`,
+          databaseHostPooler: `ep-${label}-pooler.${NEON_HOST_SUFFIX}`,
+          databaseName: branch.databaseName ?? `${COMPUTED}-database`,
+          databaseUser: branch.roleName ?? `${COMPUTED}-owner-role`,
+          databasePassword: `${COMPUTED}-password-of-${String(inputs.name ?? name)}`,
+          defaultBranchId: `br-${label}-default-branch`,
+          defaultEndpointId: `ep-${label}`,
         },
       };
     }
-    case "neon:index/branch:Branch":
-      return { id: `br-${COMPUTED}-${name}`, outputs: {} };
-    case "neon:index/endpoint:Endpoint":
-      return {
-        id: `ep-${COMPUTED}-${name}`,
-        outputs: { host: `ep-${COMPUTED}-${name}.${NEON_HOST_SUFFIX}`, proxyHost: NEON_HOST_SUFFIX },
-      };
     case "cloudflare:index/r2Bucket:R2Bucket":
       return { id: String(inputs.name), outputs: {} };
     case "cloudflare:index/accountToken:AccountToken":
@@ -83,8 +76,6 @@ const BUCKET_ITEM_WRITE_GROUP_ID = "2efd5506f9c8494dacb1fa10a3e7d5b6";
 
 export function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
-    case "neon:index/getBranchRolePassword:getBranchRolePassword":
-      return { ...inputs, id: `${COMPUTED}-role`, password: `${COMPUTED}-password` };
     case "cloudflare:index/getAccountApiTokenPermissionGroupsList:getAccountApiTokenPermissionGroupsList":
       return {
         ...inputs,

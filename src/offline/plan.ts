@@ -30,15 +30,24 @@ export const PLAN_NOTE =
   "are placeholders for what the providers compute at apply time.";
 
 function expectations(config: StackConfig) {
+  const database = {
+    appUrlScheme: config.database.appUrlScheme,
+    neonPlan: config.neon.plan,
+    neonActiveHoursPerMonth: config.neon.compute.activeHoursPerMonth,
+  };
   return config.environment === "production"
     ? {
-        appUrlScheme: config.database.appUrlScheme,
-        neonPlan: config.neon.plan,
+        ...database,
         retentionDays: config.backups.retentionDays,
         rpoHours: config.backups.rpoHours,
         pgVersion: config.neon.pgVersion,
       }
-    : { appUrlScheme: config.database.appUrlScheme };
+    : database;
+}
+
+/** A dynamic resource's serialized provider (`__provider`) is code, not desired state: never printed. */
+function withoutProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(inputs).filter(([key]) => key !== "__provider"));
 }
 
 /** Runs the program for one stack file and checks every invariant. Throws StackConfigError on bad config. */
@@ -46,7 +55,7 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
   const stackFile = readStackFile(projectDir, stack);
   const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys);
   const stackReferences =
-    config.environment === "staging" ? { [config.neon.productionStack]: productionOutputsForStaging() } : {};
+    config.environment === "staging" ? { [config.railway.productionStack]: productionOutputsForStaging() } : {};
   const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences });
 
   const invariants = evaluateStackRules({
@@ -62,7 +71,7 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
       type: resource.type,
       name: resource.name,
       parent: resource.parent ?? null,
-      inputs: resource.displayInputs,
+      inputs: withoutProviderCode(resource.displayInputs),
       import: resource.importId ?? null,
       protect: resource.protect,
       ignoreChanges: resource.ignoreChanges,

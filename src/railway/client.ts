@@ -37,6 +37,22 @@ export class RailwayApiError extends Error {
     return this.errors.some((error) => /already exists/i.test(error.message));
   }
 
+  /**
+   * Railway refused to run the operation for now: a throttle or a transient race
+   * reported as a GraphQL error (HTTP 200), e.g. `extensions.code: "RATE_LIMITED"`,
+   * "You are creating volumes too quickly", "Failed to create service domain,
+   * please try again", and project/environment creates limited to about one per
+   * 30 s (alchemy `packages/alchemy/src/Railway/transient.ts`; audit item 7).
+   * Nothing was done, so resending is safe even for a create.
+   */
+  get isTransient(): boolean {
+    return this.errors.some(
+      (error) =>
+        error.extensions?.code === "RATE_LIMITED" ||
+        /too quickly|please try again|try again in a sec|rate.?limit|can be created per user every/i.test(error.message),
+    );
+  }
+
   get isUnauthorized(): boolean {
     return this.status === 401 || this.errors.some((error) => /not authorized|unauthorized/i.test(error.message));
   }
@@ -50,6 +66,8 @@ export interface RailwayClientOptions {
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
+  /** Least wait after a GraphQL-level throttle; Railway limits some creates to one per 30 s. */
+  readonly throttleDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -58,14 +76,16 @@ const RETRYABLE_STATUS = [429, 500, 502, 503, 504];
 
 /**
  * A small GraphQL client: one request per call, a timeout per request, and
- * bounded retries with backoff on throttling (honouring Retry-After), 5xx and
- * dropped connections; any other failure is final.
+ * bounded retries with backoff on throttling (HTTP 429 honouring Retry-After,
+ * or a GraphQL throttle error), 5xx and dropped connections; any other failure
+ * is final.
  */
 export class RailwayClient {
   private readonly endpoint: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
+  private readonly throttleDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: RailwayClientOptions) {
@@ -73,6 +93,7 @@ export class RailwayClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.throttleDelayMs = options.throttleDelayMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -80,9 +101,12 @@ export class RailwayClient {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(operation, variables);
       if (outcome.kind === "done") return outcome.data;
-      const safeToResend = operation.idempotent || outcome.error.status === 429;
+      // Railway did not run a throttled request (429 or a GraphQL throttle), so even a create may be resent.
+      const throttled = outcome.kind === "retry" && (outcome.error.status === 429 || outcome.error.isTransient);
+      const safeToResend = operation.idempotent || throttled;
       if (outcome.kind === "fatal" || !safeToResend || attempt >= this.maxRetries) throw outcome.error;
-      await this.sleep(outcome.retryAfterMs ?? this.baseDelayMs * 2 ** attempt);
+      const backoff = this.baseDelayMs * 2 ** attempt;
+      await this.sleep(outcome.retryAfterMs ?? (outcome.error.isTransient ? Math.max(backoff, this.throttleDelayMs) : backoff));
     }
   }
 
@@ -142,7 +166,8 @@ export class RailwayClient {
         body.errors,
         body.errors.map((e) => e.message).join("; "),
       );
-      return { kind: "fatal", error: error.isUnauthorized ? this.rejectedToken(operation.name, response.status, body.errors) : error };
+      if (error.isUnauthorized) return { kind: "fatal", error: this.rejectedToken(operation.name, response.status, body.errors) };
+      return error.isTransient ? { kind: "retry", error } : { kind: "fatal", error };
     }
     if (!response.ok) {
       return { kind: "fatal", error: new RailwayApiError(operation.name, response.status, [], response.statusText) };

@@ -5,16 +5,24 @@ import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, Railwa
 export interface EnvironmentInputs {
   projectId: string;
   name: string;
-  /** Environment to copy services and variables from. Only read on create. */
-  sourceEnvironmentId?: string;
   providerVersion: string;
 }
 
 export interface EnvironmentOutputs extends EnvironmentInputs {
   environmentId: string;
+  /** Found by name rather than created: destroy then never deletes it. */
+  adopted: boolean;
 }
 
-/** Railway environment: environmentCreate / environment / environmentRename / environmentDelete; adopted by name. */
+/**
+ * Railway environment: environmentCreate / environment / environmentRename /
+ * environmentDelete; adopted by name, and an adopted one is never deleted.
+ * Created EMPTY, without sourceEnvironmentId (CLI `src/commands/environment/new.rs`:
+ * "No duplication = empty environment"): each ServiceConfig adds its service
+ * with its full config, so nothing is copied from another environment or
+ * deployed with a half-made config. Railway limits environment creation (about
+ * one per 30 s): the client retries that throttle.
+ */
 export class EnvironmentProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<EnvironmentInputs, EnvironmentOutputs> {
   constructor(tuning?: ClientTuning) {
     super(tuning);
@@ -32,36 +40,26 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
 
   async create(inputs: EnvironmentInputs): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
     const client = this.client();
-    const environment = await findOrCreate(
+    const { value: environment, adopted } = await findOrCreate(
       async () => {
         const { environments } = await client.request(ENVIRONMENTS, { projectId: inputs.projectId });
         return environments.edges.map((edge) => edge.node).find((env) => env.name === inputs.name && !env.deletedAt);
       },
-      async () =>
-        (
-          await client.request(ENVIRONMENT_CREATE, {
-          input: {
-            projectId: inputs.projectId,
-            name: inputs.name,
-            sourceEnvironmentId: inputs.sourceEnvironmentId,
-            skipInitialDeploys: true,
-          },
-        })
-      ).environmentCreate,
+      async () => (await client.request(ENVIRONMENT_CREATE, { input: { projectId: inputs.projectId, name: inputs.name } })).environmentCreate,
     );
-    return { id: environment.id, outs: { ...inputs, environmentId: environment.id } };
+    return { id: environment.id, outs: { ...inputs, environmentId: environment.id, adopted } };
   }
 
   async read(id: string, props?: EnvironmentOutputs): Promise<pulumi.dynamic.ReadResult<EnvironmentOutputs>> {
     const found = await unlessNotFound(this.client().request(ENVIRONMENT, { id }));
     if (!found || found.environment.deletedAt) return { id: "" };
-    const live: EnvironmentInputs = {
+    const outs: EnvironmentOutputs = {
       projectId: found.environment.projectId,
       name: found.environment.name,
-      sourceEnvironmentId: props?.sourceEnvironmentId,
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
+      environmentId: id,
+      adopted: props?.adopted ?? true,
     };
-    const outs = { ...live, environmentId: id };
     return { id, props: outs, inputs: outs };
   }
 
@@ -69,10 +67,11 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
     if (olds.name !== news.name) {
       await this.client().request(ENVIRONMENT_RENAME, { id, input: { name: news.name } });
     }
-    return { outs: { ...news, environmentId: id } };
+    return { outs: { ...news, environmentId: id, adopted: olds.adopted } };
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, props: EnvironmentOutputs): Promise<void> {
+    if (props.adopted) return;
     await unlessNotFound(this.client().request(ENVIRONMENT_DELETE, { id }));
   }
 }
@@ -80,18 +79,18 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
 export interface EnvironmentArgs {
   readonly projectId: pulumi.Input<string>;
   readonly name: pulumi.Input<string>;
-  readonly sourceEnvironmentId?: pulumi.Input<string>;
 }
 
 export class Environment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
       new EnvironmentProvider(tuning),
       name,
-      { ...args, providerVersion: PROVIDER_VERSION, environmentId: undefined },
+      { ...args, providerVersion: PROVIDER_VERSION, environmentId: undefined, adopted: undefined },
       opts,
       "railway",
       "Environment",

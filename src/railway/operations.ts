@@ -81,11 +81,13 @@ const environmentNode = (zod: ZodApi) =>
     id: zod.string(),
     name: zod.string(),
     projectId: zod.string(),
+    createdAt: zod.string(),
+    isEphemeral: zod.boolean(),
     deletedAt: zod.string().nullable(),
     unmergedChangesCount: zod.number().nullable(),
   });
 
-const ENVIRONMENT_FIELDS = "id name projectId deletedAt unmergedChangesCount";
+const ENVIRONMENT_FIELDS = "id name projectId createdAt isEphemeral deletedAt unmergedChangesCount";
 
 export const ENVIRONMENTS = operation(
   "Environments",
@@ -99,6 +101,31 @@ export const ENVIRONMENT = operation(
   "Environment",
   `query Environment($id: String!) { environment(id: $id) { ${ENVIRONMENT_FIELDS} } }`,
   (zod) => zod.object({ environment: environmentNode(zod) }),
+);
+
+/**
+ * The environment's whole config (EnvironmentConfig, a JSON scalar; CLI
+ * `src/gql/queries/strings/EnvironmentConfig.graphql`), with variable values
+ * decrypted. Parsed loosely here; `environment-config.ts` reads the parts it uses.
+ */
+export const ENVIRONMENT_CONFIG = operation(
+  "EnvironmentConfig",
+  `query EnvironmentConfig($id: String!) {
+    environment(id: $id) { ${ENVIRONMENT_FIELDS} config(decryptVariables: true) }
+  }`,
+  (zod) => zod.object({ environment: environmentNode(zod).extend({ config: zod.record(zod.string(), zod.unknown()) }) }),
+);
+
+/** Every environment of a project with its config, variables masked: which of them still configure a service. */
+export const PROJECT_ENVIRONMENT_CONFIGS = operation(
+  "ProjectEnvironmentConfigs",
+  `query ProjectEnvironmentConfigs($projectId: String!) {
+    environments(projectId: $projectId, first: 500) { edges { node { id name config(decryptVariables: false) } } }
+  }`,
+  (zod) =>
+    zod.object({
+      environments: connection(zod, zod.object({ id: zod.string(), name: zod.string(), config: zod.record(zod.string(), zod.unknown()) })),
+    }),
 );
 
 export const ENVIRONMENT_CREATE = operation(
@@ -123,9 +150,9 @@ export const ENVIRONMENT_DELETE = operation(
 );
 
 const serviceNode = (zod: ZodApi) =>
-  zod.object({ id: zod.string(), name: zod.string(), projectId: zod.string(), deletedAt: zod.string().nullable() });
+  zod.object({ id: zod.string(), name: zod.string(), projectId: zod.string(), createdAt: zod.string(), deletedAt: zod.string().nullable() });
 
-const SERVICE_FIELDS = "id name projectId deletedAt";
+const SERVICE_FIELDS = "id name projectId createdAt deletedAt";
 
 export const PROJECT_SERVICES = operation(
   "ProjectServices",
@@ -152,96 +179,30 @@ export const SERVICE_UPDATE = operation(
   (zod) => zod.object({ serviceUpdate: serviceNode(zod) }),
 );
 
-export const SERVICE_CONNECT = operation(
-  "ServiceConnect",
-  `mutation ServiceConnect($id: String!, $input: ServiceConnectInput!) { serviceConnect(id: $id, input: $input) { ${SERVICE_FIELDS} } }`,
-  (zod) => zod.object({ serviceConnect: serviceNode(zod) }),
-);
 
+/** Without environmentId: the service goes in every environment that is not a fork (schema, `serviceDelete.environmentId`). */
 export const SERVICE_DELETE = operation(
   "ServiceDelete",
   `mutation ServiceDelete($id: String!) { serviceDelete(id: $id) }`,
   (zod) => zod.object({ serviceDelete: zod.boolean() }),
 );
 
-const serviceInstanceNode = (zod: ZodApi) =>
-  zod.object({
-    id: zod.string(),
-    serviceId: zod.string(),
-    environmentId: zod.string(),
-    deletedAt: zod.string().nullable(),
-    source: zod.object({ image: zod.string().nullable(), repo: zod.string().nullable() }).nullable(),
-    rootDirectory: zod.string().nullable(),
-    buildCommand: zod.string().nullable(),
-    startCommand: zod.string().nullable(),
-    healthcheckPath: zod.string().nullable(),
-    healthcheckTimeout: zod.number().nullable(),
-    cronSchedule: zod.string().nullable(),
-    numReplicas: zod.number().nullable(),
-    region: zod.string().nullable(),
-    restartPolicyType: zod.string(),
-    restartPolicyMaxRetries: zod.number(),
-    sleepApplication: zod.boolean().nullable(),
-  });
-
-export const SERVICE_INSTANCE = operation(
-  "ServiceInstance",
-  `query ServiceInstance($environmentId: String!, $serviceId: String!) {
-    serviceInstance(environmentId: $environmentId, serviceId: $serviceId) {
-      id serviceId environmentId deletedAt source { image repo }
-      rootDirectory buildCommand startCommand healthcheckPath healthcheckTimeout cronSchedule
-      numReplicas region restartPolicyType restartPolicyMaxRetries sleepApplication
-    }
+/** The deployment Railway last started for a service in an environment (polled after a deploying commit). */
+export const SERVICE_INSTANCE_DEPLOYMENT = operation(
+  "ServiceInstanceDeployment",
+  `query ServiceInstanceDeployment($environmentId: String!, $serviceId: String!) {
+    serviceInstance(environmentId: $environmentId, serviceId: $serviceId) { id latestDeployment { id status } }
   }`,
-  (zod) => zod.object({ serviceInstance: serviceInstanceNode(zod) }),
+  (zod) =>
+    zod.object({
+      serviceInstance: zod.object({
+        id: zod.string(),
+        latestDeployment: zod.object({ id: zod.string(), status: zod.string() }).nullable(),
+      }),
+    }),
 );
 
-export const SERVICE_INSTANCE_UPDATE = operation(
-  "ServiceInstanceUpdate",
-  `mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String!, $input: ServiceInstanceUpdateInput!) {
-    serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
-  }`,
-  (zod) => zod.object({ serviceInstanceUpdate: zod.boolean() }),
-);
-
-/** Resent after an unclear failure: a second deployment of the same settings is harmless, a lost one is not. */
-export const SERVICE_INSTANCE_DEPLOY = operation(
-  "ServiceInstanceDeploy",
-  `mutation ServiceInstanceDeploy($environmentId: String!, $serviceId: String!) {
-    serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId)
-  }`,
-  (zod) => zod.object({ serviceInstanceDeployV2: zod.string() }),
-);
-
-export const VARIABLES = operation(
-  "Variables",
-  `query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
-    variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
-  }`,
-  (zod) => zod.object({ variables: zod.record(zod.string(), zod.string()) }),
-);
-
-export const VARIABLE_COLLECTION_UPSERT = operation(
-  "VariableCollectionUpsert",
-  `mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $input) }`,
-  (zod) => zod.object({ variableCollectionUpsert: zod.boolean() }),
-);
-
-/** One variable per call, deploying each time: what a per-variable writer sends (benchmarked for comparison). */
-export const VARIABLE_UPSERT = operation(
-  "VariableUpsert",
-  `mutation VariableUpsert($input: VariableUpsertInput!) { variableUpsert(input: $input) }`,
-  (zod) => zod.object({ variableUpsert: zod.boolean() }),
-);
-
-export const ENVIRONMENT_PATCH_COMMIT = operation(
-  "EnvironmentPatchCommit",
-  `mutation EnvironmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {
-    environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage)
-  }`,
-  (zod) => zod.object({ environmentPatchCommit: zod.string() }),
-);
-
+/** Merges a patch into the environment's staged changes (CLI `template_apply.rs` `stage_and_commit_patch`). */
 export const ENVIRONMENT_STAGE_CHANGES = operation(
   "EnvironmentStageChanges",
   `mutation EnvironmentStageChanges($environmentId: String!, $input: EnvironmentConfig!) {
@@ -250,10 +211,15 @@ export const ENVIRONMENT_STAGE_CHANGES = operation(
   (zod) => zod.object({ environmentStageChanges: zod.object({ id: zod.string(), status: zod.string() }) }),
 );
 
+/**
+ * Commits the environment's whole staged patch (CLI `commit_staged_patch`); with
+ * skipDeploys false Railway deploys each service the patch changed. Not resent
+ * after an unclear failure: the stage is gone once committed.
+ */
 export const ENVIRONMENT_COMMIT_STAGED = operation(
   "EnvironmentCommitStaged",
-  `mutation EnvironmentCommitStaged($environmentId: String!, $commitMessage: String) {
-    environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: true)
+  `mutation EnvironmentCommitStaged($environmentId: String!, $commitMessage: String, $skipDeploys: Boolean!) {
+    environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: $skipDeploys)
   }`,
   (zod) => zod.object({ environmentPatchCommitStaged: zod.string() }),
   false,
@@ -296,11 +262,6 @@ export const VOLUME_INSTANCE_UPDATE = operation(
   (zod) => zod.object({ volumeInstanceUpdate: zod.boolean() }),
 );
 
-export const VOLUME_DELETE = operation(
-  "VolumeDelete",
-  `mutation VolumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }`,
-  (zod) => zod.object({ volumeDelete: zod.boolean() }),
-);
 
 const serviceDomainNode = (zod: ZodApi) =>
   zod.object({
@@ -310,9 +271,11 @@ const serviceDomainNode = (zod: ZodApi) =>
     targetPort: zod.number().nullable(),
     serviceId: zod.string(),
     environmentId: zod.string(),
+    deletedAt: zod.string().nullable(),
+    syncStatus: zod.string(),
   });
 
-const SERVICE_DOMAIN_FIELDS = "id domain suffix targetPort serviceId environmentId";
+const SERVICE_DOMAIN_FIELDS = "id domain suffix targetPort serviceId environmentId deletedAt syncStatus";
 
 export const SERVICE_DOMAINS = operation(
   "ServiceDomains",
@@ -341,48 +304,4 @@ export const SERVICE_DOMAIN_DELETE = operation(
   "ServiceDomainDelete",
   `mutation ServiceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }`,
   (zod) => zod.object({ serviceDomainDelete: zod.boolean() }),
-);
-
-const triggerNode = (zod: ZodApi) =>
-  zod.object({
-    id: zod.string(),
-    projectId: zod.string(),
-    environmentId: zod.string(),
-    serviceId: zod.string().nullable(),
-    provider: zod.string(),
-    repository: zod.string(),
-    branch: zod.string(),
-  });
-
-const TRIGGER_FIELDS = "id projectId environmentId serviceId provider repository branch";
-
-export const DEPLOYMENT_TRIGGERS = operation(
-  "DeploymentTriggers",
-  `query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!) {
-    deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, first: 50) {
-      edges { node { ${TRIGGER_FIELDS} } }
-    }
-  }`,
-  (zod) => zod.object({ deploymentTriggers: connection(zod, triggerNode(zod)) }),
-);
-
-export const DEPLOYMENT_TRIGGER_CREATE = operation(
-  "DeploymentTriggerCreate",
-  `mutation DeploymentTriggerCreate($input: DeploymentTriggerCreateInput!) { deploymentTriggerCreate(input: $input) { ${TRIGGER_FIELDS} } }`,
-  (zod) => zod.object({ deploymentTriggerCreate: triggerNode(zod) }),
-  false,
-);
-
-export const DEPLOYMENT_TRIGGER_UPDATE = operation(
-  "DeploymentTriggerUpdate",
-  `mutation DeploymentTriggerUpdate($id: String!, $input: DeploymentTriggerUpdateInput!) {
-    deploymentTriggerUpdate(id: $id, input: $input) { ${TRIGGER_FIELDS} }
-  }`,
-  (zod) => zod.object({ deploymentTriggerUpdate: triggerNode(zod) }),
-);
-
-export const DEPLOYMENT_TRIGGER_DELETE = operation(
-  "DeploymentTriggerDelete",
-  `mutation DeploymentTriggerDelete($id: String!) { deploymentTriggerDelete(id: $id) }`,
-  (zod) => zod.object({ deploymentTriggerDelete: zod.boolean() }),
 );

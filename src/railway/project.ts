@@ -15,6 +15,8 @@ export interface ProjectInputs {
 export interface ProjectOutputs extends ProjectInputs {
   projectId: string;
   defaultEnvironmentId: string;
+  /** Found by name rather than created: destroy then never deletes it. */
+  adopted: boolean;
 }
 
 type ProjectNode = {
@@ -28,7 +30,7 @@ type ProjectNode = {
  * The default environment keeps the id it had while that environment exists,
  * even if renamed: everything downstream is keyed on it.
  */
-function outputsOf(inputs: ProjectInputs, project: ProjectNode, previousDefaultId?: string): ProjectOutputs {
+function outputsOf(inputs: ProjectInputs, project: ProjectNode, adopted: boolean, previousDefaultId?: string): ProjectOutputs {
   const environments = project.environments.edges.map((edge) => edge.node);
   const defaultEnvironment =
     environments.find((env) => env.id === previousDefaultId) ??
@@ -39,10 +41,14 @@ function outputsOf(inputs: ProjectInputs, project: ProjectNode, previousDefaultI
         `it has ${environments.map((env) => `"${env.name}"`).join(", ") || "none"}. Set defaultEnvironmentName to one of them.`,
     );
   }
-  return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment.id };
+  return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment.id, adopted };
 }
 
-/** Railway project: projectCreate / project / projectUpdate / projectDelete; adopted by name within the workspace. */
+/**
+ * Railway project: projectCreate / project / projectUpdate / projectDelete;
+ * adopted by name within the workspace, and an adopted project is never deleted.
+ * Railway limits project creation (about one per 30 s): the client retries that throttle.
+ */
 export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> {
   constructor(tuning?: ClientTuning) {
     super(tuning);
@@ -62,7 +68,7 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
 
   async create(inputs: ProjectInputs): Promise<pulumi.dynamic.CreateResult<ProjectOutputs>> {
     const client = this.client();
-    const project = await findOrCreate(
+    const { value: project, adopted } = await findOrCreate(
       async () => {
         const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId: inputs.workspaceId });
         return projects.edges.map((edge) => edge.node).find((node) => node.name === inputs.name && !node.deletedAt);
@@ -79,11 +85,11 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
           })
         ).projectCreate,
     );
-    const adopted =
+    const current =
       inputs.description !== undefined && (project.description ?? undefined) !== inputs.description
         ? (await client.request(PROJECT_UPDATE, { id: project.id, input: { description: inputs.description } })).projectUpdate
         : project;
-    return { id: project.id, outs: outputsOf(inputs, adopted) };
+    return { id: project.id, outs: outputsOf(inputs, current, adopted) };
   }
 
   async read(id: string, props?: ProjectOutputs): Promise<pulumi.dynamic.ReadResult<ProjectOutputs>> {
@@ -97,22 +103,23 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
       defaultEnvironmentName: props?.defaultEnvironmentName ?? "production",
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
     };
-    const outs = outputsOf(live, project, props?.defaultEnvironmentId);
+    const outs = outputsOf(live, project, props?.adopted ?? true, props?.defaultEnvironmentId);
     return { id, props: outs, inputs: outs };
   }
 
   async update(id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {
     if (olds.name === news.name && olds.description === news.description) {
-      return { outs: { ...news, projectId: olds.projectId, defaultEnvironmentId: olds.defaultEnvironmentId } };
+      return { outs: { ...news, projectId: olds.projectId, defaultEnvironmentId: olds.defaultEnvironmentId, adopted: olds.adopted } };
     }
     const { projectUpdate } = await this.client().request(PROJECT_UPDATE, {
       id,
       input: { name: news.name, description: news.description },
     });
-    return { outs: outputsOf(news, projectUpdate, olds.defaultEnvironmentId) };
+    return { outs: outputsOf(news, projectUpdate, olds.adopted, olds.defaultEnvironmentId) };
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, props: ProjectOutputs): Promise<void> {
+    if (props.adopted) return;
     await unlessNotFound(this.client().request(PROJECT_DELETE, { id }));
   }
 }
@@ -129,6 +136,7 @@ export class Project extends pulumi.dynamic.Resource {
   declare readonly projectId: pulumi.Output<string>;
   declare readonly defaultEnvironmentId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
@@ -140,6 +148,7 @@ export class Project extends pulumi.dynamic.Resource {
         providerVersion: PROVIDER_VERSION,
         projectId: undefined,
         defaultEnvironmentId: undefined,
+        adopted: undefined,
       },
       opts,
       "railway",

@@ -1,16 +1,27 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RailwayApiError, RailwayClient } from "./client";
 import { ENDPOINT_CONFIG_KEY, resolveToken, TOKEN_CONFIG_KEY } from "./credentials";
+import { readEnvironment, stageAndCommit, type LiveEnvironment, type LiveServiceEntry } from "./environment-config";
+import { SERVICE } from "./operations";
 
 /** Bumped whenever the provider's behaviour changes, so state written by older code is updated. */
-export const PROVIDER_VERSION = "1";
+export const PROVIDER_VERSION = "2";
 
 /** Client tuning a test may shorten; plain numbers, so they serialize with the provider. */
 export interface ClientTuning {
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
+  /** Least wait after a GraphQL-level throttle (RATE_LIMITED, "too quickly"); default 10 s. */
+  readonly throttleDelayMs?: number;
+  /** Wait between reads of an object Railway has not made visible yet; default 1 s. */
+  readonly consistencyDelayMs?: number;
+  /** Wait between polls of a deployment's status; default 5 s. */
+  readonly pollIntervalMs?: number;
 }
+
+export const DEPLOY_TIMEOUT_CONFIG_KEY = "railway:deployTimeoutSeconds";
+export const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 600;
 
 /**
  * Base of every Railway resource provider. The token arrives through
@@ -20,32 +31,89 @@ export interface ClientTuning {
 export abstract class RailwayProvider {
   private configToken: string | undefined;
   private configEndpoint: string | undefined;
+  /** Stack config `railway:deployTimeoutSeconds`, if set. */
+  protected configDeployTimeoutSeconds: number | undefined;
 
-  constructor(private readonly tuning: ClientTuning = {}) {}
+  constructor(protected readonly tuning: ClientTuning = {}) {}
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.configToken = request.config.get(TOKEN_CONFIG_KEY);
     this.configEndpoint = request.config.get(ENDPOINT_CONFIG_KEY);
+    const timeout = request.config.get(DEPLOY_TIMEOUT_CONFIG_KEY);
+    if (timeout !== undefined && timeout !== "") {
+      const seconds = Number(timeout);
+      if (!(seconds > 0)) throw new Error(`${DEPLOY_TIMEOUT_CONFIG_KEY} must be a positive number of seconds, not "${timeout}".`);
+      this.configDeployTimeoutSeconds = seconds;
+    }
+  }
+
+  /** Waits between polls or re-reads; a test shortens it through the tuning. */
+  protected pause(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /**
-   * Railway is eventually consistent: a service's instance can be missing for a
-   * moment after the service appears. Retries a read that says "not found".
+   * Railway is eventually consistent: an instance can be missing for a moment
+   * after its service appears (alchemy retries 8×1 s; its domains 12×5 s for
+   * "ServiceInstance not found"). Retries a call that says "not found".
    */
-  protected async eventually<T>(read: () => Promise<T>, attempts = 8): Promise<T> {
+  protected async eventually<T>(read: () => Promise<T>, attempts = 8, delayMs = 1_000): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await read();
       } catch (error) {
         if (!(error instanceof RailwayApiError && error.isNotFound) || attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.tuning.baseDelayMs ?? 1_000));
+        await this.pause(this.tuning.consistencyDelayMs ?? delayMs);
       }
     }
   }
 
+  /**
+   * The service's entry in the environment's config, waiting for it when
+   * Railway is still fanning a new service out: `serviceCreate` gives the service
+   * an instance in every environment that is not a fork (schema,
+   * `ServiceCreateInput.environmentId`), asynchronously (alchemy; audit item 8).
+   * An instance is awaited only where one is coming: not in a fork, and not in an
+   * environment created after the service (created empty, CLI
+   * `environment/new.rs`). Returns the environment as last read.
+   */
+  protected async awaitInstance(
+    client: RailwayClient,
+    environment: LiveEnvironment,
+    serviceId: string,
+  ): Promise<{ environment: LiveEnvironment; entry: LiveServiceEntry | undefined }> {
+    let current = environment;
+    if (current.services[serviceId]) return { environment: current, entry: current.services[serviceId] };
+    if (current.isEphemeral) return { environment: current, entry: undefined };
+    const { service } = await client.request(SERVICE, { id: serviceId });
+    if (Date.parse(current.createdAt) > Date.parse(service.createdAt)) return { environment: current, entry: undefined };
+    for (let attempt = 1; attempt < 8 && !current.services[serviceId]; attempt++) {
+      await this.pause(this.tuning.consistencyDelayMs ?? 1_000);
+      current = await readEnvironment(client, current.id);
+    }
+    return { environment: current, entry: current.services[serviceId] };
+  }
+
+  /**
+   * Makes sure the service has an instance in the environment, for objects that
+   * need one (a volume, a domain) and may come before its ServiceConfig: an
+   * environment created empty has none. Adds an empty one (`isCreated: true`, as
+   * CLI `environment/new.rs` does when duplicating), without deploys; an empty
+   * service has nothing to deploy anyway.
+   */
+  protected async ensureInstance(client: RailwayClient, environmentId: string, serviceId: string): Promise<void> {
+    const { environment, entry } = await this.awaitInstance(client, await readEnvironment(client, environmentId), serviceId);
+    if (entry) return;
+    await stageAndCommit(client, environment, { services: { [serviceId]: { isCreated: true } } }, {
+      skipDeploys: true,
+      commitMessage: `pulumi: add service ${serviceId} to ${environment.name}`,
+    });
+  }
+
   protected client(): RailwayClient {
     const { token, source } = resolveToken(this.configToken, process.env);
-    return new RailwayClient({ token, tokenSource: source, endpoint: this.configEndpoint, ...this.tuning });
+    const { timeoutMs, maxRetries, baseDelayMs, throttleDelayMs } = this.tuning;
+    return new RailwayClient({ token, tokenSource: source, endpoint: this.configEndpoint, timeoutMs, maxRetries, baseDelayMs, throttleDelayMs });
   }
 }
 
@@ -67,13 +135,16 @@ const CREATE_ATTEMPTS = 3;
  * idempotency keys, so an object is found by its name (or owner) first, and
  * after a create whose outcome is unknown (connection dropped, 5xx) or that hit
  * "already exists", it is looked up again before anything is sent twice.
+ *
+ * `adopted` is true only when the object existed before this call sent
+ * anything: one found after our own ambiguous create is taken to be ours.
  */
-export async function findOrCreate<T>(find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<T> {
+export async function findOrCreate<T>(find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ value: T; adopted: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const existing = await find();
-    if (existing) return existing;
+    if (existing) return { value: existing, adopted: attempt === 1 };
     try {
-      return await create();
+      return { value: await create(), adopted: false };
     } catch (error) {
       const retryable = error instanceof RailwayApiError && (error.isAmbiguous || error.isConflict);
       if (!retryable || attempt >= CREATE_ATTEMPTS) throw error;
@@ -82,7 +153,7 @@ export async function findOrCreate<T>(find: () => Promise<T | undefined>, create
 }
 
 /** The subset of keys whose values differ, compared structurally. */
-export function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T)[]): (keyof T)[] {
+function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T)[]): (keyof T)[] {
   return keys.filter((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null));
 }
 

@@ -7,6 +7,8 @@ export interface ServiceDomainInputs {
   projectId: string;
   environmentId: string;
   serviceId: string;
+  /** Railway service name, for messages and rules. */
+  serviceName: string;
   /** Fixed first label, e.g. "fe-client-fulfillment-v2-staging"; Railway picks one when unset. */
   subdomain?: string;
   /** Port the domain routes to; Railway uses the service's PORT when unset. */
@@ -18,13 +20,21 @@ export interface ServiceDomainOutputs extends ServiceDomainInputs {
   domainId: string;
   /** Full host name, e.g. fe-client-fulfillment-v2-staging.up.railway.app. */
   domain: string;
+  /** The domain existed before this resource: destroy then never deletes it. */
+  adopted: boolean;
 }
 
-type DomainNode = { id: string; domain: string; suffix: string | null; targetPort: number | null };
+type DomainNode = { id: string; domain: string; suffix: string | null; targetPort: number | null; deletedAt: string | null; syncStatus: string };
+
+/** A domain being or already deleted still comes back for a while (alchemy `ServiceDomain.ts` skips these). */
+const isLive = (domain: DomainNode) => !domain.deletedAt && domain.syncStatus !== "DELETED" && domain.syncStatus !== "DELETING";
 
 const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A Railway-provided domain (serviceDomainCreate / domains / serviceDomainUpdate / serviceDomainDelete). */
+/**
+ * A Railway-provided domain (serviceDomainCreate / domains / serviceDomainUpdate /
+ * serviceDomainDelete). A domain found rather than created is adopted and never deleted.
+ */
 export class ServiceDomainProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ServiceDomainInputs, ServiceDomainOutputs> {
   constructor(tuning?: ClientTuning) {
     super(tuning);
@@ -32,6 +42,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
 
   async check(_olds: ServiceDomainInputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.CheckResult<ServiceDomainInputs>> {
     const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
+    if (!news.serviceName?.trim()) failures.push(failure("serviceName", "the Railway service name is required"));
     if (news.subdomain !== undefined && !SUBDOMAIN.test(news.subdomain)) failures.push(failure("subdomain", "lowercase letters, digits and inner hyphens, at most 63"));
     if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort > 0 && news.targetPort < 65536)) {
       failures.push(failure("targetPort", "a TCP port, 1-65535"));
@@ -40,7 +51,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
   }
 
   async diff(_id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<ServiceDomainInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["subdomain", "targetPort"]);
+    return diffByKeys<ServiceDomainInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["serviceName", "subdomain", "targetPort"]);
   }
 
   private async domains(client: RailwayClient, inputs: ServiceDomainInputs): Promise<DomainNode[]> {
@@ -49,7 +60,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
       environmentId: inputs.environmentId,
       serviceId: inputs.serviceId,
     });
-    return domains.serviceDomains;
+    return domains.serviceDomains.filter(isLive);
   }
 
   /**
@@ -63,7 +74,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
     const candidates = named.length > 0 ? named : domains;
     if (candidates.length > 1) {
       throw new Error(
-        `Service ${inputs.serviceId} has ${candidates.length} Railway domains (${candidates.map((d) => d.domain).join(", ")}); ` +
+        `Service "${inputs.serviceName}" has ${candidates.length} Railway domains (${candidates.map((d) => d.domain).join(", ")}); ` +
           "set `subdomain` to say which one this resource manages.",
       );
     }
@@ -71,7 +82,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
   }
 
   /** Brings an existing domain to the declared subdomain and port, in at most one call. */
-  private async reconcile(client: RailwayClient, domain: DomainNode, inputs: ServiceDomainInputs): Promise<ServiceDomainOutputs> {
+  private async reconcile(client: RailwayClient, domain: DomainNode, inputs: ServiceDomainInputs, adopted: boolean): Promise<ServiceDomainOutputs> {
     const wanted = inputs.subdomain ? `${inputs.subdomain}.${domain.suffix ?? "up.railway.app"}` : domain.domain;
     const portDiffers = inputs.targetPort !== undefined && inputs.targetPort !== domain.targetPort;
     if (wanted !== domain.domain || portDiffers) {
@@ -85,21 +96,29 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
         },
       });
     }
-    return { ...inputs, domainId: domain.id, domain: wanted };
+    return { ...inputs, domainId: domain.id, domain: wanted, adopted };
   }
 
   async create(inputs: ServiceDomainInputs): Promise<pulumi.dynamic.CreateResult<ServiceDomainOutputs>> {
     const client = this.client();
-    const domain = await findOrCreate(
+    // In an environment created empty the service has no instance until its ServiceConfig, which may come after its domain.
+    await this.ensureInstance(client, inputs.environmentId, inputs.serviceId);
+    const { value: domain, adopted } = await findOrCreate(
       async () => this.adoptable(await this.domains(client, inputs), inputs),
-      async () =>
-        (
-          await client.request(SERVICE_DOMAIN_CREATE, {
-            input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort },
-          })
-        ).serviceDomainCreate,
+      // "ServiceInstance not found" right after the service appears: alchemy retries 12×5 s.
+      () =>
+        this.eventually(
+          async () =>
+            (
+              await client.request(SERVICE_DOMAIN_CREATE, {
+                input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort },
+              })
+            ).serviceDomainCreate,
+          12,
+          5_000,
+        ),
     );
-    const outs = await this.reconcile(client, domain, inputs);
+    const outs = await this.reconcile(client, domain, inputs, adopted);
     return { id: domain.id, outs };
   }
 
@@ -123,10 +142,11 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
     const client = this.client();
     const current = (await this.domains(client, news)).find((candidate) => candidate.id === id);
     if (!current) throw new Error(`Railway service domain ${olds.domain} (${id}) no longer exists; run \`pulumi refresh\` to recreate it.`);
-    return { outs: await this.reconcile(client, current, news) };
+    return { outs: await this.reconcile(client, current, news, olds.adopted) };
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, props: ServiceDomainOutputs): Promise<void> {
+    if (props.adopted) return;
     await unlessNotFound(this.client().request(SERVICE_DOMAIN_DELETE, { id }));
   }
 }
@@ -135,6 +155,8 @@ export interface ServiceDomainArgs {
   readonly projectId: pulumi.Input<string>;
   readonly environmentId: pulumi.Input<string>;
   readonly serviceId: pulumi.Input<string>;
+  /** Railway service name, for messages and rules. */
+  readonly serviceName: pulumi.Input<string>;
   readonly subdomain?: pulumi.Input<string>;
   readonly targetPort?: pulumi.Input<number>;
 }
@@ -142,12 +164,13 @@ export interface ServiceDomainArgs {
 export class ServiceDomain extends pulumi.dynamic.Resource {
   declare readonly domain: pulumi.Output<string>;
   declare readonly domainId: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
       new ServiceDomainProvider(tuning),
       name,
-      { ...args, providerVersion: PROVIDER_VERSION, domain: undefined, domainId: undefined },
+      { ...args, providerVersion: PROVIDER_VERSION, domain: undefined, domainId: undefined, adopted: undefined },
       opts,
       "railway",
       "ServiceDomain",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_DELETE, VOLUME_INSTANCE_UPDATE } from "./operations";
+import { readEnvironment, stageAndCommit } from "./environment-config";
+import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_INSTANCE_UPDATE } from "./operations";
 import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface VolumeInputs {
@@ -13,12 +14,17 @@ export interface VolumeInputs {
 export interface VolumeOutputs extends VolumeInputs {
   volumeId: string;
   name: string;
+  /** The service already had a volume here: destroy then never deletes it. */
+  adopted: boolean;
 }
 
 /**
  * A volume attached to one service in one environment. Created with its
  * environment named explicitly (omitted, Railway makes a volume with no
- * instance); adopted when the service already has one, since Railway allows one.
+ * instance: TF#61); adopted when the service already has one, since Railway
+ * allows one. Deleted per environment (`volumes.<id>.isDeleted` in this
+ * environment's config), never with `volumeDelete`, which removes the volume
+ * from every environment that has an instance of it.
  */
 export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<VolumeInputs, VolumeOutputs> {
   constructor(tuning?: ClientTuning) {
@@ -41,7 +47,9 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
   }
 
   async create(inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
-    const volume = await findOrCreate(
+    // In an environment created empty the service has no instance to attach to until its ServiceConfig, which needs the volume id.
+    await this.ensureInstance(this.client(), inputs.environmentId, inputs.serviceId);
+    const { value: volume, adopted } = await findOrCreate(
       async () => {
         const instance = (await this.instances(inputs.environmentId)).find((vi) => vi.serviceId === inputs.serviceId);
         return instance && { volumeId: instance.volumeId, name: instance.volume.name, mountPath: instance.mountPath };
@@ -54,7 +62,7 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
       },
     );
     if (volume.mountPath !== inputs.mountPath) await this.attach(volume.volumeId, inputs);
-    return { id: volume.volumeId, outs: { ...inputs, volumeId: volume.volumeId, name: volume.name } };
+    return { id: volume.volumeId, outs: { ...inputs, volumeId: volume.volumeId, name: volume.name, adopted } };
   }
 
   async read(id: string, props?: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
@@ -68,7 +76,7 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
 
   async update(id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
     if (olds.serviceId !== news.serviceId || olds.mountPath !== news.mountPath) await this.attach(id, news);
-    return { outs: { ...news, volumeId: id, name: olds.name } };
+    return { outs: { ...news, volumeId: id, name: olds.name, adopted: olds.adopted } };
   }
 
   /** serviceId always goes with mountPath: without it Railway detaches the volume. */
@@ -80,8 +88,16 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
     });
   }
 
-  async delete(id: string): Promise<void> {
-    await unlessNotFound(this.client().request(VOLUME_DELETE, { volumeId: id }));
+  /** This environment's instance only, without deploys; an adopted volume is left as it is. */
+  async delete(id: string, props: VolumeOutputs): Promise<void> {
+    if (props.adopted) return;
+    const client = this.client();
+    const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
+    if (!environment || environment.deletedAt || !environment.volumeIds.includes(id)) return;
+    await stageAndCommit(client, environment, { volumes: { [id]: { isDeleted: true } } }, {
+      skipDeploys: true,
+      commitMessage: `pulumi: remove volume ${props.name} from ${environment.name}`,
+    });
   }
 }
 
@@ -95,12 +111,13 @@ export interface VolumeArgs {
 export class Volume extends pulumi.dynamic.Resource {
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly mountPath: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
       new VolumeProvider(tuning),
       name,
-      { ...args, providerVersion: PROVIDER_VERSION, volumeId: undefined, name: undefined },
+      { ...args, providerVersion: PROVIDER_VERSION, volumeId: undefined, name: undefined, adopted: undefined },
       opts,
       "railway",
       "Volume",

@@ -8,7 +8,13 @@ export type Fault =
   /** Execute (state changes!) and then destroy the socket before responding. */
   | { kind: "dropAfterExecute" }
   /** Wait, then execute and respond normally. */
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /**
+   * HTTP 200 with a GraphQL error and no data, without executing: how Railway reports a
+   * throttle (`extensions.code: "RATE_LIMITED"`) or "You are creating volumes too quickly"
+   * (alchemy `packages/alchemy/src/Railway/transient.ts`).
+   */
+  | { kind: "graphqlError"; message: string; code?: string };
 
 export interface FaultRule {
   fault: Fault;

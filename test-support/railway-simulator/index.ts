@@ -13,6 +13,8 @@ import {
   type GraphQLRequest,
   type RailwaySimulatorStats,
 } from "./executor.js";
+import { findRailwaySchema, railwaySchemaCandidates } from "../../src/railway/schema-location";
+import { deployedConfig } from "./environment-config.js";
 import { FaultQueue, rootFieldNames, type Fault, type FaultRule } from "./faults.js";
 import { SimulatorState } from "./state.js";
 
@@ -24,10 +26,14 @@ export type * from "./records.js";
 export interface RailwaySimulatorOptions {
   /** Bearer token the simulator accepts; defaults to "sim-token". */
   token?: string;
-  /** Railway introspection JSON; defaults to ../shared/railway/schema.json beside the repo. */
+  /** Railway introspection JSON; defaults to `findRailwaySchema` (../shared/railway/schema.json, else .railway-schema.json). */
   schemaPath?: string;
   /** Workspace that owns created projects; defaults to "ws-sim". */
   workspaceId?: string;
+  /** Reads that miss a new service's instances (default 1); see `SimulatorState.instanceVisibilityLag`. */
+  instanceVisibilityLag?: number;
+  /** Status reads a deployment takes to end (default 2); see `SimulatorState.deployPolls`. */
+  deployPolls?: number;
 }
 
 export interface RailwaySimulator {
@@ -48,7 +54,19 @@ export interface RailwaySimulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SCHEMA_PATH = path.resolve(__dirname, "../../../shared/railway/schema.json");
+const REPO_ROOT = path.resolve(__dirname, "../..");
+
+/** The schema the simulator executes against, or an error saying how to get one. */
+export function defaultSchemaPath(): string {
+  const found = findRailwaySchema(REPO_ROOT);
+  if (!found) {
+    throw new Error(
+      `Railway's schema is missing (looked for ${railwaySchemaCandidates(REPO_ROOT).join(", ")}). ` +
+        "Fetch it with `RAILWAY_API_TOKEN=<token> npm run railway:schema`.",
+    );
+  }
+  return found;
+}
 const GRAPHQL_PATH = "/graphql/v2";
 const NOT_AUTHORIZED = { data: null, errors: [{ message: "Not Authorized" }] };
 
@@ -104,12 +122,15 @@ function sendStatusFault(response: ServerResponse, fault: Extract<Fault, { kind:
 export async function startRailwaySimulator(options: RailwaySimulatorOptions = {}): Promise<RailwaySimulator> {
   const token = options.token ?? "sim-token";
   const workspaceId = options.workspaceId ?? "ws-sim";
-  const schema = loadRailwaySchema(options.schemaPath ?? DEFAULT_SCHEMA_PATH);
+  const schema = loadRailwaySchema(options.schemaPath ?? defaultSchemaPath());
   const stats = createStats();
   const state = new SimulatorState(workspaceId, (deployment) => {
     stats.deploys += 1;
     stats.deploysByService[deployment.serviceId] = (stats.deploysByService[deployment.serviceId] ?? 0) + 1;
   });
+  state.deployedConfigOf = (environmentId, serviceId) => deployedConfig(state, environmentId, serviceId);
+  if (options.instanceVisibilityLag !== undefined) state.instanceVisibilityLag = options.instanceVisibilityLag;
+  if (options.deployPolls !== undefined) state.deployPolls = options.deployPolls;
   const executor = new GraphQLExecutor(schema, state, stats);
   const faults = new FaultQueue();
   const closing = new AbortController();
@@ -121,6 +142,10 @@ export async function startRailwaySimulator(options: RailwaySimulatorOptions = {
     const fault = faults.take(fields);
 
     if (fault?.kind === "status") return sendStatusFault(response, fault);
+    if (fault?.kind === "graphqlError") {
+      const extensions = fault.code === undefined ? {} : { extensions: { code: fault.code } };
+      return sendJson(response, 200, { data: null, errors: [{ message: fault.message, ...extensions }] });
+    }
     if (fault?.kind === "drop") {
       request.socket.destroy();
       return;

@@ -56,20 +56,21 @@ function createEnvironmentRecord(
 }
 
 /**
- * Gives a new environment an instance of every live service (Railway's behaviour). With a source
- * environment, instance settings, variables, volume mounts and triggers are copied from it.
+ * Copies a source environment into a new one (schema, `EnvironmentCreateInput.sourceEnvironmentId`:
+ * "Create the environment with all of the services, volumes, configuration, and variables from this
+ * source environment"): instance settings, variables, volume mounts and triggers.
  */
-function populateEnvironment(state: SimulatorState, environment: EnvironmentRecord, source?: EnvironmentRecord): void {
+function copyEnvironment(state: SimulatorState, environment: EnvironmentRecord, source: EnvironmentRecord): void {
   // A service that so far lives only in forks stays there, unless the source is such a fork.
   const inheritedServices = state.liveServices(environment.projectId).filter((service) =>
     [...state.serviceInstances.values()].some((instance) => {
       if (instance.serviceId !== service.id || instance.deletedAt !== null) return false;
       const home = state.environments.get(instance.environmentId);
-      return home?.deletedAt === null && (!home.isEphemeral || home.id === source?.id);
+      return home?.deletedAt === null && (!home.isEphemeral || home.id === source.id);
     }),
   );
   for (const service of inheritedServices) {
-    const sourceInstance = source ? state.findServiceInstance(source.id, service.id) : undefined;
+    const sourceInstance = state.findServiceInstance(source.id, service.id);
     const copyFrom = sourceInstance?.deletedAt === null ? sourceInstance : undefined;
     state.createServiceInstance(
       environment.id,
@@ -77,7 +78,6 @@ function populateEnvironment(state: SimulatorState, environment: EnvironmentReco
       copyFrom ? pickSettings(copyFrom) : defaultServiceInstanceSettings(),
     );
   }
-  if (!source) return;
   for (const serviceId of [null, ...inheritedServices.map((s) => s.id)]) {
     const variables = state.getVariables(source.id, serviceId);
     if (Object.keys(variables).length > 0) state.variables.set(variableScopeKey(environment.id, serviceId), variables);
@@ -148,7 +148,9 @@ export function createProjectMutations({ state, views }: ResolverDependencies): 
         isEphemeral: input.ephemeral ?? false,
         sourceEnvironmentId: source?.id ?? null,
       });
-      populateEnvironment(state, environment, source);
+      // Without a source the environment starts empty (CLI src/commands/environment/new.rs:
+      // "No duplication = empty environment").
+      if (source) copyEnvironment(state, environment, source);
       return views.environment(environment);
     }),
 

@@ -39,9 +39,10 @@ export function createQueryResolvers({ state, views }: ResolverDependencies): Re
       return views.service(service);
     }),
 
+    /** A soft-deleted instance still reads (with deletedAt); a new one stays "not found" for `instanceVisibilityLag` reads. */
     serviceInstance: resolver<{ environmentId: string; serviceId: string }>(({ environmentId, serviceId }) => {
       const instance = state.serviceInstances.get(serviceInstanceKey(environmentId, serviceId));
-      if (!instance) throw notFound("ServiceInstance");
+      if (!instance || (instance.deletedAt === null && !state.observeInstance(instance))) throw notFound("ServiceInstance");
       return views.serviceInstance(instance);
     }),
 
@@ -83,7 +84,7 @@ export function createQueryResolvers({ state, views }: ResolverDependencies): Re
     deployment: resolver<{ id: string }>(({ id }) => {
       const deployment = state.deployments.get(id);
       if (!deployment) throw notFound("Deployment");
-      return views.deployment(deployment);
+      return views.deployment(state.observeDeployment(deployment));
     }),
 
     deployments: resolver<

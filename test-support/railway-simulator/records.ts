@@ -3,8 +3,9 @@
 export type IsoTimestamp = string;
 
 export type RestartPolicyType = "ALWAYS" | "NEVER" | "ON_FAILURE";
-export type BuilderKind = "HEROKU" | "NIXPACKS" | "PAKETO" | "RAILPACK";
-export type DeploymentStatus = "SUCCESS" | "FAILED" | "BUILDING" | "DEPLOYING" | "REMOVED";
+/** Schema enum `Builder`, plus DOCKERFILE, which environment configs carry (CLI `config/environment.rs` BuildConfig). */
+export type BuilderKind = "HEROKU" | "NIXPACKS" | "PAKETO" | "RAILPACK" | "DOCKERFILE";
+export type DeploymentStatus = "SUCCESS" | "SLEEPING" | "FAILED" | "CRASHED" | "BUILDING" | "DEPLOYING" | "REMOVED";
 export type VolumeState = "READY" | "DELETED" | "DELETING" | "UPDATING";
 
 export interface ProjectRecord {
@@ -47,6 +48,14 @@ export interface ServiceRecord {
 export interface ServiceSourceSettings {
   image: string | null;
   repo: string | null;
+  /** Not on the GraphQL `ServiceSource` type; carried by environment configs (CLI `config/environment.rs`). */
+  branch: string | null;
+}
+
+/** `deploy.limitOverride.containers` of an environment config (CLI `config/environment.rs` ContainerLimits). */
+export interface ContainerLimits {
+  cpu?: number | null;
+  memoryBytes?: number | null;
 }
 
 /** Settings of one service in one environment, named as on Railway's `ServiceInstance` type. */
@@ -73,6 +82,7 @@ export interface ServiceInstanceSettings {
   ipv6EgressEnabled: boolean;
   nixpacksPlan: unknown;
   multiRegionConfig: unknown;
+  limitOverride: ContainerLimits | null;
 }
 
 export interface ServiceInstanceRecord extends ServiceInstanceSettings {
@@ -80,6 +90,8 @@ export interface ServiceInstanceRecord extends ServiceInstanceSettings {
   environmentId: string;
   serviceId: string;
   latestDeploymentId: string | null;
+  /** Reads that still miss this instance (eventual consistency after serviceCreate). */
+  hiddenReads: number;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;
   deletedAt: IsoTimestamp | null;
@@ -117,6 +129,9 @@ export interface ServiceDomainRecord {
   targetPort: number | null;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;
+  /** Deleted domains linger with deletedAt and a DELETING/DELETED syncStatus (see DESIGN.md, simulator assumptions). */
+  deletedAt: IsoTimestamp | null;
+  syncStatus: "ACTIVE" | "DELETING" | "DELETED";
 }
 
 export interface DeploymentTriggerRecord {
@@ -132,6 +147,19 @@ export interface DeploymentTriggerRecord {
   createdAt: IsoTimestamp;
 }
 
+/** What a deployment ran with: the service's config entry at deploy time, and its variables rendered. */
+export interface DeployedConfig {
+  source: { image: string | null; repo: string | null; branch: string | null; rootDirectory: string | null };
+  build: Record<string, unknown>;
+  deploy: Record<string, unknown>;
+  /** Raw values, `${{…}}` references unresolved. */
+  variables: Record<string, string>;
+  /** As the container sees them: a reference to a service that does not exist renders "" (wasp PR #4291). */
+  renderedVariables: Record<string, string>;
+  /** volumeId → mount path. */
+  volumeMounts: Record<string, string>;
+}
+
 export interface DeploymentRecord {
   id: string;
   projectId: string;
@@ -140,6 +168,11 @@ export interface DeploymentRecord {
   status: DeploymentStatus;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;
+  config: DeployedConfig;
+  /** Status reads left before this deployment ends. */
+  pollsLeft: number;
+  /** How it ends; "STUCK" never does. */
+  outcome: DeploymentStatus | "STUCK";
 }
 
 export const DEFAULT_REGION = "us-west2";
@@ -169,6 +202,7 @@ export function defaultServiceInstanceSettings(): ServiceInstanceSettings {
     ipv6EgressEnabled: false,
     nixpacksPlan: null,
     multiRegionConfig: null,
+    limitOverride: null,
   };
 }
 
@@ -177,6 +211,7 @@ export function copySettings(settings: ServiceInstanceSettings): ServiceInstance
   return {
     ...settings,
     source: settings.source ? { ...settings.source } : null,
+    limitOverride: settings.limitOverride ? { ...settings.limitOverride } : null,
     preDeployCommand: settings.preDeployCommand ? [...settings.preDeployCommand] : null,
     watchPatterns: [...settings.watchPatterns],
   };

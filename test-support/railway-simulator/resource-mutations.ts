@@ -80,7 +80,7 @@ function requireMountPath(mountPath: string): string {
 
 function requireServiceDomain(state: SimulatorState, id: string): ServiceDomainRecord {
   const domain = state.serviceDomains.get(id);
-  if (!domain) throw notFound("Service domain");
+  if (!domain || domain.deletedAt !== null) throw notFound("Service domain");
   return domain;
 }
 
@@ -187,6 +187,7 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       return true;
     }),
 
+    /** Schema: "Delete a persistent volume in a project": every environment's instance goes with it. */
     volumeDelete: resolver<{ volumeId: string }>(({ volumeId }) => {
       state.softDeleteVolume(volumeId);
       return true;
@@ -196,7 +197,8 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       ({ input }) => {
         const environment = state.requireEnvironment(input.environmentId);
         const service = state.requireService(input.serviceId, environment.projectId);
-        state.requireServiceInstance(environment.id, service.id);
+        // alchemy ServiceDomain.ts retries this "ServiceInstance not found" right after serviceCreate.
+        if (!state.observeInstance(state.findServiceInstance(environment.id, service.id))) throw notFound("ServiceInstance");
         const id = state.nextId("dom");
         const sequence = id.slice("dom-".length);
         const now = state.now();
@@ -210,6 +212,8 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
           targetPort: input.targetPort ?? null,
           createdAt: now,
           updatedAt: now,
+          deletedAt: null,
+          syncStatus: "ACTIVE",
         };
         state.serviceDomains.set(id, domain);
         return views.serviceDomain(domain);
@@ -225,7 +229,7 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
         ? input.domain.slice(0, -(RAILWAY_DOMAIN_SUFFIX.length + 1))
         : undefined;
       if (label === undefined || !DOMAIN_LABEL.test(label)) throw new RailwayApiError("Invalid domain");
-      const taken = [...state.serviceDomains.values()].some((d) => d.domain === input.domain && d.id !== domain.id);
+      const taken = [...state.serviceDomains.values()].some((d) => d.domain === input.domain && d.id !== domain.id && d.deletedAt === null);
       if (taken) throw new RailwayApiError("Domain is not available");
       domain.domain = input.domain;
       if ("targetPort" in input) domain.targetPort = input.targetPort ?? null;
@@ -233,9 +237,11 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       return true;
     }),
 
+    /** Soft delete: the domain keeps coming back from `domains` with deletedAt and syncStatus DELETING (alchemy ServiceDomain.ts filters these). */
     serviceDomainDelete: resolver<{ id: string }>(({ id }) => {
-      requireServiceDomain(state, id);
-      state.serviceDomains.delete(id);
+      const domain = requireServiceDomain(state, id);
+      domain.deletedAt = state.now();
+      domain.syncStatus = "DELETING";
       return true;
     }),
 

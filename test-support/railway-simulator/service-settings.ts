@@ -37,9 +37,9 @@ export interface ServiceInstanceUpdateInput {
   watchPatterns?: string[] | null;
 }
 
-export function toSourceSettings(input: ServiceSourceInput | null | undefined): ServiceSourceSettings | null {
+export function toSourceSettings(input: ServiceSourceInput | null | undefined, branch?: string | null): ServiceSourceSettings | null {
   if (!input || (!input.image && !input.repo)) return null;
-  return { image: input.image ?? null, repo: input.repo ?? null };
+  return { image: input.image ?? null, repo: input.repo ?? null, branch: input.repo ? (branch ?? null) : null };
 }
 
 const CLEARABLE_KEYS = [
@@ -95,7 +95,7 @@ export function applyServiceInstanceUpdate(
     if (value !== undefined && value !== null) assignField(instance, key, Array.isArray(value) ? [...value] : value);
   }
   if ("preDeployCommand" in input && input.preDeployCommand) instance.preDeployCommand = [...input.preDeployCommand];
-  if ("source" in input) instance.source = toSourceSettings(input.source);
+  if ("source" in input) instance.source = toSourceSettings(input.source, instance.source?.branch);
   instance.numReplicas = input.numReplicas ?? 1;
   instance.updatedAt = now;
 }

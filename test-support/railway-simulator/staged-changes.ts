@@ -1,78 +1,38 @@
+import { applyEnvironmentPatch, countPatchChanges, deepMerge, isRecord, type ConfigObject } from "./environment-config.js";
 import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
 import { RailwayApiError, type SimulatorState } from "./state.js";
-import { deployAffectedServices, writeVariables } from "./variables.js";
 
-/** The part of Railway's EnvironmentConfig patch the simulator applies: variables, `null` removing one. */
-interface VariablesPatch {
-  [name: string]: { value?: string } | null;
-}
-interface EnvironmentPatchShape {
-  services?: Record<string, { variables?: VariablesPatch }>;
-  sharedVariables?: VariablesPatch;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Railway deep-merges patches; `null` survives the merge so the commit can remove the key. */
-function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = merged[key];
-    merged[key] = isRecord(current) && isRecord(value) ? deepMerge(current, value) : value;
-  }
-  return merged;
-}
-
-function countChanges(patch: EnvironmentPatchShape): number {
-  const services = Object.values(patch.services ?? {}).reduce((n, s) => n + Object.keys(s.variables ?? {}).length, 0);
-  return services + Object.keys(patch.sharedVariables ?? {}).length;
-}
-
-function applyVariables(state: SimulatorState, projectId: string, environmentId: string, serviceId: string | null, patch: VariablesPatch): void {
-  for (const [name, change] of Object.entries(patch)) {
-    if (change === null) state.deleteVariable(projectId, environmentId, serviceId, name);
-    else if (typeof change.value === "string") writeVariables(state, environmentId, serviceId, { [name]: change.value }, { replace: false });
-  }
-}
-
-/** Staged environment changes (`environmentStageChanges` + `environmentPatchCommitStaged`), for variables. */
+/**
+ * Staged environment changes (`environmentStageChanges` + `environmentPatchCommitStaged`):
+ * one staged patch per environment, which a commit applies whole (CLI
+ * `src/controllers/template_apply.rs`: the commit takes "the environment's WHOLE staged patch").
+ */
 export class StagedChanges {
-  private readonly staged = new Map<string, EnvironmentPatchShape>();
+  private readonly staged = new Map<string, ConfigObject>();
 
   constructor(private readonly state: SimulatorState) {}
 
   unmergedChangesCount(environmentId: string): number {
     const patch = this.staged.get(environmentId);
-    return patch ? countChanges(patch) : 0;
+    return patch ? countPatchChanges(patch) : 0;
   }
 
-  /** A human's pending dashboard edit, for tests. */
-  stage(environmentId: string, patch: EnvironmentPatchShape, merge = true): void {
+  /** Also how a test stages a human's pending dashboard edit. */
+  stage(environmentId: string, patch: ConfigObject, merge = true): void {
     const current = merge ? (this.staged.get(environmentId) ?? {}) : {};
-    this.staged.set(environmentId, deepMerge(current as Record<string, unknown>, patch as Record<string, unknown>) as EnvironmentPatchShape);
+    this.staged.set(environmentId, deepMerge(current, patch));
   }
 
+  /**
+   * Nothing staged is an error: CLI `template_apply.rs` `staged_patch_is_nonempty`
+   * treats an empty staged patch as "nothing to commit" (what Railway answers is
+   * a simulator assumption, see DESIGN.md).
+   */
   commit(environmentId: string, skipDeploys: boolean): void {
     const patch = this.staged.get(environmentId);
-    if (!patch) throw new RailwayApiError("No staged changes to commit");
+    if (!patch || countPatchChanges(patch) === 0) throw new RailwayApiError("No staged changes to commit");
     this.staged.delete(environmentId);
-    this.apply(environmentId, patch, skipDeploys);
-  }
-
-  /** Applies a patch at once, leaving whatever is staged alone; deploys what it touches. */
-  apply(environmentId: string, patch: EnvironmentPatchShape, skipDeploys: boolean): void {
-    const environment = this.state.requireEnvironment(environmentId);
-    for (const [serviceId, service] of Object.entries(patch.services ?? {})) {
-      this.state.requireService(serviceId, environment.projectId);
-      applyVariables(this.state, environment.projectId, environmentId, serviceId, service.variables ?? {});
-      if (!skipDeploys) deployAffectedServices(this.state, environmentId, serviceId);
-    }
-    if (patch.sharedVariables) {
-      applyVariables(this.state, environment.projectId, environmentId, null, patch.sharedVariables);
-      if (!skipDeploys) deployAffectedServices(this.state, environmentId, null);
-    }
+    applyEnvironmentPatch(this.state, environmentId, patch, skipDeploys);
   }
 }
 
@@ -82,7 +42,7 @@ export function createStagedChangeMutations({ state }: ResolverDependencies, sta
       ({ environmentId, input, merge }) => {
         const environment = state.requireEnvironment(environmentId);
         if (!isRecord(input)) throw new RailwayApiError("input must be an EnvironmentConfig object");
-        staged.stage(environmentId, input as EnvironmentPatchShape, merge ?? false);
+        staged.stage(environmentId, input, merge ?? false);
         const now = state.now();
         return {
           id: state.nextId("patch"),
@@ -94,15 +54,17 @@ export function createStagedChangeMutations({ state }: ResolverDependencies, sta
         };
       },
     ),
+    /** Applies at once, leaving the stage alone; it has no skipDeploys (schema), so it deploys what it changes. */
     environmentPatchCommit: resolver<{ environmentId: string; patch?: unknown }>(({ environmentId, patch }) => {
       if (!isRecord(patch)) throw new RailwayApiError("patch must be an EnvironmentConfig object");
-      staged.apply(environmentId, patch as EnvironmentPatchShape, false);
+      applyEnvironmentPatch(state, environmentId, patch, false);
       return state.nextId("patch");
     }),
     environmentPatchCommitStaged: resolver<{ environmentId: string; skipDeploys?: boolean | null }>(
       ({ environmentId, skipDeploys }) => {
+        state.requireEnvironment(environmentId);
         staged.commit(environmentId, skipDeploys ?? false);
-        return state.nextId("patch");
+        return state.nextId("workflow");
       },
     ),
   };

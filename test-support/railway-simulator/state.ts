@@ -1,7 +1,9 @@
 import {
   copySettings,
   defaultServiceInstanceSettings,
+  type DeployedConfig,
   type DeploymentRecord,
+  type DeploymentStatus,
   type DeploymentTriggerRecord,
   type EnvironmentRecord,
   type ProjectRecord,
@@ -55,6 +57,22 @@ export class SimulatorState {
   readonly deployments = new Map<string, DeploymentRecord>();
 
   private readonly idCounters = new Map<string, number>();
+  private lastTimestamp = 0;
+
+  /**
+   * Reads that miss a service's new instances after `serviceCreate`: Railway fans
+   * the instance out asynchronously (alchemy retries 8×1 s, and 12×5 s for domains'
+   * "ServiceInstance not found"; audit item 8). 0 makes them visible at once.
+   */
+  instanceVisibilityLag = 1;
+  /** Status reads a deployment takes to end (BUILDING, DEPLOYING, then its outcome); 0 ends it at once. */
+  deployPolls = 2;
+  /** serviceId → how its deployments end from now on (default SUCCESS); "STUCK" never ends. */
+  readonly deployOutcomes = new Map<string, DeploymentStatus | "STUCK">();
+  /** Builds the config a deployment records; set by the simulator (it needs the variable renderer). */
+  deployedConfigOf: (environmentId: string, serviceId: string) => DeployedConfig = () => {
+    throw new Error("deployedConfigOf is not wired");
+  };
 
   constructor(
     readonly workspaceId: string,
@@ -67,8 +85,41 @@ export class SimulatorState {
     return `${prefix}-${next}`;
   }
 
+  /** Strictly increasing, so creation order is always visible in timestamps. */
   now(): string {
-    return new Date().toISOString();
+    this.lastTimestamp = Math.max(Date.now(), this.lastTimestamp + 1);
+    return new Date(this.lastTimestamp).toISOString();
+  }
+
+  /**
+   * What a client read sees of an instance: a new instance stays invisible for
+   * `hiddenReads` reads (each read uses one up). Server-side logic (mutations)
+   * sees every instance; only reads and the domain create, which alchemy saw fail
+   * with "ServiceInstance not found", go through here.
+   */
+  observeInstance(instance: ServiceInstanceRecord | undefined): ServiceInstanceRecord | undefined {
+    if (!instance || !isLive(instance)) return undefined;
+    if (instance.hiddenReads > 0) {
+      instance.hiddenReads -= 1;
+      return undefined;
+    }
+    return instance;
+  }
+
+  /** A status read of a deployment: it advances BUILDING → DEPLOYING → its outcome over `deployPolls` reads. */
+  observeDeployment(deployment: DeploymentRecord): DeploymentRecord {
+    if (deployment.pollsLeft > 0) {
+      deployment.pollsLeft -= 1;
+      if (deployment.pollsLeft === 0) this.finishDeployment(deployment);
+      else deployment.status = "DEPLOYING";
+    }
+    return deployment;
+  }
+
+  private finishDeployment(deployment: DeploymentRecord): void {
+    deployment.status = deployment.outcome === "STUCK" ? "DEPLOYING" : deployment.outcome;
+    if (deployment.outcome === "STUCK") deployment.pollsLeft = Number.POSITIVE_INFINITY;
+    deployment.updatedAt = this.now();
   }
 
   // ---- lookups that throw Railway's "not found" errors (soft-deleted counts as missing) ----
@@ -238,6 +289,7 @@ export class SimulatorState {
       environmentId,
       serviceId,
       latestDeploymentId: null,
+      hiddenReads: 0,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
@@ -246,6 +298,7 @@ export class SimulatorState {
     return instance;
   }
 
+  /** Starts a deployment that records the config it runs with; it ends after `deployPolls` status reads. */
   startDeploy(environmentId: string, serviceId: string): DeploymentRecord {
     const instance = this.requireServiceInstance(environmentId, serviceId);
     const environment = this.requireEnvironment(environmentId);
@@ -255,10 +308,14 @@ export class SimulatorState {
       projectId: environment.projectId,
       environmentId,
       serviceId,
-      status: "SUCCESS",
+      status: "BUILDING",
       createdAt: now,
       updatedAt: now,
+      config: this.deployedConfigOf(environmentId, serviceId),
+      pollsLeft: this.deployPolls,
+      outcome: this.deployOutcomes.get(serviceId) ?? "SUCCESS",
     };
+    if (deployment.pollsLeft === 0) this.finishDeployment(deployment);
     this.deployments.set(deployment.id, deployment);
     instance.latestDeploymentId = deployment.id;
     this.onDeploy(deployment);
@@ -281,6 +338,7 @@ export class SimulatorState {
     if (instance && isLive(instance)) instance.deletedAt = this.now();
   }
 
+  /** `serviceDelete` without a fork environment: the service leaves every environment. */
   softDeleteService(serviceId: string): void {
     const service = this.requireService(serviceId);
     for (const environment of this.environments.values()) {
@@ -300,6 +358,16 @@ export class SimulatorState {
     environment.deletedAt = now;
   }
 
+  /** One environment's instance of a volume (patch `volumes.<id>.isDeleted`); other environments keep theirs. */
+  softDeleteVolumeInstance(environmentId: string, volumeId: string): void {
+    const now = this.now();
+    for (const volumeInstance of this.liveVolumeInstances({ environmentId, volumeId })) {
+      volumeInstance.deletedAt = now;
+      volumeInstance.state = "DELETED";
+    }
+  }
+
+  /** `volumeDelete`: the volume and its instances in every environment. */
   softDeleteVolume(volumeId: string): void {
     const volume = this.requireVolume(volumeId);
     const now = this.now();

@@ -17,9 +17,9 @@ export function toVariableMap(value: unknown): Record<string, string> {
   return variables;
 }
 
-/** Service ids whose deployment a write to this variable scope would start. */
+/** Service ids whose deployment a write to this variable scope would start (a service without a source has nothing to deploy). */
 export function servicesAffectedBy(state: SimulatorState, environmentId: string, serviceId: string | null): string[] {
-  const instances = state.liveServiceInstances(environmentId);
+  const instances = state.liveServiceInstances(environmentId).filter((instance) => instance.source !== null);
   if (serviceId === null) return instances.map((instance) => instance.serviceId);
   return instances.some((instance) => instance.serviceId === serviceId) ? [serviceId] : [];
 }
@@ -44,7 +44,8 @@ export function writeVariables(
 
 /**
  * Resolves Railway reference syntax: `${{shared.NAME}}`, `${{OtherService.NAME}}` and `${{NAME}}`
- * (same scope). Unknown references render as empty strings, as Railway does.
+ * (same scope). Unknown references render as empty strings, as Railway does: a reference to a
+ * service that does not exist (yet) resolves to "" (wasp PR #4291, tested live).
  */
 export function renderVariables(
   state: SimulatorState,

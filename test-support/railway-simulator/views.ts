@@ -12,6 +12,7 @@ import {
   type VolumeInstanceRecord,
   type VolumeRecord,
 } from "./records.js";
+import { environmentConfig } from "./environment-config.js";
 import { notFound, type SimulatorState } from "./state.js";
 
 /**
@@ -66,12 +67,17 @@ export class Views {
       meta: null,
       unmergedChangesCount: this.staged?.unmergedChangesCount(record.id) ?? 0,
       canvasGroupRefs: {},
+      config: (args: { decryptVariables?: boolean | null }) => environmentConfig(state, record.id, args.decryptVariables ?? false),
       sourceEnvironment: () => {
         const source = record.sourceEnvironmentId ? state.environments.get(record.sourceEnvironmentId) : undefined;
         return source ? this.environment(source) : null;
       },
       serviceInstances: (args: ConnectionArgs) =>
-        toConnection(state.liveServiceInstances(record.id), args, (i) => this.serviceInstance(i)),
+        toConnection(
+          state.liveServiceInstances(record.id).filter((instance) => state.observeInstance(instance)),
+          args,
+          (i) => this.serviceInstance(i),
+        ),
       volumeInstances: (args: ConnectionArgs) =>
         toConnection(state.liveVolumeInstances({ environmentId: record.id }), args, (v) => this.volumeInstance(v)),
       deploymentTriggers: (args: ConnectionArgs) => {
@@ -128,11 +134,11 @@ export class Views {
       railpackInfo: null,
       activeDeployments: () => {
         const latest = record.latestDeploymentId ? state.deployments.get(record.latestDeploymentId) : undefined;
-        return latest ? [this.deployment(latest)] : [];
+        return latest ? [this.deployment(state.observeDeployment(latest))] : [];
       },
       latestDeployment: () => {
         const latest = record.latestDeploymentId ? state.deployments.get(record.latestDeploymentId) : undefined;
-        return latest ? this.deployment(latest) : null;
+        return latest ? this.deployment(state.observeDeployment(latest)) : null;
       },
       service: () => this.service(service),
       domains: () => this.domains(record.environmentId, record.serviceId),
@@ -150,12 +156,10 @@ export class Views {
     return {
       ...record,
       suffix: record.suffix || RAILWAY_DOMAIN_SUFFIX,
-      deletedAt: null,
       edgeId: null,
       cdnMode: null,
       newDomainName: null,
       newHostLabel: null,
-      syncStatus: "ACTIVE",
     };
   }
 
@@ -165,8 +169,9 @@ export class Views {
 
   deployment(record: DeploymentRecord) {
     const { state } = this;
+    const { config: _config, pollsLeft: _pollsLeft, outcome: _outcome, ...fields } = record;
     return {
-      ...record,
+      ...fields,
       statusUpdatedAt: record.updatedAt,
       canRedeploy: true,
       canRollback: false,

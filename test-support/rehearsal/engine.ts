@@ -43,6 +43,9 @@ export interface Step {
   readonly id: string;
   /** For updates and replacements: what the provider's diff reported. */
   readonly detail?: string;
+  /** Positions on one clock of step starts and ends, to check ordering (dependsOn). */
+  readonly started: number;
+  readonly finished: number;
 }
 
 export interface UpOptions {
@@ -117,20 +120,14 @@ class Deployment {
   readonly state = new Map<string, ResourceState>();
   readonly steps: Step[] = [];
   private readonly seen = new Set<string>();
+  private clock = 0;
   private failure: Error | undefined;
-  private failed!: (error: Error) => void;
-  /** Rejects on the first failed step, so a stuck program does not hide it. */
-  readonly failedPromise = new Promise<never>((_, reject) => {
-    this.failed = reject;
-  });
 
   constructor(
     private readonly plugin: DynamicProviderPlugin,
     private readonly configured: Promise<void>,
     private readonly options: UpOptions,
-  ) {
-    this.failedPromise.catch(() => undefined);
-  }
+  ) {}
 
   get error(): Error | undefined {
     return this.failure;
@@ -140,16 +137,21 @@ class Deployment {
     return { urn: `urn:pulumi:${this.options.stack}::${PROJECT_NAME}::${type}::${name}`, type, name };
   }
 
+  /**
+   * After a failed step the engine starts no new step and ends the deployment with the error.
+   * Here the failed and later registrations get a stand-in answer instead of an error (an error
+   * would surface as the SDK's unhandled rejections), and `rehearseUp` throws the first failure.
+   */
   async handle(request: OfflineResourceRequest): Promise<OfflineResourceResult | undefined> {
+    const standIn = { id: "", state: request.inputs };
+    if (this.failure && (isDynamic(request.type) || RANDOM_STRING_TYPES.has(request.type))) return standIn;
     try {
       if (isDynamic(request.type)) return await this.dynamic(request);
       if (RANDOM_STRING_TYPES.has(request.type)) return this.random(request);
       return undefined;
     } catch (error) {
-      const wrapped = error instanceof Error ? error : new Error(String(error));
-      this.failure ??= wrapped;
-      this.failed(wrapped);
-      throw wrapped;
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      return standIn;
     }
   }
 
@@ -175,6 +177,7 @@ class Deployment {
   private async dynamic(request: OfflineResourceRequest): Promise<OfflineResourceResult> {
     const { type, name } = request;
     const key = this.claim(type, name);
+    const started = ++this.clock;
     const label = `${type} "${name}"`;
     if (request.importId) throw new Error(`${label}: the import option on a dynamic resource is not supported by the rehearsal engine`);
     await this.configured;
@@ -190,7 +193,7 @@ class Deployment {
     const inputs = checked.inputs;
     const record = (kind: StepKind, id: string, outputs: Properties, detail?: string): OfflineResourceResult => {
       this.state.set(key, { type, name, id, inputs, outputs });
-      this.steps.push({ kind, type, name, id, ...(detail ? { detail } : {}) });
+      this.steps.push({ kind, type, name, id, ...(detail ? { detail } : {}), started, finished: ++this.clock });
       return { id, state: markSecrets(outputs, request.secretInputs) };
     };
 
@@ -218,11 +221,12 @@ class Deployment {
   async deleteOrphans(): Promise<void> {
     const orphans = [...(this.options.prior?.values() ?? [])].filter((old) => !this.seen.has(keyOf(old.type, old.name))).reverse();
     for (const old of orphans) {
+      const started = ++this.clock;
       if (isDynamic(old.type)) {
         await this.configured;
         await this.plugin.delete(this.ref(old.type, old.name), old.id, old.outputs, old.inputs);
       }
-      this.steps.push({ kind: "delete", type: old.type, name: old.name, id: old.id });
+      this.steps.push({ kind: "delete", type: old.type, name: old.name, id: old.id, started, finished: ++this.clock });
     }
   }
 }
@@ -238,17 +242,14 @@ export async function rehearseUp(options: UpOptions): Promise<UpResult> {
     const configured = plugin.configure(options.config);
     configured.catch(() => undefined);
     const deployment = new Deployment(plugin, configured, options);
-    const plan = await Promise.race([
-      runProgramOffline({
-        stack: options.stack,
-        config: options.config,
-        secretKeys: [...(options.secretKeys ?? [])],
-        stackReferences: options.stackReferences,
-        program: options.program,
-        resourceHandler: (request) => deployment.handle(request),
-      }),
-      deployment.failedPromise,
-    ]);
+    const plan = await runProgramOffline({
+      stack: options.stack,
+      config: options.config,
+      secretKeys: [...(options.secretKeys ?? [])],
+      stackReferences: options.stackReferences,
+      program: options.program,
+      resourceHandler: (request) => deployment.handle(request),
+    });
     if (deployment.error) throw deployment.error;
     await deployment.deleteOrphans();
     const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value]));

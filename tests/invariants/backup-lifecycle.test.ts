@@ -22,7 +22,10 @@ describe("lifecycleRetentionViolations", () => {
   });
 
   it("rejects a disabled rule and a rule limited to a prefix", () => {
-    expect(lifecycleRetentionViolations([{ ...good()[0], enabled: false }], 30).length).toBeGreaterThan(0);
+    expect(lifecycleRetentionViolations([{ ...good()[0], enabled: false }], 30).map((v) => v.message)).toEqual([
+      `No enabled lifecycle rule deletes all objects after 30 days (maxAge ${30 * DAY} s; R2 counts seconds). Found maxAge none. Set deleteObjectsTransition.condition.maxAge to ${30 * DAY}.`,
+      "No rule aborts incomplete multipart uploads; declaring lifecycle rules replaces R2's default one, so add abortMultipartUploadsTransition.",
+    ]);
     expect(lifecycleRetentionViolations([{ ...good()[0], conditions: { prefix: "daily/" } }], 30)[0]?.message).toContain("deletes all objects");
   });
 

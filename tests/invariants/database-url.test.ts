@@ -23,15 +23,35 @@ describe("appDatabaseUrlViolations", () => {
   });
 
   it("reports a wrong scheme and a query string together", () => {
-    expect(appDatabaseUrlViolations(`postgres://u:p@${HOST}/db?application_name=x`, "postgresql+asyncpg")).toHaveLength(2);
+    expect(appDatabaseUrlViolations(`postgres://u:p@${HOST}/db?application_name=x`, "postgresql+asyncpg").map((v) => v.message)).toEqual([
+      'DATABASE_URL uses scheme "postgres", which the app\'s SQLAlchemy asyncio engine with asyncpg cannot load; use "postgresql+asyncpg".',
+      'DATABASE_URL has a query string "?application_name=x"; asyncpg receives every parameter as a connect() argument. Build the URL without one.',
+    ]);
   });
 
-  it("rejects a scheme other than the configured one", () => {
-    expect(appDatabaseUrlViolations(`postgres://u:p@${HOST}/db`, "postgresql+asyncpg")[0]?.message).toContain('uses scheme "postgres"');
+  it.each(["postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgres+asyncpg"])(
+    "rejects %s, which SQLAlchemy's asyncio engine with asyncpg cannot use, whatever the config expects",
+    (scheme) => {
+      expect(appDatabaseUrlViolations(`${scheme}://u:p@${HOST}/db`, scheme)).toEqual([
+        {
+          rule: "app-database-url-has-no-query",
+          message: `DATABASE_URL uses scheme "${scheme}", which the app's SQLAlchemy asyncio engine with asyncpg cannot load; use "postgresql+asyncpg".`,
+        },
+      ]);
+    },
+  );
+
+  it("rejects an accepted scheme that differs from the configured one", () => {
+    expect(appDatabaseUrlViolations(`postgresql+asyncpg://u:p@${HOST}/db`, "postgresql+other")).toEqual([
+      {
+        rule: "app-database-url-has-no-query",
+        message: 'DATABASE_URL uses scheme "postgresql+asyncpg" but the app expects "postgresql+other" (set database.appUrlScheme in the stack file to change it).',
+      },
+    ]);
   });
 
   it("rejects text that is not a URL", () => {
-    expect(appDatabaseUrlViolations("not a url", "postgresql+asyncpg")).toHaveLength(1);
+    expect(appDatabaseUrlViolations("not a url", "postgresql+asyncpg")).toEqual([{ rule: "app-database-url-has-no-query", message: "DATABASE_URL is not a valid URL." }]);
   });
 });
 
@@ -47,6 +67,12 @@ describe("backupDatabaseUrlViolations", () => {
 
   it("rejects a missing sslmode and a second parameter", () => {
     expect(backupDatabaseUrlViolations(`postgresql://u:p@${HOST}/neondb`)[0]?.message).toContain('exactly "?sslmode=require"');
-    expect(backupDatabaseUrlViolations(`postgresql://u:p@${HOST}/neondb?sslmode=require&channel_binding=require`)).toHaveLength(1);
+    expect(backupDatabaseUrlViolations(`postgresql://u:p@${HOST}/neondb?sslmode=require&channel_binding=require`)).toEqual([
+      {
+        rule: "backup-database-url-direct-and-ssl",
+        message:
+          'BACKUP_DATABASE_URL query is "?sslmode=require&channel_binding=require"; it must be exactly "?sslmode=require" (SSL on, and no "&" for the backup job\'s shell).',
+      },
+    ]);
   });
 });

@@ -12,8 +12,14 @@ describe("historyRetentionViolations", () => {
     );
   });
 
-  it("rejects negative and fractional windows", () => {
-    expect(historyRetentionViolations(-1, "free")).toHaveLength(1);
-    expect(historyRetentionViolations(1.5, "free")).toHaveLength(1);
+  it("rejects negative and fractional windows, with the allowed range", () => {
+    for (const seconds of [-1, 1.5]) {
+      expect(historyRetentionViolations(seconds, "free")).toEqual([
+        {
+          rule: "pitr-within-plan",
+          message: `historyRetentionSeconds is ${seconds}, but the Neon free plan allows 0 to 21600 (Neon answers HTTP 400 "exceeds allowed maximum"). Set it to 21600 or less.`,
+        },
+      ]);
+    }
   });
 });

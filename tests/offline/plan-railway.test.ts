@@ -69,7 +69,7 @@ describe("the plan's Railway section", () => {
       { name: "CRAWL4AI_API_TOKEN", value: "${{crawl4ai.CRAWL4AI_API_TOKEN}}", secret: false, source: "reference to crawl4ai" },
       { name: "CRAWL4AI_URL", value: "http://${{crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{crawl4ai.PORT}}", secret: false, source: "reference to crawl4ai" },
       { name: "DATABASE_URL", value: "[secret]", secret: true, source: "stack output appDatabaseUrl" },
-      { name: "ENVIRONMENT", value: "production", secret: false, source: "literal" },
+      { name: "ENVIRONMENT", value: "production", secret: false, source: "stack output environment" },
       { name: "REDIS_URL", value: "${{redis.REDIS_URL}}", secret: false, source: "reference to redis" },
     ]);
     const job = plan.wiring.find((service) => service.service === "postgres-s3-backups");

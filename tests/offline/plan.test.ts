@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../src/config";
 import { buildPlan, planVerdict, renderPlanText } from "../../src/offline/plan";
+import { readStackFile, SECURE_STAND_IN } from "../../src/offline/stack-file";
 
 const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
@@ -16,15 +17,18 @@ function stackDirWith(stack: string, edit: (text: string) => string): string {
   return dir;
 }
 
-async function planScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function planScript(args: string[], command: [string, ...string[]] = [process.execPath, "--import", "tsx", "scripts/plan.ts"]) {
+  const [file, ...prefix] = command;
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(file, [...prefix, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
+
+type PlanJson = { stack: string; resources: { type: string }[]; invariants: { rule: string; status: string; message: string }[] };
 
 describe("buildPlan", () => {
   it("describes the production stack: resources, parents, adoption, protection, outputs, rules", async () => {
@@ -37,15 +41,32 @@ describe("buildPlan", () => {
     expect(byName.database).toMatchObject({ type: "client-fulfillment:database:NeonDatabase", parent: null });
     expect(plan.outputs.appDatabaseUrl).toBe("[secret]");
     expect(plan.outputs.environment).toBe("production");
-    expect(plan.invariants.every((rule) => rule.status === "pass")).toBe(true);
+    expect(plan.invariants.filter((rule) => rule.status !== "pass").map((rule) => rule.rule)).toEqual([]);
   });
 
-  it("shows secure: values as [secret] without decrypting them", async () => {
-    const dir = stackDirWith("staging", (text) => `${text}  neon:apiKey:\n    secure: v1:AAAAbm90LWRlY3J5cHRlZA==\n`);
+  it("shows secure: values as [secret], in text and JSON, neither decrypted nor shown as their stand-in", async () => {
+    const ciphertext = "v1:AAAAbm90LWRlY3J5cHRlZA==";
+    const dir = stackDirWith(
+      "staging",
+      (text) =>
+        `${text}  neon:apiKey:\n    secure: ${ciphertext}\n` +
+        `  client-fulfillment-infra:railwaySecrets:\n    backend:\n      SENTRY_DSN:\n        secure: ${ciphertext}\n`,
+    );
+    // The program receives a stand-in, never the ciphertext, and both keys count as secret.
+    const file = readStackFile(dir, "staging");
+    expect(file.config["neon:apiKey"]).toBe(SECURE_STAND_IN);
+    expect(JSON.parse(file.config["client-fulfillment-infra:railwaySecrets"] ?? "")).toEqual({ backend: { SENTRY_DSN: SECURE_STAND_IN } });
+    expect(file.secretKeys).toEqual(["neon:apiKey", "client-fulfillment-infra:railwaySecrets"]);
     const plan = await buildPlan(dir, "staging");
     const provider = plan.resources.find((resource) => resource.type === "pulumi:providers:neon");
     expect(provider?.inputs.apiKey).toBe("[secret]");
-    expect(JSON.stringify(plan)).not.toContain("v1:AAAA");
+    const json = JSON.stringify(plan);
+    const text = renderPlanText(plan);
+    expect(text).toContain("apiKey: [secret]");
+    for (const shown of [json, text]) {
+      expect(shown).not.toContain(ciphertext);
+      expect(shown).not.toContain(SECURE_STAND_IN);
+    }
   });
 
   it("rejects a bad stack file with every bad key", async () => {
@@ -60,10 +81,12 @@ describe("buildPlan", () => {
     ]);
   });
 
-  it("renders the tree with flags and a mark per rule", async () => {
+  it("renders the tree with flags and a mark per rule, – for a rule with nothing to check", async () => {
     const text = renderPlanText(await buildPlan(ROOT, "staging"));
-    expect(text).toContain("    + neon:index/branch:Branch  database-branch");
+    expect(text).toContain("    + neon:index/project:Project  database-project  [protected] [ignoreChanges=branch,computeProvisioner,storePassword]");
     expect(text).toMatch(/✓ environment-matches-stack: ENVIRONMENT is "staging"\./);
+    expect(text).toContain("– backup-retention-matches-config: not applicable: staging declares no backup bucket and runs no backups.");
+    expect(text).not.toMatch(/✓ backup-/);
     expect(text).not.toContain("✗");
   });
 });
@@ -86,17 +109,38 @@ describe("planVerdict", () => {
   });
 });
 
-describe("npm run plan", () => {
-  it("prints one JSON document and exits 0 on a good stack", async () => {
+describe("the plan script", () => {
+  it("prints one JSON document and nothing else on stdout, and exits 0 on a good stack", async () => {
     const result = await planScript(["--stack", "production", "--json"]);
     expect(result.code).toBe(0);
-    const document = JSON.parse(result.stdout) as { stack: string; resources: unknown[]; outputs: object; invariants: { status: string }[] };
+    const document = JSON.parse(result.stdout) as PlanJson;
     expect(document.stack).toBe("production");
-    expect(document.resources.length).toBeGreaterThan(5);
-    expect(document.invariants.length).toBe(7);
+    expect(document.resources.map((resource) => resource.type)).toContain("neon:index/project:Project");
+    expect(document.invariants.filter((rule) => rule.status === "fail")).toEqual([]);
+    expect(document.invariants.find((rule) => rule.rule === "neon-cu-hours-within-plan")?.status).toBe("pass");
   });
 
-  it("exits non-zero with the message on stderr for a bad stack file", async () => {
+  it("prints only JSON on stdout through npm too, with -s as the README says", async () => {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const result = await planScript(["--stack", "staging", "--json"], [npm, "run", "-s", "plan", "--"]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as PlanJson).stack).toBe("staging");
+  });
+
+  it("exits 1 when a stack file breaks an invariant, with the plan on stdout and the violation on stderr", async () => {
+    // Valid config, but 2 CU for 200 awake hours is 400 CU-hours: four times the Free plan's.
+    const dir = stackDirWith("production", (text) => text.replace("activeHoursPerMonth: 50", "activeHoursPerMonth: 200"));
+    const result = await planScript(["--stack", "production", "--json", "--dir", dir]);
+    expect(result.code).toBe(1);
+    const document = JSON.parse(result.stdout) as PlanJson;
+    expect(document.invariants.find((rule) => rule.rule === "neon-cu-hours-within-plan")?.status).toBe("fail");
+    expect(result.stderr).toBe(
+      'invariant violated: neon-cu-hours-within-plan: Neon project "client-fulfillment" (resource database-project) may use up to 2 CU × 200 h = 400 CU-hours a month, ' +
+        "over the Neon free plan's 100 per project; Neon suspends its compute when they run out. Lower neon.compute.maxCu or neon.compute.activeHoursPerMonth (at 2 CU, at most 50 h).\n",
+    );
+  });
+
+  it("exits 2 with the message on stderr for a bad stack file", async () => {
     const dir = stackDirWith("staging", (text) => text.replace("environment: staging", "environment: development"));
     const result = await planScript(["--stack", "staging", "--dir", dir]);
     expect(result.code).toBe(2);
@@ -105,15 +149,36 @@ describe("npm run plan", () => {
     expect(result.stderr).toContain("client-fulfillment-infra:environment");
   });
 
-  it("exits non-zero with the file named, and no stack trace, when the stack file is missing or malformed", async () => {
-    const missing = await planScript(["--stack", "qa"]);
+  it("exits 2 on usage errors: a repeated or unsupported --stack, an unknown option, none at all", async () => {
+    const usage = "usage: npm run -s plan -- --stack <staging|production> [--json] [--dir <folder with Pulumi.<stack>.yaml>]\n";
+    const cases: [string[], string][] = [
+      [["--stack", "staging", "--stack", "production"], "--stack given more than once; give each once.\n"],
+      [["--stack=staging", "--json", "--json"], "--json given more than once; give each once.\n"],
+      [["--stack", "qa"], 'stack "qa" is not supported; the supported stacks are staging (Pulumi.staging.yaml), production (Pulumi.production.yaml).\n'],
+      [[], "--stack is required.\n"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await planScript(args);
+      expect({ args, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ args, code: 2, stdout: "", stderr: message + usage });
+    }
+    const unknown = await planScript(["--stack", "staging", "--colour"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+  });
+
+  it("exits 2 and lists the supported stacks, without a trace, when the stack file is missing or malformed", async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), "plan-"));
+    const missing = await planScript(["--stack", "production", "--dir", empty]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("Cannot read stack file Pulumi.qa.yaml");
-    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    expect(missing.stderr).toBe(
+      `No stack file Pulumi.production.yaml in ${empty}. The supported stacks are staging (Pulumi.staging.yaml), production (Pulumi.production.yaml); this folder has none (pass --dir <folder>).\n`,
+    );
 
     const dir = stackDirWith("staging", () => "config: [1, 2]\n");
     const malformed = await planScript(["--stack", "staging", "--dir", dir]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toBe('Pulumi.staging.yaml: "config" must be a map of keys to values.\n');
+    const other = await planScript(["--stack", "production", "--dir", dir]);
+    expect(other.stderr).toContain("; this folder has Pulumi.staging.yaml.");
   });
 });

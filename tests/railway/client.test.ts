@@ -1,13 +1,24 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { RailwayApiError, RailwayClient } from "../../src/railway/client";
 import { PROJECT, PROJECT_CREATE, PROJECTS_IN_WORKSPACE, type Operation } from "../../src/railway/operations";
+import { describeWithRailwaySchema } from "../../test-support/railway-harness";
 import { startRailwaySimulator, type RailwaySimulator } from "../../test-support/railway-simulator";
 
 let sim: RailwaySimulator;
 let sleeps: number[];
 let client: RailwayClient;
+
+const listProjects = () => client.request(PROJECTS_IN_WORKSPACE, { workspaceId: sim.workspaceId });
+
+async function failureOf(promise: Promise<unknown>): Promise<RailwayApiError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(RailwayApiError);
+  return error as RailwayApiError;
+}
+
+describeWithRailwaySchema("RailwayClient", () => {
 beforeEach(async () => {
   sim = await startRailwaySimulator();
   sleeps = [];
@@ -18,20 +29,12 @@ beforeEach(async () => {
     timeoutMs: 300,
     maxRetries: 3,
     baseDelayMs: 10,
+    throttleDelayMs: 25,
     sleep: async (ms) => void sleeps.push(ms),
   });
 });
 afterEach(() => sim.close());
 
-const listProjects = () => client.request(PROJECTS_IN_WORKSPACE, { workspaceId: sim.workspaceId });
-
-async function failureOf(promise: Promise<unknown>): Promise<RailwayApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RailwayApiError);
-  return error as RailwayApiError;
-}
-
-describe("RailwayClient", () => {
   it("waits as long as Retry-After says on 429, then succeeds", async () => {
     sim.injectFault({ fault: { kind: "status", status: 429, retryAfterSeconds: 7 } });
     await expect(listProjects()).resolves.toEqual({ projects: { edges: [] } });
@@ -69,7 +72,26 @@ describe("RailwayClient", () => {
     expect(sim.stats.byField.projectCreate).toBe(1);
   });
 
-  it("does not retry GraphQL errors, and keeps operation, status and errors", async () => {
+  it("retries a GraphQL RATE_LIMITED error, even for a create, waiting at least the throttle delay", async () => {
+    const create = () => client.request(PROJECT_CREATE, { input: { name: "p", workspaceId: sim.workspaceId } });
+    sim.injectFault({ field: "projectCreate", fault: { kind: "graphqlError", message: "Too many requests", code: "RATE_LIMITED" } });
+    sim.injectFault({ field: "projectCreate", fault: { kind: "graphqlError", message: "Whoa there pal! You are creating volumes too quickly. Try again in a sec" } });
+    sim.injectFault({ field: "projectCreate", fault: { kind: "graphqlError", message: "Failed to create service domain, please try again" } });
+    await create();
+    expect(sleeps).toEqual([25, 25, 40]);
+    expect(sim.stats.byField.projectCreate).toBe(1);
+    expect(sim.state.projects.size).toBe(1);
+  });
+
+  it("gives up on a throttle that lasts beyond its retries, keeping Railway's error", async () => {
+    sim.injectFault({ fault: { kind: "graphqlError", message: "Rate limit exceeded", code: "RATE_LIMITED" }, times: 4 });
+    const error = await failureOf(listProjects());
+    expect(error.isTransient).toBe(true);
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 200): Rate limit exceeded");
+    expect(sleeps).toHaveLength(3);
+  });
+
+  it("does not retry other GraphQL errors, and keeps operation, status and errors", async () => {
     const error = await failureOf(client.request(PROJECT, { id: "prj-missing" }));
     expect(sleeps).toEqual([]);
     expect(error.isNotFound).toBe(true);

@@ -23,7 +23,7 @@ describe("provider configuration", () => {
     try {
       const provider = new ProjectProvider();
       await provider.configure(configRequest({}));
-      await expect(provider.delete("prj-1")).rejects.toThrow("railway:token");
+      await expect(provider.read("prj-1")).rejects.toThrow("railway:token");
     } finally {
       if (saved !== undefined) process.env.RAILWAY_API_TOKEN = saved;
     }

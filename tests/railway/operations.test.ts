@@ -1,25 +1,20 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildClientSchema, NoDeprecatedCustomRule, parse, specifiedRules, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as operations from "../../src/railway/operations";
-import { findRailwaySchema, railwaySchemaCandidates } from "../../src/railway/schema-location";
+import { describeWithRailwaySchema, railwaySchema } from "../../test-support/railway-harness";
 
-const ROOT = path.resolve(__dirname, "../..");
-const schemaFile = findRailwaySchema(ROOT);
-const required = process.env.CI === "true" || process.env.RAILWAY_SCHEMA_REQUIRED === "1";
-
-if (!schemaFile && required) {
-  throw new Error(`Railway's schema is required in CI but none of ${railwaySchemaCandidates(ROOT).join(", ")} exists.`);
-}
+const schemaFile = railwaySchema();
 
 const all: [string, { name: string; document: string; response: (zod: typeof z) => unknown }][] = Object.entries(operations);
 
-describe.skipIf(!schemaFile)(`Railway operations against ${schemaFile ?? "no schema (run npm run railway:schema)"}`, () => {
-  const schema: GraphQLSchema = buildClientSchema(
-    (JSON.parse(readFileSync(schemaFile ?? "", "utf8")) as { data: Parameters<typeof buildClientSchema>[0] }).data,
-  );
+describeWithRailwaySchema(`Railway operations against ${schemaFile ? path.basename(schemaFile) : "its schema"}`, () => {
+  let schema: GraphQLSchema;
+  beforeAll(() => {
+    schema = buildClientSchema((JSON.parse(readFileSync(schemaFile ?? "", "utf8")) as { data: Parameters<typeof buildClientSchema>[0] }).data);
+  });
 
   it.each(all)("%s is valid and uses no deprecated field", (_constant, operation) => {
     const document = parse(operation.document);

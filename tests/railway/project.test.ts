@@ -1,25 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { ProjectProvider, type ProjectInputs } from "../../src/railway/project";
-import { createdOk, startHarness, type Harness } from "../../test-support/railway-harness";
+import { PROVIDER_VERSION } from "../../src/railway/provider";
+import { createdOk, describeWithRailwaySchema, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: ProjectProvider;
-beforeEach(async () => {
-  harness = await startHarness();
-  provider = await harness.provider((tuning) => new ProjectProvider(tuning));
-});
-afterEach(() => harness.close());
 
 const inputs = (overrides: Partial<ProjectInputs> = {}): ProjectInputs => ({
   name: "client-fulfillment",
   workspaceId: "ws-sim",
   description: "app",
   defaultEnvironmentName: "production",
-  providerVersion: "1",
+  providerVersion: PROVIDER_VERSION,
   ...overrides,
 });
 
-describe("Project", () => {
+describeWithRailwaySchema("Project", () => {
+  beforeEach(async () => {
+    harness = await startHarness();
+    provider = await harness.provider((tuning) => new ProjectProvider(tuning));
+  });
+  afterEach(() => harness.close());
+
   it("creates, reads without drift, updates, sees drift, deletes twice", async () => {
     const created = await createdOk(provider.create(inputs()));
     expect(created.outs.defaultEnvironmentId).toMatch(/^env-/);
@@ -33,18 +35,28 @@ describe("Project", () => {
     expect(refreshed.props?.description).toBe("edited in the dashboard");
     expect((await provider.diff(created.id, refreshed.props!, inputs({ name: "cf-app" }))).changes).toBe(true);
 
-    await provider.delete(created.id);
+    expect(created.outs.adopted).toBe(false);
+    await provider.delete(created.id, created.outs);
     expect((await provider.read(created.id, renamed.outs)).id).toBe("");
-    await expect(provider.delete(created.id)).resolves.toBeUndefined();
+    await expect(provider.delete(created.id, created.outs)).resolves.toBeUndefined();
   });
 
-  it("adopts a project of the same name instead of creating a second", async () => {
+  it("adopts a project of the same name instead of creating a second, and never deletes it", async () => {
     const first = await createdOk(provider.create(inputs()));
     harness.sim.resetStats();
     const second = await createdOk(provider.create(inputs()));
-    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ id: first.id, outs: { adopted: true } });
     expect(harness.sim.stats.byField.projectCreate ?? 0).toBe(0);
+    await provider.delete(second.id, second.outs);
+    expect(harness.sim.stats.mutations).toBe(0);
     expect([...harness.sim.state.projects.values()].filter((p) => !p.deletedAt)).toHaveLength(1);
+  });
+
+  it("retries Railway's project-creation throttle (a GraphQL error) and creates once", async () => {
+    harness.sim.injectFault({ field: "projectCreate", fault: { kind: "graphqlError", message: "You are creating projects too quickly", code: "RATE_LIMITED" } });
+    const created = await createdOk(provider.create(inputs()));
+    expect(created.outs.adopted).toBe(false);
+    expect([...harness.sim.state.projects.values()]).toHaveLength(1);
   });
 
   it("plans a replacement for a new workspace and an update for a new name", async () => {

@@ -1,26 +1,23 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { DeploymentTriggerProvider } from "../../src/railway/deployment-trigger";
 import { EnvironmentProvider } from "../../src/railway/environment";
 import { ProjectProvider } from "../../src/railway/project";
+import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { ServiceProvider } from "../../src/railway/service";
+import { ServiceConfig, ServiceConfigProvider } from "../../src/railway/service-config";
 import { ServiceDomainProvider } from "../../src/railway/service-domain";
-import { ServiceInstanceProvider } from "../../src/railway/service-instance";
-import { Variables, VariablesProvider } from "../../src/railway/variables";
 import { VolumeProvider } from "../../src/railway/volume";
-import { configRequest, startHarness } from "../../test-support/railway-harness";
+import { configRequest, railwaySchema, startHarness } from "../../test-support/railway-harness";
 
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 const providers = [
   ProjectProvider,
   EnvironmentProvider,
   ServiceProvider,
-  ServiceInstanceProvider,
-  VariablesProvider,
+  ServiceConfigProvider,
   VolumeProvider,
   ServiceDomainProvider,
-  DeploymentTriggerProvider,
 ];
 
 describe("dynamic provider serialization", () => {
@@ -37,8 +34,8 @@ describe("dynamic provider serialization", () => {
   });
 });
 
-describe("the Variables resource on Pulumi's mock runtime", () => {
-  it("registers its provider as code and its values as secret", async () => {
+describe("the ServiceConfig resource on Pulumi's mock runtime", () => {
+  it("registers its provider as code, plain variables as plain and secret variables as secret", async () => {
     const registered: pulumi.runtime.MockResourceArgs[] = [];
     await pulumi.runtime.setMocks(
       {
@@ -52,21 +49,25 @@ describe("the Variables resource on Pulumi's mock runtime", () => {
       "staging",
       false,
     );
-    const variables = new Variables("backend-env", {
+    const config = new ServiceConfig("backend-config", {
       projectId: "prj-1",
       environmentId: "env-1",
       serviceId: "svc-1",
-      variables: { DATABASE_URL: "postgresql+asyncpg://u:p@h/db" },
+      serviceName: "backend",
+      source: { repo: "acme/app", branch: "main" },
+      variables: { ENVIRONMENT: "production" },
+      secretVariables: { DATABASE_URL: "postgresql+asyncpg://u:p@h/db" },
     });
-    await new Promise((resolve) => variables.urn.apply(resolve));
-    const inputs = registered.find((r) => r.name === "backend-env")?.inputs as Record<string, unknown>;
-    expect(registered[0]?.type).toBe("pulumi-nodejs:dynamic/railway:Variables");
+    await new Promise((resolve) => config.urn.apply(resolve));
+    const inputs = registered.find((r) => r.name === "backend-config")?.inputs as Record<string, unknown>;
+    expect(registered[0]?.type).toBe("pulumi-nodejs:dynamic/railway:ServiceConfig");
     expect(typeof inputs.__provider).toBe("string");
-    expect(inputs.variables).toMatchObject({ [SECRET_SIGNATURE]: expect.any(String) });
+    expect(inputs.variables).toEqual({ ENVIRONMENT: "production" });
+    expect(inputs.secretVariables).toMatchObject({ [SECRET_SIGNATURE]: expect.any(String) });
   });
 });
 
-describe("a deserialized provider, as the dynamic provider host loads it", () => {
+describe.skipIf(!railwaySchema())("a deserialized provider, as the dynamic provider host loads it", () => {
   it("validates and creates against the simulator", async () => {
     const harness = await startHarness();
     try {
@@ -76,13 +77,21 @@ describe("a deserialized provider, as the dynamic provider host loads it", () =>
         new Function("module", "exports", "require", serialized.text)(module, module.exports, createRequire(`${process.cwd()}/index.js`));
         return module.exports.handler();
       };
-      const variables = await load(() => new VariablesProvider());
-      const check = await variables.check({} as never, { projectId: "p", environmentId: "e", variables: { "1BAD": "x", GOOD: "y" }, providerVersion: "1" });
+      const configs = await load(() => new ServiceConfigProvider());
+      const check = await configs.check({} as never, {
+        projectId: "p",
+        environmentId: "e",
+        serviceId: "s",
+        serviceName: "backend",
+        source: { image: "app:1" },
+        variables: { "1BAD": "x", GOOD: "y" },
+        providerVersion: PROVIDER_VERSION,
+      });
       expect(check.failures?.map((f) => f.property)).toEqual(["variables.1BAD"]);
 
       const provider = await load(() => new ProjectProvider());
       await provider.configure(configRequest({ "railway:token": harness.sim.token, "railway:endpoint": harness.sim.url }));
-      const result = await provider.create({ name: "p", workspaceId: harness.sim.workspaceId, defaultEnvironmentName: "production", providerVersion: "1" });
+      const result = await provider.create({ name: "p", workspaceId: harness.sim.workspaceId, defaultEnvironmentName: "production", providerVersion: PROVIDER_VERSION });
       expect(harness.sim.state.projects.get(result.id)?.name).toBe("p");
     } finally {
       await harness.close();

@@ -1,77 +1,85 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { ServiceProvider, type ServiceInputs } from "../../src/railway/service";
-import { createdOk, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import { ServiceConfigProvider } from "../../src/railway/service-config";
+import { createdOk, describeWithRailwaySchema, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: ServiceProvider;
 let ids: { projectId: string; environmentId: string };
-beforeEach(async () => {
-  harness = await startHarness();
-  provider = await harness.provider((tuning) => new ServiceProvider(tuning));
-  ids = await seedProject(harness);
-});
-afterEach(() => harness.close());
 
-const inputs = (overrides: Partial<ServiceInputs> = {}): ServiceInputs => ({
-  projectId: ids.projectId,
-  environmentId: ids.environmentId,
-  name: "redis",
-  source: { image: "redis:8.2" },
-  providerVersion: "1",
-  ...overrides,
-});
+const inputs = (overrides: Partial<ServiceInputs> = {}): ServiceInputs => ({ projectId: ids.projectId, name: "redis", providerVersion: PROVIDER_VERSION, ...overrides });
+const liveServices = () => [...harness.sim.state.services.values()].filter((svc) => !svc.deletedAt);
 
-const liveServices = (harness: Harness) => [...harness.sim.state.services.values()].filter((svc) => !svc.deletedAt);
+describeWithRailwaySchema("Service", () => {
+  beforeEach(async () => {
+    harness = await startHarness();
+    provider = await harness.provider((tuning) => new ServiceProvider(tuning));
+    ids = await seedProject(harness);
+    harness.sim.resetStats();
+  });
+  afterEach(() => harness.close());
 
-describe("Service", () => {
-  it("creates with its source in one call, reads without drift, updates, sees drift, deletes twice", async () => {
+  it("creates an empty service (no source, no environment, no variables), so nothing deploys", async () => {
     const created = await createdOk(provider.create(inputs()));
-    expect(harness.sim.stats.byField.serviceCreate).toBe(1);
-    expect(harness.sim.stats.byField.serviceConnect ?? 0).toBe(0);
+    expect(created.outs).toMatchObject({ serviceId: created.id, adopted: false });
+    expect(harness.sim.stats.deploys).toBe(0);
+    expect(harness.sim.state.findServiceInstance(ids.environmentId, created.id)?.source).toBeNull();
     expect((await provider.read(created.id, created.outs)).props).toEqual(created.outs);
-
-    const updated = await provider.update(created.id, created.outs, inputs({ name: "cache", source: { image: "redis:8.4" } }));
-    expect((await provider.read(created.id, updated.outs)).props).toMatchObject({ name: "cache", source: { image: "redis:8.4" } });
-
-    harness.sim.state.updateServiceInstance(ids.environmentId, created.id, { source: { image: "redis:7", repo: null } });
-    expect((await provider.read(created.id, updated.outs)).props?.source).toEqual({ image: "redis:7" });
-
-    await provider.delete(created.id);
-    expect((await provider.read(created.id, updated.outs)).id).toBe("");
-    await expect(provider.delete(created.id)).resolves.toBeUndefined();
   });
 
-  it("adopts a service of the same name and reconnects it to the declared source", async () => {
-    const first = await createdOk(provider.create(inputs({ source: { image: "redis:7" } })));
+  it("renames, sees an outside rename, and is gone for refresh once deleted", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    await provider.update(created.id, created.outs, inputs({ name: "cache" }));
+    expect(harness.sim.state.services.get(created.id)?.name).toBe("cache");
+    harness.sim.state.services.get(created.id)!.name = "kv";
+    expect((await provider.read(created.id, created.outs)).props?.name).toBe("kv");
+    await provider.delete(created.id, created.outs);
+    expect((await provider.read(created.id, created.outs)).id).toBe("");
+    await expect(provider.delete(created.id, created.outs)).resolves.toBeUndefined();
+  });
+
+  it("adopts a service of the same name, and never deletes what it adopted", async () => {
+    const first = await createdOk(provider.create(inputs()));
+    harness.sim.resetStats();
     const second = await createdOk(provider.create(inputs()));
-    expect(second.id).toBe(first.id);
-    expect(liveServices(harness)).toHaveLength(1);
-    expect((await provider.read(first.id, second.outs)).props?.source).toEqual({ image: "redis:8.2" });
+    expect(second.outs).toMatchObject({ serviceId: first.id, adopted: true });
+    await provider.delete(second.id, second.outs);
+    expect(harness.sim.stats.mutations).toBe(0);
+    expect(liveServices()).toHaveLength(1);
   });
 
-  it("leaves exactly one service when the create's answer is lost (Railway would say 'already exists')", async () => {
+  it("refuses to delete a service an environment still configures, naming it; deletes once none does", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    const configs = await harness.provider((tuning) => new ServiceConfigProvider(tuning));
+    const config = await createdOk(configs.create({
+      projectId: ids.projectId,
+      environmentId: ids.environmentId,
+      serviceId: created.id,
+      serviceName: "redis",
+      source: { image: "redis:8.2" },
+      providerVersion: PROVIDER_VERSION,
+    }));
+    await expect(provider.delete(created.id, created.outs)).rejects.toThrow(
+      'Railway service "redis" is still configured in environment(s) "production"; destroy those stacks first.',
+    );
+    expect(harness.sim.stats.byField.serviceDelete ?? 0).toBe(0);
+    await configs.delete(config.id, config.outs);
+    await provider.delete(created.id, created.outs);
+    expect(liveServices()).toEqual([]);
+  });
+
+  it("leaves exactly one service, recorded as its own, when the create's answer is lost", async () => {
     harness.sim.injectFault({ field: "serviceCreate", fault: { kind: "dropAfterExecute" } });
     const created = await createdOk(provider.create(inputs()));
-    expect(liveServices(harness).map((svc) => svc.id)).toEqual([created.id]);
+    expect(liveServices().map((svc) => svc.id)).toEqual([created.id]);
+    expect(created.outs.adopted).toBe(false);
   });
 
-  it("replaces on a new project only", async () => {
+  it("replaces on a new project only, and requires a name", async () => {
     const { outs } = await createdOk(provider.create(inputs()));
     expect((await provider.diff("x", outs, inputs({ projectId: "prj-2" }))).replaces).toEqual(["projectId"]);
-    expect((await provider.diff("x", outs, inputs({ source: { repo: "acme/app" } }))).replaces).toEqual([]);
-  });
-
-  it("requires exactly one source", async () => {
-    const { failures } = await provider.check(inputs(), inputs({ source: { image: "x", repo: "a/b" } }));
-    expect(failures?.map((f) => f.property)).toEqual(["source"]);
-  });
-});
-
-describe("Service's first deploy", () => {
-  it("happens once, in the declared environment, with its initial variables", async () => {
-    const created = await createdOk(provider.create(inputs({ initialVariables: { ENVIRONMENT: "production" } })));
-    expect(harness.sim.stats.deploysByService).toEqual({ [created.id]: 1 });
-    expect(harness.sim.state.getVariables(ids.environmentId, created.id)).toEqual({ ENVIRONMENT: "production" });
-    expect((await provider.diff(created.id, created.outs, inputs({ initialVariables: { ENVIRONMENT: "x" } }))).changes).toBe(false);
+    expect(await provider.diff("x", outs, inputs({ name: "cache" }))).toMatchObject({ changes: true, replaces: [] });
+    expect((await provider.check(inputs(), inputs({ name: " " }))).failures?.map((f) => f.property)).toEqual(["name"]);
   });
 });

@@ -1,46 +1,74 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { EnvironmentProvider } from "../../src/railway/environment";
+import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { VolumeProvider, type VolumeInputs } from "../../src/railway/volume";
-import { createdOk, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
+import { createdOk, describeWithRailwaySchema, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: VolumeProvider;
 let ids: { projectId: string; environmentId: string; serviceId: string };
-beforeEach(async () => {
-  harness = await startHarness();
-  provider = await harness.provider((tuning) => new VolumeProvider(tuning));
-  ids = await seedService(harness, "redis", { image: "redis:8.2" });
-});
-afterEach(() => harness.close());
 
-const inputs = (overrides: Partial<VolumeInputs> = {}): VolumeInputs => ({ ...ids, mountPath: "/data", providerVersion: "1", ...overrides });
+const inputs = (overrides: Partial<VolumeInputs> = {}): VolumeInputs => ({ ...ids, mountPath: "/data", providerVersion: PROVIDER_VERSION, ...overrides });
 const liveInstances = () => [...harness.sim.state.volumeInstances.values()].filter((vi) => !vi.deletedAt);
 
-describe("Volume", () => {
-  it("creates in the environment, reads without drift, moves its mount, sees drift, deletes twice", async () => {
+describeWithRailwaySchema("Volume", () => {
+  beforeEach(async () => {
+    harness = await startHarness();
+    provider = await harness.provider((tuning) => new VolumeProvider(tuning));
+    ids = await seedService(harness, "redis");
+  });
+  afterEach(() => harness.close());
+
+  it("creates in its environment, reads without drift, moves its mount, sees drift, deletes twice", async () => {
     const created = await createdOk(provider.create(inputs()));
+    expect(created.outs.adopted).toBe(false);
     expect(liveInstances()).toMatchObject([{ volumeId: created.id, environmentId: ids.environmentId, serviceId: ids.serviceId, mountPath: "/data" }]);
     expect((await provider.read(created.id, created.outs)).props).toEqual(created.outs);
 
     await provider.update(created.id, created.outs, inputs({ mountPath: "/var/lib/redis" }));
     expect(liveInstances()[0]).toMatchObject({ mountPath: "/var/lib/redis", serviceId: ids.serviceId });
-
     liveInstances()[0]!.mountPath = "/mnt";
     expect((await provider.read(created.id, created.outs)).props?.mountPath).toBe("/mnt");
 
-    await provider.delete(created.id);
+    await provider.delete(created.id, created.outs);
+    expect(liveInstances()).toEqual([]);
+    expect(harness.sim.stats.byField.volumeDelete ?? 0).toBe(0);
     expect((await provider.read(created.id, created.outs)).id).toBe("");
-    await expect(provider.delete(created.id)).resolves.toBeUndefined();
+    await expect(provider.delete(created.id, created.outs)).resolves.toBeUndefined();
   });
 
-  it("adopts the service's existing volume instead of adding a second", async () => {
+  it("deletes only its own environment's instance of a volume id other environments share", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    const environments = await harness.provider((tuning) => new EnvironmentProvider(tuning));
+    // A duplicated environment shares the volume id (audit item 4).
+    const copy = await environments.create({ projectId: ids.projectId, name: "staging", providerVersion: PROVIDER_VERSION });
+    const shared = { ...liveInstances()[0]!, id: "vi-copy", environmentId: copy.id };
+    harness.sim.state.volumeInstances.set(shared.id, shared);
+    await provider.delete(created.id, created.outs);
+    expect(liveInstances().map((vi) => vi.environmentId)).toEqual([copy.id]);
+  });
+
+  it("adopts the service's existing volume instead of adding a second, and never deletes it", async () => {
     const first = await createdOk(provider.create(inputs()));
     const second = await createdOk(provider.create(inputs({ mountPath: "/data2" })));
-    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ id: first.id, outs: { adopted: true } });
     expect(liveInstances()).toHaveLength(1);
     expect(liveInstances()[0]?.mountPath).toBe("/data2");
+    await provider.delete(second.id, second.outs);
+    expect(liveInstances()).toHaveLength(1);
   });
 
-  it("leaves one volume when the create's answer is lost", async () => {
+  it("attaches to a service with no instance yet in an environment created empty, deploying nothing", async () => {
+    const environments = await harness.provider((tuning) => new EnvironmentProvider(tuning));
+    const staging = await environments.create({ projectId: ids.projectId, name: "staging", providerVersion: PROVIDER_VERSION });
+    harness.sim.resetStats();
+    await provider.create(inputs({ environmentId: staging.id }));
+    expect(liveInstances()).toMatchObject([{ environmentId: staging.id, serviceId: ids.serviceId }]);
+    expect(harness.sim.stats.deploys).toBe(0);
+  });
+
+  it("leaves one volume when the create's answer is lost, and retries Railway's volume throttle", async () => {
+    harness.sim.injectFault({ field: "volumeCreate", fault: { kind: "graphqlError", message: "Whoa there pal! You are creating volumes too quickly. Try again in a sec" } });
     harness.sim.injectFault({ field: "volumeCreate", fault: { kind: "dropAfterExecute" } });
     await provider.create(inputs());
     expect(liveInstances()).toHaveLength(1);

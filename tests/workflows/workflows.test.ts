@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { actionlint, allSteps, formatFindings, loadWorkflow, readWorkflows, WORKFLOW_DIR, type Job, type Workflow } from "./workflow-files";
+
+/** Inputs of pulumi/actions v7.0.0 (action.yml at 8e5e406f4007fca908480587cb9893c07090f58d). */
+const PULUMI_ACTIONS_V7_INPUTS = new Set([
+  "command", "stack-name", "pulumi-version", "pulumi-version-file", "work-dir", "comment-on-pr", "comment-on-pr-number",
+  "comment-on-summary", "github-token", "cloud-url", "secrets-provider", "parallel", "message", "config-map",
+  "expect-no-changes", "diff", "replace", "exclude", "exclude-dependents", "target", "target-dependents", "policyPacks",
+  "policyPackConfigs", "refresh", "upsert", "remove", "edit-pr-comment", "color", "exclude-protected", "plan",
+  "suppress-outputs", "suppress-progress", "always-include-summary", "continue-on-error", "log-verbosity", "log-flow", "debug",
+]);
+const PULUMI_ACTIONS_V7_COMMANDS = ["up", "update", "refresh", "destroy", "preview", "output"];
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+const STACKS = ["staging", "production"];
+
+const workflow = (name: string): Workflow => loadWorkflow(name);
+const pulumiSteps = (wf: Workflow) => allSteps(wf).filter(({ step }) => step.uses?.startsWith("pulumi/actions@"));
+/** The `with:` of the workflow's single pulumi/actions step. */
+function pulumiWith(wf: Workflow): Record<string, unknown> {
+  const steps = pulumiSteps(wf);
+  expect(steps).toHaveLength(1);
+  return steps[0]?.step.with ?? {};
+}
+const permissionsOf = (job: Job) => (typeof job.permissions === "object" ? job.permissions : {});
+
+describe("actionlint", () => {
+  it("finds nothing in .github/workflows", async () => {
+    const files = readWorkflows();
+    expect(files.map((f) => path.basename(f.file))).toEqual(["checks.yml", "deploy.yml", "drift.yml", "preview.yml"]);
+    const findings = await actionlint();
+    expect(formatFindings(findings)).toBe("");
+  });
+
+  it("reports a broken workflow (unknown job in needs, bad expression, untrusted input in run:)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "workflows-broken-"));
+    writeFileSync(
+      path.join(dir, "broken.yml"),
+      [
+        "name: broken",
+        "on: pull_request",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: ubuntu-24.04",
+        "    needs: [missing]",
+        "    steps:",
+        '      - run: echo "${{ github.event.pull_request.title }}"',
+        '      - run: echo "${{ fromJSON( }}"',
+        "",
+      ].join("\n"),
+    );
+    const findings = await actionlint(dir);
+    const kinds = findings.map((f) => f.kind);
+    expect(findings.some((f) => f.kind === "job-needs" && f.message.includes('"missing"'))).toBe(true);
+    expect(findings.some((f) => f.kind === "expression" && f.message.includes("potentially untrusted"))).toBe(true);
+    expect(kinds.filter((kind) => kind === "expression").length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("pulumi/actions steps", () => {
+  const steps = readWorkflows().flatMap(({ file }) => pulumiSteps(loadWorkflow(path.basename(file))).map((entry) => ({ file: path.basename(file), ...entry })));
+
+  it("exist in preview, deploy and drift", () => {
+    expect(new Set(steps.map((s) => s.file))).toEqual(new Set(["preview.yml", "deploy.yml", "drift.yml"]));
+  });
+
+  it("use only inputs pulumi/actions v7 declares, a valid command, and one way to pick the CLI version", () => {
+    for (const { file, step } of steps) {
+      const inputs = Object.keys(step.with ?? {});
+      for (const input of inputs) expect(PULUMI_ACTIONS_V7_INPUTS, `${file}: unknown pulumi/actions input "${input}"`).toContain(input);
+      const command = step.with?.command;
+      if (command !== undefined) expect(PULUMI_ACTIONS_V7_COMMANDS).toContain(command);
+      expect(inputs.includes("pulumi-version") && inputs.includes("pulumi-version-file"), `${file}: both CLI version inputs`).toBe(false);
+      expect(step.with?.["pulumi-version-file"], `${file}: CLI pinned by .pulumi.version`).toBe(".pulumi.version");
+    }
+  });
+
+  it("pin a CLI version recent enough for parameterized packages and refresh --preview-only", () => {
+    const version = readFileSync(path.resolve(WORKFLOW_DIR, "../../.pulumi.version"), "utf8").trim();
+    expect(version).toMatch(/^3\.\d+\.\d+$/);
+    const minor = Number(version.split(".")[1]);
+    expect(minor).toBeGreaterThanOrEqual(216);
+    const sdk = (JSON.parse(readFileSync(path.resolve(WORKFLOW_DIR, "../../package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+    expect(version).toBe(sdk);
+  });
+});
+
+describe("pinning and permissions", () => {
+  it("pins every action by full commit SHA with a version comment", () => {
+    for (const { file, text } of readWorkflows()) {
+      for (const match of text.matchAll(/uses:\s*(\S+)(.*)$/gm)) {
+        const [ref = "", rest = ""] = [match[1], match[2]];
+        const [, sha = ""] = ref.split("@");
+        expect(sha, `${path.basename(file)}: ${ref}`).toMatch(FULL_SHA);
+        expect(rest, `${path.basename(file)}: ${ref} has no "# vX.Y.Z" comment`).toMatch(/#\s*v\d+\.\d+\.\d+/);
+      }
+    }
+  });
+
+  it("grants nothing at the top and the minimum per job", () => {
+    for (const { file } of readWorkflows()) {
+      const wf = loadWorkflow(path.basename(file));
+      const top = wf.permissions;
+      expect(top === undefined || (typeof top === "object" && Object.entries(top).every(([k, v]) => k === "contents" && v === "read"))).toBe(true);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const permissions = permissionsOf(job);
+        const writes = Object.entries(permissions).filter(([, level]) => level === "write").map(([scope]) => scope);
+        const uses = (job.steps ?? []).map((step) => step.uses ?? "");
+        const withs = (job.steps ?? []).map((step) => step.with ?? {});
+        const comments = withs.some((w) => w["comment-on-pr"] === true);
+        const oidc = uses.some((u) => u.startsWith("pulumi/auth-actions@"));
+        const drift = path.basename(file) === "drift.yml";
+        for (const scope of writes) {
+          const allowed = (scope === "pull-requests" && comments) || (scope === "id-token" && oidc) || (scope === "issues" && drift);
+          expect(allowed, `${path.basename(file)} ${name}: ${scope}: write`).toBe(true);
+        }
+        if (oidc) expect(permissions["id-token"], `${name} uses OIDC`).toBe("write");
+        if (comments) expect(permissions["pull-requests"]).toBe("write");
+        expect(["read", undefined]).toContain(permissions.contents);
+      }
+    }
+  });
+
+  it("never puts a github.event value straight into a run: script", () => {
+    for (const { file } of readWorkflows()) {
+      for (const { step } of allSteps(loadWorkflow(path.basename(file)))) {
+        expect(step.run ?? "", path.basename(file)).not.toMatch(/\$\{\{[^}]*github\.event/);
+      }
+    }
+  });
+});
+
+describe("checks", () => {
+  const wf = workflow("checks.yml");
+  it("runs on every pull request and push, without secrets", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push"]);
+    expect(readFileSync(path.join(WORKFLOW_DIR, "checks.yml"), "utf8")).not.toContain("secrets.");
+  });
+  it("runs the CI steps and the offline plan of both stacks", () => {
+    const runs = allSteps(wf).map(({ step }) => step.run ?? "");
+    for (const command of ["npm ci", "npm run build", "npm run typecheck", "npm run lint", "npm test", "npm run policy:typecheck", "npm run policy:test", "npm run lint:workflows"]) {
+      expect(runs).toContain(command);
+    }
+    for (const stack of STACKS) expect(runs).toContain(`npm run -s plan -- --stack ${stack}`);
+  });
+});
+
+describe("preview", () => {
+  const wf = workflow("preview.yml");
+  const job = wf.jobs.preview!;
+  it("runs only for pull requests from this repository; forks get a note in the summary", () => {
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    const note = wf.jobs["fork-note"]!;
+    expect(note.if).toBe("github.event.pull_request.head.repo.full_name != github.repository");
+    expect(note.steps?.[0]?.run).toContain("$GITHUB_STEP_SUMMARY");
+    expect(JSON.stringify(note)).not.toContain("secrets.");
+  });
+  it("previews both stacks with the policy pack, one edited comment per stack", () => {
+    expect(job.strategy?.matrix?.stack).toEqual(STACKS);
+    expect(pulumiWith(wf)).toMatchObject({
+      command: "preview",
+      "stack-name": "${{ matrix.stack }}",
+      diff: true,
+      "comment-on-pr": true,
+      "edit-pr-comment": true,
+      policyPacks: "policy",
+      "pulumi-version-file": ".pulumi.version",
+    });
+    const runs = (job.steps ?? []).map((s) => `${s.run ?? ""}@${s["working-directory"] ?? "."}`);
+    expect(runs).toEqual(expect.arrayContaining(["npm ci@.", "npm run build@.", "npm ci@policy"]));
+  });
+  it("cancels a superseded preview of the same pull request and stack", () => {
+    expect(job.concurrency).toEqual({ group: "preview-${{ github.event.pull_request.number }}-${{ matrix.stack }}", "cancel-in-progress": true });
+  });
+});
+
+describe("deploy", () => {
+  const wf = workflow("deploy.yml");
+  it("runs on pushes to main: staging, then production behind the production environment", () => {
+    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    expect(wf.jobs.staging?.needs).toBeUndefined();
+    expect(wf.jobs.production?.needs).toBe("staging");
+    expect(wf.jobs.production?.environment).toBe("production");
+    for (const stack of STACKS) {
+      expect(pulumiWith({ ...wf, jobs: { [stack]: wf.jobs[stack]! } })).toMatchObject({ command: "up", "stack-name": stack, policyPacks: "policy", "pulumi-version-file": ".pulumi.version" });
+    }
+  });
+  it("never cancels a deployment, one per stack at a time", () => {
+    for (const stack of STACKS) expect(wf.jobs[stack]?.concurrency).toEqual({ group: `pulumi-${stack}`, "cancel-in-progress": false });
+  });
+});
+
+describe("drift", () => {
+  const wf = workflow("drift.yml");
+  const job = wf.jobs.drift!;
+  it("runs daily and on demand, per stack", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(job.strategy?.matrix?.stack).toEqual(STACKS);
+    expect(job.concurrency?.["cancel-in-progress"]).toBe(false);
+    expect(job.concurrency?.group).not.toMatch(/^pulumi-/);
+  });
+  it("installs the CLI through the action without a command, then refreshes in preview-only mode", () => {
+    expect(pulumiWith(wf)).toEqual({ "pulumi-version-file": ".pulumi.version" });
+    const script = allSteps(wf).map(({ step: s }) => s.run ?? "").join("\n");
+    expect(script).toContain('pulumi refresh --preview-only --expect-no-changes --non-interactive --color never --stack "$STACK"');
+  });
+  it("keeps one issue per stack: looks it up by label and exact title, then comments or creates", () => {
+    const script = allSteps(wf).map(({ step: s }) => s.run ?? "").join("\n");
+    expect(job.env?.ISSUE_TITLE).toBe("Drift detected in stack ${{ matrix.stack }}");
+    expect(script).toContain("gh issue list");
+    expect(script).toContain("--label drift");
+    expect(script).toContain("gh issue comment");
+    expect(script).toContain("gh issue create");
+    expect(permissionsOf(job)).toEqual({ contents: "read", issues: "write", "id-token": "write" });
+  });
+});
