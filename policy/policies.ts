@@ -20,6 +20,7 @@ import { LIFECYCLE_RULE } from "../src/invariants/backup-lifecycle";
 import { SCHEDULE_RULE } from "../src/invariants/backup-schedule";
 import { APP_URL_RULE, BACKUP_URL_RULE } from "../src/invariants/database-url";
 import { ENVIRONMENT_RULE } from "../src/invariants/environment";
+import { CU_BUDGET_RULE } from "../src/invariants/neon-compute";
 import { PITR_RULE, type NeonPlan } from "../src/invariants/neon-plan";
 import { RAILWAY_RULES } from "../src/invariants/railway-rules";
 import { evaluateStackRules, PROTECTED_RULE, type StackSnapshot } from "../src/invariants/stack-rules";
@@ -31,6 +32,7 @@ export const RULES: readonly { readonly id: string; readonly description: string
   { id: APP_URL_RULE, description: "The app's DATABASE_URL has the expected scheme and no query string (asyncpg rejects sslmode)." },
   { id: PROTECTED_RULE, description: "Every Neon project and R2 bucket is protected against deletion." },
   { id: PITR_RULE, description: "The Neon project's PITR window fits its plan." },
+  { id: CU_BUDGET_RULE, description: "Each Neon project's computes fit the plan's monthly CU-hours (max CU × active hours)." },
   { id: BACKUP_URL_RULE, description: "The backup job's URL uses the direct host and exactly ?sslmode=require." },
   { id: LIFECYCLE_RULE, description: "R2 deletes backups after exactly the configured retention and aborts incomplete uploads." },
   { id: SCHEDULE_RULE, description: "The backup schedule never leaves a gap longer than the RPO." },
@@ -46,8 +48,15 @@ export type Expectations = StackSnapshot["expected"];
 
 /** Defaults matching Pulumi.<stack>.yaml (tests/policy asserts they still do). */
 export const DEFAULT_EXPECTATIONS: Readonly<Record<string, Expectations>> = {
-  production: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free" satisfies NeonPlan, retentionDays: 30, rpoHours: 6, pgVersion: 17 },
-  staging: { appUrlScheme: "postgresql+asyncpg" },
+  production: {
+    appUrlScheme: "postgresql+asyncpg",
+    neonPlan: "free" satisfies NeonPlan,
+    neonActiveHoursPerMonth: 400,
+    retentionDays: 30,
+    rpoHours: 6,
+    pgVersion: 17,
+  },
+  staging: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free" satisfies NeonPlan, neonActiveHoursPerMonth: 120 },
 };
 
 /** Per-policy config (`--policy-pack-config`): `{ "<policy>": { "expected": { "<stack>": { "retentionDays": 14 } } } }`. */
@@ -61,7 +70,7 @@ const CONFIG_SCHEMA = {
   properties: {
     expected: {
       type: "object",
-      description: "Per stack name, values that override the expected config (appUrlScheme, neonPlan, retentionDays, rpoHours, pgVersion).",
+      description: "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion).",
     },
     stack: { type: "string", description: "Stack name; read from the resources' URNs when omitted." },
   },

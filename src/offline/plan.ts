@@ -1,7 +1,7 @@
 import { parseStackConfig, projectConfigValues, type StackConfig } from "../config";
 import { evaluateStackRules } from "../invariants/stack-rules";
 import { RULE_MARKS, type RuleResult } from "../invariants/violation";
-import { runProgramOffline, SECRET_PLACEHOLDER, type PlannedResource } from "./mock-runtime";
+import { runProgramOffline, SECRET_PLACEHOLDER, type OfflinePlan, type PlannedResource } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
 import { readStackFile } from "./stack-file";
 import { railwayWiring, renderWiring, type ServiceWiring } from "./wiring";
@@ -29,7 +29,8 @@ export const PLAN_NOTE =
   `infrastructure. No cloud API was contacted, secure: values were not decrypted, and values containing "${COMPUTED}" ` +
   "are placeholders for what the providers compute at apply time.";
 
-function expectations(config: StackConfig) {
+/** What a stack's config says the rules must check against; the policy pack's defaults must equal it. */
+export function stackExpectations(config: StackConfig) {
   const database = {
     appUrlScheme: config.database.appUrlScheme,
     neonPlan: config.neon.plan,
@@ -52,6 +53,11 @@ function withoutProviderCode(inputs: Record<string, unknown>): Record<string, un
 
 /** Runs the program for one stack file and checks every invariant. Throws StackConfigError on bad config. */
 export async function buildPlan(projectDir: string, stack: string): Promise<PlanDocument> {
+  return (await runPlan(projectDir, stack)).document;
+}
+
+/** The plan document and the run behind it (inputs with secrets revealed, for the policy pack's tests). */
+export async function runPlan(projectDir: string, stack: string): Promise<{ document: PlanDocument; run: OfflinePlan }> {
   const stackFile = readStackFile(projectDir, stack);
   const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys);
   const stackReferences =
@@ -62,9 +68,9 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
     stack,
     resources: run.resources,
     outputs: Object.fromEntries(Object.entries(run.outputs).map(([key, output]) => [key, output.value])),
-    expected: expectations(config),
+    expected: stackExpectations(config),
   });
-  return {
+  const document: PlanDocument = {
     stack,
     note: PLAN_NOTE,
     resources: run.resources.map((resource: PlannedResource) => ({
@@ -82,6 +88,7 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
     wiring: railwayWiring(run.resources, run.outputs),
     invariants,
   };
+  return { document, run };
 }
 
 /** 0 when every invariant holds; 1 otherwise, with one line per violation for stderr. */

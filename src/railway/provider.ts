@@ -86,7 +86,7 @@ export abstract class RailwayProvider {
     if (current.services[serviceId]) return { environment: current, entry: current.services[serviceId] };
     if (current.isEphemeral) return { environment: current, entry: undefined };
     const { service } = await client.request(SERVICE, { id: serviceId });
-    if (Date.parse(current.createdAt) > Date.parse(service.createdAt)) return { environment: current, entry: undefined };
+
     for (let attempt = 1; attempt < 8 && !current.services[serviceId]; attempt++) {
       await this.pause(this.tuning.consistencyDelayMs ?? 1_000);
       current = await readEnvironment(client, current.id);

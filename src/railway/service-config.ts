@@ -340,16 +340,29 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
    * the next one, never passed silently.
    */
   private async apply(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs, patch: Record<string, unknown>, instanceExists: boolean): Promise<string | undefined> {
+    if (Object.keys(patch).length === 0) return this.settleLatest(client, environment, inputs);
     const before = instanceExists ? await latestDeployment(client, environment.id, inputs.serviceId) : null;
-    if (Object.keys(patch).length === 0) {
-      return before ? this.waitForDeployment(client, environment, inputs, (latest) => latest.id === before.id) : undefined;
-    }
     await stageAndCommit(client, environment, { services: { [inputs.serviceId]: patch } }, {
-      skipDeploys: true,
+      skipDeploys: false,
       commitMessage: `pulumi: configure ${inputs.serviceName} in ${environment.name}`,
     });
     // The commit may apply asynchronously (it returns a workflow id): wait for a deployment newer than `before`.
     return this.waitForDeployment(client, environment, inputs, (latest) => latest.id !== before?.id);
+  }
+
+  /**
+   * The latest deployment, waited for if still under way: what the run that
+   * committed this config started. A deployment just started may take a moment
+   * to show, so "none" is believed only after a few reads.
+   */
+  private async settleLatest(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs): Promise<string | undefined> {
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      if (await unlessNotFound(latestDeployment(client, environment.id, inputs.serviceId))) {
+        return this.waitForDeployment(client, environment, inputs, () => true);
+      }
+      if (attempt < 8) await this.pause(this.tuning.consistencyDelayMs ?? 1_000);
+    }
+    return undefined;
   }
 
   /** Polls `serviceInstance.latestDeployment` (alchemy `waitForDeployment`) until the awaited one ends, within the timeout. */

@@ -34,6 +34,8 @@ export interface RailwaySimulatorOptions {
   instanceVisibilityLag?: number;
   /** Status reads a deployment takes to end (default 2); see `SimulatorState.deployPolls`. */
   deployPolls?: number;
+  /** Reads before a new deployment shows as latest (default 1); see `SimulatorState.deployVisibilityLag`. */
+  deployVisibilityLag?: number;
 }
 
 export interface RailwaySimulator {
@@ -131,6 +133,7 @@ export async function startRailwaySimulator(options: RailwaySimulatorOptions = {
   state.deployedConfigOf = (environmentId, serviceId) => deployedConfig(state, environmentId, serviceId);
   if (options.instanceVisibilityLag !== undefined) state.instanceVisibilityLag = options.instanceVisibilityLag;
   if (options.deployPolls !== undefined) state.deployPolls = options.deployPolls;
+  if (options.deployVisibilityLag !== undefined) state.deployVisibilityLag = options.deployVisibilityLag;
   const executor = new GraphQLExecutor(schema, state, stats);
   const faults = new FaultQueue();
   const closing = new AbortController();

@@ -90,6 +90,9 @@ export interface ServiceInstanceRecord extends ServiceInstanceSettings {
   environmentId: string;
   serviceId: string;
   latestDeploymentId: string | null;
+  /** The latest deployment clients see: a new one shows up only after `deployHiddenReads` reads. */
+  shownDeploymentId: string | null;
+  deployHiddenReads: number;
   /** Reads that still miss this instance (eventual consistency after serviceCreate). */
   hiddenReads: number;
   createdAt: IsoTimestamp;

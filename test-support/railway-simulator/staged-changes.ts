@@ -9,6 +9,8 @@ import { RailwayApiError, type SimulatorState } from "./state.js";
  */
 export class StagedChanges {
   private readonly staged = new Map<string, ConfigObject>();
+  /** Every patch committed, in order, for tests to inspect. */
+  readonly committed: Array<{ environmentId: string; patch: ConfigObject; skipDeploys: boolean }> = [];
 
   constructor(private readonly state: SimulatorState) {}
 
@@ -32,6 +34,7 @@ export class StagedChanges {
     const patch = this.staged.get(environmentId);
     if (!patch || countPatchChanges(patch) === 0) throw new RailwayApiError("No staged changes to commit");
     this.staged.delete(environmentId);
+    this.committed.push({ environmentId, patch, skipDeploys });
     applyEnvironmentPatch(this.state, environmentId, patch, skipDeploys);
   }
 }

@@ -65,6 +65,12 @@ export class SimulatorState {
    * "ServiceInstance not found"; audit item 8). 0 makes them visible at once.
    */
   instanceVisibilityLag = 1;
+  /**
+   * Reads of `latestDeployment` that still show the previous deployment after a new one starts:
+   * `environmentPatchCommitStaged` returns a workflow id, so its deploys may start after it
+   * answers (audit item 6). 0 shows a new deployment at once.
+   */
+  deployVisibilityLag = 1;
   /** Status reads a deployment takes to end (BUILDING, DEPLOYING, then its outcome); 0 ends it at once. */
   deployPolls = 2;
   /** serviceId → how its deployments end from now on (default SUCCESS); "STUCK" never ends. */
@@ -104,6 +110,14 @@ export class SimulatorState {
       return undefined;
     }
     return instance;
+  }
+
+  /** The latest deployment as a client read sees it (see `deployVisibilityLag`). */
+  observeLatestDeployment(instance: ServiceInstanceRecord): DeploymentRecord | undefined {
+    if (instance.deployHiddenReads > 0) instance.deployHiddenReads -= 1;
+    else instance.shownDeploymentId = instance.latestDeploymentId;
+    const shown = instance.shownDeploymentId ? this.deployments.get(instance.shownDeploymentId) : undefined;
+    return shown && this.observeDeployment(shown);
   }
 
   /** A status read of a deployment: it advances BUILDING → DEPLOYING → its outcome over `deployPolls` reads. */
@@ -289,6 +303,8 @@ export class SimulatorState {
       environmentId,
       serviceId,
       latestDeploymentId: null,
+      shownDeploymentId: null,
+      deployHiddenReads: 0,
       hiddenReads: 0,
       createdAt: now,
       updatedAt: now,
@@ -318,6 +334,7 @@ export class SimulatorState {
     if (deployment.pollsLeft === 0) this.finishDeployment(deployment);
     this.deployments.set(deployment.id, deployment);
     instance.latestDeploymentId = deployment.id;
+    instance.deployHiddenReads = this.deployVisibilityLag;
     this.onDeploy(deployment);
     return deployment;
   }

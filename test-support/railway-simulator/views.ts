@@ -133,12 +133,12 @@ export class Views {
       edgeConfig: null,
       railpackInfo: null,
       activeDeployments: () => {
-        const latest = record.latestDeploymentId ? state.deployments.get(record.latestDeploymentId) : undefined;
-        return latest ? [this.deployment(state.observeDeployment(latest))] : [];
+        const latest = state.observeLatestDeployment(record);
+        return latest ? [this.deployment(latest)] : [];
       },
       latestDeployment: () => {
-        const latest = record.latestDeploymentId ? state.deployments.get(record.latestDeploymentId) : undefined;
-        return latest ? this.deployment(state.observeDeployment(latest)) : null;
+        const latest = state.observeLatestDeployment(record);
+        return latest ? this.deployment(latest) : null;
       },
       service: () => this.service(service),
       domains: () => this.domains(record.environmentId, record.serviceId),

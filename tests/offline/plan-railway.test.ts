@@ -13,7 +13,7 @@ const exec = promisify(execFile);
 function stackWithBackendExtras(stack: string, variablesYaml: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "plan-railway-"));
   const original = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-  const edited = original.replace(/(\n    backend:\n)/, `$1      variables:\n${variablesYaml}`);
+  const edited = original.replace("\n    backend:\n", `\n    backend:\n      variables:\n${variablesYaml}`);
   expect(edited, "the backend block was found").not.toBe(original);
   writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
   return dir;

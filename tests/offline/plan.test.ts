@@ -109,7 +109,8 @@ describe("planVerdict", () => {
   });
 });
 
-describe("the plan script", () => {
+// Each case starts node with tsx and loads the Pulumi SDK: seconds each, more on a busy machine.
+describe("the plan script", { timeout: 60_000 }, () => {
   it("prints one JSON document and nothing else on stdout, and exits 0 on a good stack", async () => {
     const result = await planScript(["--stack", "production", "--json"]);
     expect(result.code).toBe(0);
@@ -157,10 +158,11 @@ describe("the plan script", () => {
       [["--stack", "qa"], 'stack "qa" is not supported; the supported stacks are staging (Pulumi.staging.yaml), production (Pulumi.production.yaml).\n'],
       [[], "--stack is required.\n"],
     ];
-    for (const [args, message] of cases) {
-      const result = await planScript(args);
-      expect({ args, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ args, code: 2, stdout: "", stderr: message + usage });
-    }
+    const results = await Promise.all(cases.map(([args]) => planScript(args)));
+    cases.forEach(([args, message], index) => {
+      const { code, stdout, stderr } = results[index] ?? {};
+      expect({ args, code, stdout, stderr }).toEqual({ args, code: 2, stdout: "", stderr: message + usage });
+    });
     const unknown = await planScript(["--stack", "staging", "--colour"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--colour'");

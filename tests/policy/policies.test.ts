@@ -15,6 +15,7 @@ import {
 } from "../../policy/policies";
 import { parseStackConfig, projectConfigValues } from "../../src/config";
 import { RAILWAY_RULES } from "../../src/invariants/railway-rules";
+import { stackExpectations } from "../../src/offline/plan";
 import { readStackFile } from "../../src/offline/stack-file";
 import {
   mapResources,
@@ -61,6 +62,10 @@ const MUTATIONS = {
   appUrlQuery: ((resources) =>
     mapResources(resources, (value) => (isString(value) && value.startsWith("postgresql+asyncpg://") ? `${value}?sslmode=require` : value))) as Mutation,
   unprotectNeon: ((resources) => resources.map((r) => (r.type === "neon:index/project:Project" ? { ...r, protect: false } : r))) as Mutation,
+  neonComputeTooLarge: ((resources) =>
+    resources.map((r) =>
+      r.type === "neon:index/project:Project" ? { ...r, props: { ...r.props, defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2 } } } : r,
+    )) as Mutation,
   pitrTooLong: ((resources) =>
     resources.map((r) => (r.type === "neon:index/project:Project" ? { ...r, props: { ...r.props, historyRetentionSeconds: DAY } } : r))) as Mutation,
   backupUrlAmpersand: ((resources) =>
@@ -76,10 +81,16 @@ const MUTATIONS = {
   danglingReference: withServiceVariables("backend", (variables) => {
     variables.BROKEN_REF = "${{nonexistent.VAR}}";
   }),
-  crawlerWithoutToken: withServiceVariables("crawl4ai", (variables, secrets) => {
-    delete variables.CRAWL4AI_API_TOKEN;
-    delete secrets.CRAWL4AI_API_TOKEN;
-  }),
+  crawlerWithPublicDomain: ((resources) => {
+    const crawler = resources.find((r) => r.type === "pulumi-nodejs:dynamic/railway:ServiceConfig" && r.props.role === "crawl4ai");
+    if (!crawler) throw new Error("the production stack declares no Crawl4AI config");
+    const domain = {
+      type: "pulumi-nodejs:dynamic/railway:ServiceDomain",
+      name: "app-crawl4ai-domain",
+      props: { serviceId: crawler.props.serviceId, environmentId: crawler.props.environmentId, serviceName: crawler.props.serviceName },
+    };
+    return [...resources, domain];
+  }) as Mutation,
   oldBackupClient: withServiceVariables("backupJob", (variables) => {
     variables.PG_VERSION = "16";
   }),
@@ -93,6 +104,7 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
   "backend-database-url-has-no-query": MUTATIONS.appUrlQuery,
   "stateful-resources-protected": MUTATIONS.unprotectNeon,
   "pitr-within-plan": MUTATIONS.pitrTooLong,
+  "neon-cu-hours-within-plan": MUTATIONS.neonComputeTooLarge,
   "backup-database-url-direct-and-ssl": MUTATIONS.backupUrlAmpersand,
   "backup-retention-matches-config": MUTATIONS.retentionSevenDays,
   "backup-job-writes-retained-bucket": MUTATIONS.retentionSevenDays,
@@ -100,7 +112,7 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
   "backup-cron-meets-rpo": MUTATIONS.dailySchedule,
   "web-services-leave-port-to-railway": MUTATIONS.backendPort,
   "railway-references-resolve": MUTATIONS.danglingReference,
-  "crawl4ai-private-with-token": MUTATIONS.crawlerWithoutToken,
+  "crawl4ai-private-with-token": MUTATIONS.crawlerWithPublicDomain,
   "backup-client-matches-server": MUTATIONS.oldBackupClient,
 };
 
@@ -130,16 +142,7 @@ describe("the rule catalogue", () => {
     for (const stack of ["production", "staging"]) {
       const file = readStackFile(ROOT, stack);
       const config = parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys);
-      const expected =
-        config.environment === "production"
-          ? {
-              appUrlScheme: config.database.appUrlScheme,
-              neonPlan: config.neon.plan,
-              retentionDays: config.backups.retentionDays,
-              rpoHours: config.backups.rpoHours,
-              pgVersion: config.neon.pgVersion,
-            }
-          : { appUrlScheme: config.database.appUrlScheme };
+      const expected = stackExpectations(config);
       expect(DEFAULT_EXPECTATIONS[stack], `policy/policies.ts DEFAULT_EXPECTATIONS.${stack}`).toEqual(expected);
     }
   });

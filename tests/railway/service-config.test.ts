@@ -65,7 +65,19 @@ describeWithRailwaySchema("ServiceConfig", () => {
     expect(first?.config.variables).toEqual({ ENVIRONMENT: "staging", REDIS_URL: "${{redis.REDIS_URL}}", DATABASE_URL: "postgresql+asyncpg://u:p@h/db" });
     expect(first?.config.volumeMounts).toEqual({ [volume.id]: "/data" });
     expect(created.outs).toMatchObject({ adopted: false, lastDeploymentId: first?.id });
-    expect(harness.sim.stats.byField.environmentPatchCommitStaged).toBe(2); // the volume's empty instance (no deploy), then the config
+    // The volume gave the service an empty instance without deploys; the config then went in one deploying commit.
+    expect(harness.sim.staged.committed.map(({ patch, skipDeploys }) => ({ patch, skipDeploys }))).toEqual([
+      { patch: { services: { [ids.serviceId]: { isCreated: true } } }, skipDeploys: true },
+      { patch: { services: { [ids.serviceId]: expect.objectContaining({ source: expect.objectContaining({ branch: "staging" }) }) } }, skipDeploys: false },
+    ]);
+  });
+
+  it("adds the service to an environment created after it with isCreated, without waiting for an instance that never comes", async () => {
+    harness.sim.resetStats();
+    await configs.create(inputs());
+    expect(harness.sim.stats.byField.environment).toBe(1);
+    expect(harness.sim.staged.committed).toMatchObject([{ environmentId: ids.stagingId, patch: { services: { [ids.serviceId]: { isCreated: true } } } }]);
+    expect(deployments()).toHaveLength(1);
   });
 
   it("renders a reference to a service that does not exist as an empty string, as Railway does", async () => {
@@ -80,7 +92,9 @@ describeWithRailwaySchema("ServiceConfig", () => {
     const created = await createdOk(configs.create(inputs({ environmentId: ids.productionId, serviceId: fresh.id, serviceName: "worker", source: { image: "acme/worker:1" } })));
     expect(harness.sim.stats.deploysByService).toEqual({ [fresh.id]: 1 });
     expect(harness.sim.stats.byField.environmentStageChanges).toBe(1);
-    expect(created.outs.adopted).toBe(false);
+    // Its instance exists (serviceCreate made it), so no isCreated: the provider waited until it showed.
+    expect(harness.sim.staged.committed.at(-1)?.patch).toEqual({ services: { [fresh.id]: expect.not.objectContaining({ isCreated: true }) } });
+    expect(created.outs).toMatchObject({ adopted: false, lastDeploymentId: deployments().at(-1)?.id });
   });
 
   it("sends one patch and deploys once for variables, a setting and the branch changed together; removals are removed", async () => {
@@ -188,6 +202,7 @@ describeWithRailwaySchema("ServiceConfig", () => {
     await expect(configs.update(created.id, created.outs, changed)).rejects.toThrow("ended FAILED");
     expect(harness.sim.stats.mutations).toBe(0);
     harness.sim.state.deployOutcomes.delete(ids.serviceId);
+    harness.sim.state.deployVisibilityLag = 0;
     const redeployed = harness.sim.state.startDeploy(ids.stagingId, ids.serviceId); // a redeploy from the dashboard
     const { outs } = await configs.update(created.id, created.outs, changed);
     expect(outs?.lastDeploymentId).toBe(redeployed.id);

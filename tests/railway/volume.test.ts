@@ -44,8 +44,13 @@ describeWithRailwaySchema("Volume", () => {
     const copy = await environments.create({ projectId: ids.projectId, name: "staging", providerVersion: PROVIDER_VERSION });
     const shared = { ...liveInstances()[0]!, id: "vi-copy", environmentId: copy.id };
     harness.sim.state.volumeInstances.set(shared.id, shared);
+    const neighbour = { ...liveInstances()[0]!, id: "vi-other", volumeId: "vol-other", serviceId: "svc-other" };
+    harness.sim.state.volumeInstances.set(neighbour.id, neighbour);
     await provider.delete(created.id, created.outs);
-    expect(liveInstances().map((vi) => vi.environmentId)).toEqual([copy.id]);
+    expect(liveInstances().map((vi) => [vi.volumeId, vi.environmentId])).toEqual([
+      [created.id, copy.id],
+      ["vol-other", ids.environmentId],
+    ]);
   });
 
   it("adopts the service's existing volume instead of adding a second, and never deletes it", async () => {

@@ -24,7 +24,7 @@ describeWithRailwaySchema("Railway simulator", () => {
 // Most tests here look at one behaviour at a time: instances visible at once, deploys ending at once.
 // "eventual consistency and deploy progress" below turns both back on.
 beforeEach(async () => {
-  sim = await startRailwaySimulator({ instanceVisibilityLag: 0, deployPolls: 0 });
+  sim = await startRailwaySimulator({ instanceVisibilityLag: 0, deployPolls: 0, deployVisibilityLag: 0 });
 });
 
 afterEach(async () => {
