@@ -24,12 +24,6 @@ function parseUrl(url: string): URL | undefined {
   }
 }
 
-function redact(url: URL): string {
-  const copy = new URL(url.href);
-  if (copy.password) copy.password = "***";
-  return copy.href;
-}
-
 /**
  * SQLAlchemy's asyncpg dialect passes URL query parameters to asyncpg.connect()
  * as keyword arguments, so `?sslmode=require` or `?channel_binding=require`
@@ -57,7 +51,7 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
     if (parsed.searchParams.has(forbidden)) {
       violations.push({
         rule: APP_URL_RULE,
-        message: `DATABASE_URL contains "${forbidden}" (${redact(parsed)}); asyncpg rejects it. Remove the query string: the app enables SSL in code.`,
+        message: `DATABASE_URL contains "${forbidden}"; asyncpg rejects it. Remove the query string: the app enables SSL in code.`,
       });
     }
   }

@@ -10,7 +10,12 @@ import type { RuleResult, Violation } from "./violation";
 export const PROTECTED_RULE = "stateful-resources-protected";
 
 /** Resource types whose deletion loses data; `pulumi up` must refuse to delete them. */
-export const STATEFUL_TYPES = ["neon:index/project:Project", "cloudflare:index/r2Bucket:R2Bucket"] as const;
+export const STATEFUL_TYPES = [
+  "neon:index/project:Project",
+  "cloudflare:index/r2Bucket:R2Bucket",
+  // Redis keeps circuit-breaker state on it; deleting it loses that data.
+  "pulumi-nodejs:dynamic/railway:Volume",
+] as const;
 
 const NEON_PROJECT = "neon:index/project:Project";
 const NEON_ENDPOINT = "neon:index/endpoint:Endpoint";
@@ -134,14 +139,14 @@ export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
   const unprotected = stateful.filter((resource) => !resource.protect);
   results.push(
     stateful.length === 0
-      ? notApplicable(PROTECTED_RULE, `${snapshot.stack} declares no Neon project or R2 bucket`)
+      ? notApplicable(PROTECTED_RULE, `${snapshot.stack} declares no Neon project, R2 bucket or Railway volume`)
       : result(
           PROTECTED_RULE,
           unprotected.map((resource) => ({
             rule: PROTECTED_RULE,
             message: `${resource.type} "${resource.name}" holds data but is not protected; add protect: true.`,
           })),
-          `Every Neon project and R2 bucket is protected (${stateful.map((resource) => resource.name).join(", ")}).`,
+          `Every Neon project, R2 bucket and Railway volume is protected (${stateful.map((resource) => resource.name).join(", ")}).`,
         ),
   );
 

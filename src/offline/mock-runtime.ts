@@ -20,6 +20,8 @@ export interface PlannedResource {
   readonly importId: string | undefined;
   readonly protect: boolean;
   readonly ignoreChanges: readonly string[];
+  /** Names of the resources this one waits for beyond its inputs (`dependsOn`). */
+  readonly dependsOn: readonly string[];
 }
 
 export interface PlannedOutput {
@@ -113,11 +115,19 @@ function waitForRegistrations(): Promise<void> {
   return runtime.waitForRPCs();
 }
 
+/** The `dependsOn` resources named directly (an Input of a list is not unwrapped: the program never passes one). */
+function explicitDependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+  if (dependsOn === undefined) return [];
+  const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  return list.filter((entry): entry is pulumi.Resource => pulumi.Resource.isInstance(entry));
+}
+
 interface ResourceOptionsSeen {
   parent: pulumi.Resource | undefined;
   protect: boolean;
   importId: string | undefined;
   ignoreChanges: readonly string[];
+  dependsOn: readonly pulumi.Resource[];
 }
 
 /**
@@ -179,6 +189,7 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
         protect: args.opts.protect === true,
         importId: (args.opts as pulumi.CustomResourceOptions).import,
         ignoreChanges: args.opts.ignoreChanges ?? [],
+        dependsOn: explicitDependencies(args.opts.dependsOn),
       };
       seen.push({ type: args.type, name: args.name, resource: args.resource, opts });
       optionsSeen.set(`${args.type}::${args.name}`, opts);
@@ -209,6 +220,7 @@ export async function runProgramOffline(options: OfflineRunOptions): Promise<Off
       importId: opts.importId,
       protect: opts.protect,
       ignoreChanges: opts.ignoreChanges,
+      dependsOn: opts.dependsOn.map((resource) => names.get(resource)).filter((name): name is string => name !== undefined),
     };
   });
   return { stack: options.stack, resources, outputs: resolvedOutputs };

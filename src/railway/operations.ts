@@ -14,7 +14,7 @@ export interface Operation<TData> {
   /**
    * False for mutations that make something new (an object, a deployment): sent
    * twice they make two, so the client only retries them when Railway surely did
-   * not run them (HTTP 429), and creates re-check by name instead.
+   * not run them (HTTP 429, or a GraphQL throttle error), and creates re-check by name instead.
    */
   readonly idempotent: boolean;
 }
@@ -200,6 +200,18 @@ export const SERVICE_INSTANCE_DEPLOYMENT = operation(
         latestDeployment: zod.object({ id: zod.string(), status: zod.string() }).nullable(),
       }),
     }),
+);
+
+/**
+ * Applies a patch at once, leaving the environment's staged changes alone; it has
+ * no skipDeploys (schema). Used only for an empty instance, which has nothing to deploy.
+ */
+export const ENVIRONMENT_PATCH_COMMIT = operation(
+  "EnvironmentPatchCommit",
+  `mutation EnvironmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {
+    environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage)
+  }`,
+  (zod) => zod.object({ environmentPatchCommit: zod.string() }),
 );
 
 /** Merges a patch into the environment's staged changes (CLI `template_apply.rs` `stage_and_commit_patch`). */

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RailwayApiError, RailwayClient } from "./client";
 import { ENDPOINT_CONFIG_KEY, resolveToken, TOKEN_CONFIG_KEY } from "./credentials";
-import { readEnvironment, stageAndCommit, type LiveEnvironment, type LiveServiceEntry } from "./environment-config";
-import { SERVICE } from "./operations";
+import { readEnvironment, type LiveEnvironment, type LiveServiceEntry } from "./environment-config";
+import { ENVIRONMENT_PATCH_COMMIT, SERVICE } from "./operations";
 
 /** Bumped whenever the provider's behaviour changes, so state written by older code is updated. */
 export const PROVIDER_VERSION = "2";
@@ -86,7 +86,7 @@ export abstract class RailwayProvider {
     if (current.services[serviceId]) return { environment: current, entry: current.services[serviceId] };
     if (current.isEphemeral) return { environment: current, entry: undefined };
     const { service } = await client.request(SERVICE, { id: serviceId });
-
+    if (Date.parse(current.createdAt) > Date.parse(service.createdAt)) return { environment: current, entry: undefined };
     for (let attempt = 1; attempt < 8 && !current.services[serviceId]; attempt++) {
       await this.pause(this.tuning.consistencyDelayMs ?? 1_000);
       current = await readEnvironment(client, current.id);
@@ -98,14 +98,17 @@ export abstract class RailwayProvider {
    * Makes sure the service has an instance in the environment, for objects that
    * need one (a volume, a domain) and may come before its ServiceConfig: an
    * environment created empty has none. Adds an empty one (`isCreated: true`, as
-   * CLI `environment/new.rs` does when duplicating), without deploys; an empty
-   * service has nothing to deploy anyway.
+   * CLI `environment/new.rs` does when duplicating); an empty service has nothing
+   * to deploy. Committed directly (`environmentPatchCommit`), not through the
+   * stage: a volume and a domain are created in parallel with other services'
+   * ServiceConfigs, which stage and commit in the same environment.
    */
   protected async ensureInstance(client: RailwayClient, environmentId: string, serviceId: string): Promise<void> {
     const { environment, entry } = await this.awaitInstance(client, await readEnvironment(client, environmentId), serviceId);
     if (entry) return;
-    await stageAndCommit(client, environment, { services: { [serviceId]: { isCreated: true } } }, {
-      skipDeploys: true,
+    await client.request(ENVIRONMENT_PATCH_COMMIT, {
+      environmentId: environment.id,
+      patch: { services: { [serviceId]: { isCreated: true } } },
       commitMessage: `pulumi: add service ${serviceId} to ${environment.name}`,
     });
   }

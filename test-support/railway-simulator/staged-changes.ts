@@ -60,6 +60,7 @@ export function createStagedChangeMutations({ state }: ResolverDependencies, sta
     /** Applies at once, leaving the stage alone; it has no skipDeploys (schema), so it deploys what it changes. */
     environmentPatchCommit: resolver<{ environmentId: string; patch?: unknown }>(({ environmentId, patch }) => {
       if (!isRecord(patch)) throw new RailwayApiError("patch must be an EnvironmentConfig object");
+      staged.committed.push({ environmentId, patch, skipDeploys: false });
       applyEnvironmentPatch(state, environmentId, patch, false);
       return state.nextId("patch");
     }),

@@ -103,6 +103,14 @@ describe("production's Railway app on the mock runtime", () => {
     expect(secrets.BACKUP_DATABASE_URL).toMatch(/\?sslmode=require$/);
   });
 
+  it("applies one environment's configs one at a time, referenced services first, each after its domain", () => {
+    const after = (name: string) => byName(plan, name)?.dependsOn;
+    expect(after("app-redis-config")).toEqual([]);
+    expect(after("app-crawl4ai-config")).toEqual(["app-redis-config"]);
+    expect(after("app-backend-config")).toEqual(["app-crawl4ai-config", "app-backend-domain"]);
+    expect(after("app-frontend-config")).toEqual(["app-backend-config", "app-frontend-domain"]);
+  });
+
   it("exports the Railway ids staging needs", () => {
     expect(plan.outputs.railwayProjectId?.value).toBe("computed-app-project-id");
     expect(plan.outputs.railwayServiceIds?.value).toEqual({

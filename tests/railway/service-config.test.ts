@@ -65,9 +65,9 @@ describeWithRailwaySchema("ServiceConfig", () => {
     expect(first?.config.variables).toEqual({ ENVIRONMENT: "staging", REDIS_URL: "${{redis.REDIS_URL}}", DATABASE_URL: "postgresql+asyncpg://u:p@h/db" });
     expect(first?.config.volumeMounts).toEqual({ [volume.id]: "/data" });
     expect(created.outs).toMatchObject({ adopted: false, lastDeploymentId: first?.id });
-    // The volume gave the service an empty instance without deploys; the config then went in one deploying commit.
+    // The volume gave the service an empty instance (nothing to deploy); the config then went in one deploying commit.
     expect(harness.sim.staged.committed.map(({ patch, skipDeploys }) => ({ patch, skipDeploys }))).toEqual([
-      { patch: { services: { [ids.serviceId]: { isCreated: true } } }, skipDeploys: true },
+      { patch: { services: { [ids.serviceId]: { isCreated: true } } }, skipDeploys: false },
       { patch: { services: { [ids.serviceId]: expect.objectContaining({ source: expect.objectContaining({ branch: "staging" }) }) } }, skipDeploys: false },
     ]);
   });

@@ -704,4 +704,144 @@ describe("out-of-band state edits", () => {
     expect(sim.stats.deploys).toBe(0);
   });
 });
+
+/** The parts of an environment config these tests read. */
+interface ConfigJson {
+  services: Record<string, { variables: Record<string, { value: string }> } & Record<string, unknown>>;
+  volumes: Record<string, unknown>;
+}
+
+describe("environment config, staged patches and deploys", () => {
+  const stage = `mutation ($e: String!, $input: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $input, merge: true) { id status } }`;
+  const commit = `mutation ($e: String!, $skip: Boolean) { environmentPatchCommitStaged(environmentId: $e, skipDeploys: $skip) }`;
+  const readConfig = async (environmentId: string, decrypt = true) =>
+    (await graphqlData<{ environment: { config: ConfigJson; unmergedChangesCount: number } }>(
+      `query ($id: String!, $d: Boolean) { environment(id: $id) { config(decryptVariables: $d) unmergedChangesCount } }`,
+      { id: environmentId, d: decrypt },
+    )).environment;
+
+  it("applies a whole service patch in one commit and deploys that service once, recording the config it ran with", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api", { source: null });
+    const volume = await graphqlData<{ volumeCreate: { id: string } }>(
+      `mutation { volumeCreate(input: { projectId: "${projectId}", environmentId: "${productionId}", serviceId: "${apiId}", mountPath: "/data" }) { id } }`,
+    );
+    expect(sim.stats.deploys).toBe(0);
+    const patch = {
+      services: {
+        [apiId]: {
+          source: { repo: "acme/api", branch: "release", rootDirectory: "backend" },
+          build: { builder: "NIXPACKS" },
+          deploy: { startCommand: "npm start", limitOverride: { containers: { memoryBytes: 1_000_000_000, cpu: 2 } } },
+          variables: { A: { value: "1" }, DB: { value: "${{missing.URL}}" } },
+          volumeMounts: { [volume.volumeCreate.id]: { mountPath: "/var/data" } },
+        },
+      },
+    };
+    await graphqlData(stage, { e: productionId, input: patch });
+    expect((await readConfig(productionId)).unmergedChangesCount).toBe(1);
+    await graphqlData(commit, { e: productionId, skip: false });
+
+    const config = await readConfig(productionId);
+    expect(config.unmergedChangesCount).toBe(0);
+    expect(config.config.services[apiId]).toEqual({
+      source: { repo: "acme/api", branch: "release", rootDirectory: "backend" },
+      build: { builder: "NIXPACKS" },
+      deploy: expect.objectContaining({ startCommand: "npm start", numReplicas: 1, limitOverride: { containers: { memoryBytes: 1_000_000_000, cpu: 2 } } }),
+      variables: { A: { value: "1" }, DB: { value: "${{missing.URL}}" } },
+      volumeMounts: { [volume.volumeCreate.id]: { mountPath: "/var/data" } },
+    });
+    expect((await readConfig(productionId, false)).config.services[apiId]?.variables.A?.value).toBe("*******");
+    const deployments = [...sim.state.deployments.values()];
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]?.config).toMatchObject({
+      source: { repo: "acme/api", branch: "release", rootDirectory: "backend" },
+      deploy: { startCommand: "npm start" },
+      variables: { A: "1" },
+      renderedVariables: { A: "1", DB: "" },
+      volumeMounts: { [volume.volumeCreate.id]: "/var/data" },
+    });
+
+    // Nothing changed: a commit of the same values deploys nothing; skipDeploys deploys nothing either.
+    await graphqlData(stage, { e: productionId, input: { services: { [apiId]: { variables: { A: { value: "1" } } } } } });
+    await graphqlData(commit, { e: productionId, skip: false });
+    await graphqlData(stage, { e: productionId, input: { services: { [apiId]: { variables: { A: null } } } } });
+    await graphqlData(commit, { e: productionId, skip: true });
+    expect(sim.stats.deploys).toBe(1);
+    expect(sim.state.getVariables(productionId, apiId)).toEqual({ DB: "${{missing.URL}}" });
+  });
+
+  it("adds a service to an environment with isCreated and removes it, and a volume instance, with isDeleted, there only", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    const stagingId = await createEnvironment(projectId, "staging");
+    const volume = await graphqlData<{ volumeCreate: { id: string } }>(
+      `mutation { volumeCreate(input: { projectId: "${projectId}", serviceId: "${apiId}", mountPath: "/data" }) { id } }`,
+    );
+    sim.resetStats();
+
+    await graphqlData(stage, { e: stagingId, input: { services: { [apiId]: { variables: { A: { value: "1" } } } } } });
+    expect(await graphqlError(commit, { e: stagingId })).toBe('Service "api" has no instance in environment "staging"');
+    await graphqlData(stage, { e: stagingId, input: { services: { [apiId]: { isCreated: true, source: { image: "nginx:1.27" } } } } });
+    await graphqlData(commit, { e: stagingId });
+    expect(await environmentServiceNames(stagingId)).toEqual(["api"]);
+    expect(sim.stats.deploysByService).toEqual({ [apiId]: 1 });
+    expect([...sim.state.deployments.values()].at(-1)).toMatchObject({ environmentId: stagingId, config: { source: { image: "nginx:1.27" } } });
+
+    await graphqlData(stage, { e: stagingId, input: { services: { [apiId]: { isDeleted: true } }, volumes: { [volume.volumeCreate.id]: { isDeleted: true } } } });
+    await graphqlData(commit, { e: stagingId, skip: true });
+    expect(await environmentServiceNames(stagingId)).toEqual([]);
+    expect(await environmentServiceNames(productionId)).toEqual(["api"]);
+    expect(Object.keys((await readConfig(stagingId)).config.volumes)).toEqual([]);
+    expect(Object.keys((await readConfig(productionId)).config.volumes)).toEqual([volume.volumeCreate.id]);
+  });
+
+  it("answers a commit with nothing staged with an error", async () => {
+    const { productionId } = await createProject();
+    expect(await graphqlError(`mutation { environmentPatchCommitStaged(environmentId: "${productionId}") }`)).toBe("No staged changes to commit");
+  });
+
+  it("serviceDelete with a non-fork environment still deletes the service everywhere; with a fork, there only", async () => {
+    const { projectId, productionId } = await createProject();
+    const previewId = await createEnvironment(projectId, "pr-1", { ephemeral: true });
+    const apiId = await createService(projectId, "api");
+    const previewOnly = await createService(projectId, "preview", { environmentId: previewId });
+    await graphqlData(`mutation { serviceDelete(id: "${previewOnly}", environmentId: "${previewId}") }`);
+    expect(sim.state.services.get(previewOnly)?.deletedAt).toBeNull();
+    await graphqlData(`mutation { serviceDelete(id: "${apiId}", environmentId: "${productionId}") }`);
+    expect(sim.state.services.get(apiId)?.deletedAt).not.toBeNull();
+  });
+});
+
+describe("eventual consistency and deploy progress", () => {
+  it("hides a new service's instances for a read, and shows a deployment's progress over reads", async () => {
+    const lagged = await startRailwaySimulator({ instanceVisibilityLag: 1, deployPolls: 2, deployVisibilityLag: 1 });
+    try {
+      const request = async (query: string) =>
+        (await (await fetch(lagged.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${lagged.token}` }, body: JSON.stringify({ query }) })).json()) as GraphQLBody;
+      type Created = { projectCreate: { id: string; environments: { edges: Array<{ node: { id: string } }> } } };
+      const project = (await request(`mutation { projectCreate(input: { name: "p" }) { id environments { edges { node { id } } } } }`)).data as Created;
+      const projectId = project.projectCreate.id;
+      const environmentId = project.projectCreate.environments.edges[0]?.node.id ?? "";
+      const created = (await request(`mutation { serviceCreate(input: { projectId: "${projectId}", environmentId: "${environmentId}", name: "api", source: { image: "nginx:1.27" } }) { id } }`)).data as { serviceCreate: { id: string } };
+      const read = `query { serviceInstance(environmentId: "${environmentId}", serviceId: "${created.serviceCreate.id}") { latestDeployment { id status } } }`;
+      expect((await request(read)).errors?.[0]?.message).toBe("ServiceInstance not found");
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push(((await request(read)).data as { serviceInstance: { latestDeployment: unknown } }).serviceInstance.latestDeployment);
+      expect(statuses).toEqual([null, { id: "dep-1", status: "DEPLOYING" }, { id: "dep-1", status: "SUCCESS" }, { id: "dep-1", status: "SUCCESS" }]);
+    } finally {
+      await lagged.close();
+    }
+  });
+});
+
+describe("GraphQL error faults", () => {
+  it("answer HTTP 200 with the error and its code, without executing", async () => {
+    sim.injectFault({ fault: { kind: "graphqlError", message: "Rate limit exceeded", code: "RATE_LIMITED" } });
+    const response = await post(JSON.stringify({ query: `mutation { projectCreate(input: { name: "x" }) { id } }` }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: null, errors: [{ message: "Rate limit exceeded", extensions: { code: "RATE_LIMITED" } }] });
+    expect(sim.state.projects.size).toBe(0);
+  });
+});
 });
