@@ -129,15 +129,15 @@ describe("the plan script", { timeout: 60_000 }, () => {
   });
 
   it("exits 1 when a stack file breaks an invariant, with the plan on stdout and the violation on stderr", async () => {
-    // Valid config, but 2 CU for 200 awake hours is 400 CU-hours: four times the Free plan's.
-    const dir = stackDirWith("production", (text) => text.replace("activeHoursPerMonth: 50", "activeHoursPerMonth: 200"));
+    // Valid config, but 0.25 CU for 600 awake hours is 150 CU-hours: more than the Free plan's 100.
+    const dir = stackDirWith("production", (text) => text.replace("activeHoursPerMonth: 400", "activeHoursPerMonth: 600"));
     const result = await planScript(["--stack", "production", "--json", "--dir", dir]);
     expect(result.code).toBe(1);
     const document = JSON.parse(result.stdout) as PlanJson;
     expect(document.invariants.find((rule) => rule.rule === "neon-cu-hours-within-plan")?.status).toBe("fail");
     expect(result.stderr).toBe(
-      'invariant violated: neon-cu-hours-within-plan: Neon project "client-fulfillment" (resource database-project) may use up to 2 CU × 200 h = 400 CU-hours a month, ' +
-        "over the Neon free plan's 100 per project; Neon suspends its compute when they run out. Lower neon.compute.maxCu or neon.compute.activeHoursPerMonth (at 2 CU, at most 50 h).\n",
+      'invariant violated: neon-cu-hours-within-plan: Neon project "client-fulfillment" (resource database-project) may use up to 0.25 CU × 600 h = 150 CU-hours a month, ' +
+        "over the Neon free plan's 100 per project; Neon suspends its compute when they run out. Lower neon.compute.maxCu or neon.compute.activeHoursPerMonth (at 0.25 CU, at most 400 h).\n",
     );
   });
 

@@ -2,15 +2,9 @@
  * Issue 6 §4: the real production and staging programs rehearsed against the Railway
  * simulator through the dynamic-provider plugin (test-support/rehearsal/scenarios.ts).
  */
-import { existsSync } from "node:fs";
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { UpResult } from "../../test-support/rehearsal/engine";
 import type { ScenarioId, ScenarioResult, StackName } from "../../test-support/rehearsal/scenarios";
-
-// TEMPORARY: the stacks import src/railway/service-config.ts, which the provider rewrite adds;
-// until it exists the program cannot load (hence the import in beforeAll). Remove this guard when it lands.
-const PROGRAM_LOADS = existsSync(path.resolve(__dirname, "../../src/railway/service-config.ts"));
 
 const RAILWAY_ID_KEY = /^(projectId|environmentId|serviceId|volumeId|sourceEnvironmentId)$/;
 
@@ -31,7 +25,7 @@ function scenario(results: readonly ScenarioResult[], id: ScenarioId): ScenarioR
   return found;
 }
 
-describe.skipIf(!PROGRAM_LOADS).each<StackName>(["production", "staging"])("rehearsal of the %s stack", (stack) => {
+describe.each<StackName>(["production", "staging"])("rehearsal of the %s stack", (stack) => {
   let results: ScenarioResult[];
   let changed: { variable: string; healthcheckPath: string };
   beforeAll(async () => {
