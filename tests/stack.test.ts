@@ -60,7 +60,7 @@ describe("production stack on the mock runtime", () => {
       regionId: "aws-us-east-1",
       pgVersion: 17,
       historyRetentionSeconds: 21_600,
-      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 2 },
+      defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 0.25 },
     });
     expect(project.ignoreChanges).toEqual(["branch", "computeProvisioner", "storePassword"]);
   });

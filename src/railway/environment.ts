@@ -81,6 +81,12 @@ export interface EnvironmentArgs {
   readonly name: pulumi.Input<string>;
 }
 
+/**
+ * One provider object for every resource of this type: the SDK caches a provider's serialized
+ * code by object, so the program serializes it once instead of once per resource.
+ */
+const SHARED_ENVIRONMENTPROVIDER = new EnvironmentProvider();
+
 export class Environment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -88,7 +94,7 @@ export class Environment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
-      new EnvironmentProvider(tuning),
+      tuning ? new EnvironmentProvider(tuning) : SHARED_ENVIRONMENTPROVIDER,
       name,
       { ...args, providerVersion: PROVIDER_VERSION, environmentId: undefined, adopted: undefined },
       opts,

@@ -45,7 +45,7 @@ const PROJECT_FIELDS = "id name description workspaceId deletedAt environments {
 
 export const PROJECTS_IN_WORKSPACE = operation(
   "ProjectsInWorkspace",
-  `query ProjectsInWorkspace($workspaceId: String!) {
+  `query ProjectsInWorkspace($workspaceId: String) {
     projects(workspaceId: $workspaceId, first: 500) { edges { node { ${PROJECT_FIELDS} } } }
   }`,
   (zod) => zod.object({ projects: connection(zod, projectNode(zod)) }),

@@ -4,8 +4,11 @@ import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, u
 
 export interface ProjectInputs {
   name: string;
-  /** Workspace that owns the project; a workspace token can only see its own. */
-  workspaceId: string;
+  /**
+   * Workspace to create the project in. Omitted, the project must already exist among those the
+   * token can see (Railway's `projects` without a workspace: "all projects for a user or workspace").
+   */
+  workspaceId?: string;
   description?: string;
   /** Name of the environment Railway creates with the project. Only read on create. */
   defaultEnvironmentName: string;
@@ -57,13 +60,14 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
   async check(_olds: ProjectInputs, news: ProjectInputs): Promise<pulumi.dynamic.CheckResult<ProjectInputs>> {
     const failures = [];
     if (!news.name?.trim()) failures.push(failure("name", "a project name is required"));
-    if (!news.workspaceId?.trim()) failures.push(failure("workspaceId", "the id of the Railway workspace is required"));
+    if (news.workspaceId !== undefined && !news.workspaceId.trim()) failures.push(failure("workspaceId", "must not be empty; omit it to adopt an existing project"));
     if (!news.defaultEnvironmentName?.trim()) failures.push(failure("defaultEnvironmentName", "must not be empty"));
     return { inputs: news, failures };
   }
 
   async diff(_id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<ProjectInputs>(olds, news, ["workspaceId"], ["name", "description"]);
+    // The workspace only says where to look for or create the project: a project never moves.
+    return diffByKeys<ProjectInputs>(olds, news, [], ["name", "description"]);
   }
 
   async create(inputs: ProjectInputs): Promise<pulumi.dynamic.CreateResult<ProjectOutputs>> {
@@ -73,8 +77,14 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
         const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId: inputs.workspaceId });
         return projects.edges.map((edge) => edge.node).find((node) => node.name === inputs.name && !node.deletedAt);
       },
-      async () =>
-        (
+      async () => {
+        if (!inputs.workspaceId) {
+          throw new Error(
+            `Railway project "${inputs.name}" is not among the projects this token can see, and no workspace id is set to create it. ` +
+              "Check the name against the dashboard (railway.projectName), or set railway.workspaceId to create the project.",
+          );
+        }
+        return (
           await client.request(PROJECT_CREATE, {
             input: {
               name: inputs.name,
@@ -83,7 +93,8 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
               defaultEnvironmentName: inputs.defaultEnvironmentName,
             },
           })
-        ).projectCreate,
+        ).projectCreate;
+      },
     );
     const current =
       inputs.description !== undefined && (project.description ?? undefined) !== inputs.description
@@ -98,7 +109,7 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
     const { project } = found;
     const live: ProjectInputs = {
       name: project.name,
-      workspaceId: project.workspaceId ?? props?.workspaceId ?? "",
+      workspaceId: props?.workspaceId,
       description: project.description ?? undefined,
       defaultEnvironmentName: props?.defaultEnvironmentName ?? "production",
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
@@ -126,11 +137,18 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
 
 export interface ProjectArgs {
   readonly name: pulumi.Input<string>;
-  readonly workspaceId: pulumi.Input<string>;
+  /** Needed only to create the project; omitted, an existing project is adopted by name. */
+  readonly workspaceId?: pulumi.Input<string>;
   readonly description?: pulumi.Input<string>;
   /** Defaults to "production". */
   readonly defaultEnvironmentName?: pulumi.Input<string>;
 }
+
+/**
+ * One provider object for every resource of this type: the SDK caches a provider's serialized
+ * code by object, so the program serializes it once instead of once per resource.
+ */
+const SHARED_PROJECTPROVIDER = new ProjectProvider();
 
 export class Project extends pulumi.dynamic.Resource {
   declare readonly projectId: pulumi.Output<string>;
@@ -140,7 +158,7 @@ export class Project extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
-      new ProjectProvider(tuning),
+      tuning ? new ProjectProvider(tuning) : SHARED_PROJECTPROVIDER,
       name,
       {
         ...args,

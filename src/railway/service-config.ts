@@ -423,6 +423,12 @@ export interface ServiceConfigArgs {
   readonly deployTimeoutSeconds?: pulumi.Input<number>;
 }
 
+/**
+ * One provider object for every resource of this type: the SDK caches a provider's serialized
+ * code by object, so the program serializes it once instead of once per resource.
+ */
+const SHARED_SERVICECONFIGPROVIDER = new ServiceConfigProvider();
+
 export class ServiceConfig extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
   declare readonly lastDeploymentId: pulumi.Output<string | undefined>;
@@ -431,7 +437,7 @@ export class ServiceConfig extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ServiceConfigArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
-      new ServiceConfigProvider(tuning),
+      tuning ? new ServiceConfigProvider(tuning) : SHARED_SERVICECONFIGPROVIDER,
       name,
       {
         ...args,

@@ -161,6 +161,12 @@ export interface ServiceDomainArgs {
   readonly targetPort?: pulumi.Input<number>;
 }
 
+/**
+ * One provider object for every resource of this type: the SDK caches a provider's serialized
+ * code by object, so the program serializes it once instead of once per resource.
+ */
+const SHARED_SERVICEDOMAINPROVIDER = new ServiceDomainProvider();
+
 export class ServiceDomain extends pulumi.dynamic.Resource {
   declare readonly domain: pulumi.Output<string>;
   declare readonly domainId: pulumi.Output<string>;
@@ -168,7 +174,7 @@ export class ServiceDomain extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
-      new ServiceDomainProvider(tuning),
+      tuning ? new ServiceDomainProvider(tuning) : SHARED_SERVICEDOMAINPROVIDER,
       name,
       { ...args, providerVersion: PROVIDER_VERSION, domain: undefined, domainId: undefined, adopted: undefined },
       opts,

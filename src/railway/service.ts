@@ -99,6 +99,12 @@ export interface ServiceArgs {
   readonly name: pulumi.Input<string>;
 }
 
+/**
+ * One provider object for every resource of this type: the SDK caches a provider's serialized
+ * code by object, so the program serializes it once instead of once per resource.
+ */
+const SHARED_SERVICEPROVIDER = new ServiceProvider();
+
 export class Service extends pulumi.dynamic.Resource {
   declare readonly serviceId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -106,7 +112,7 @@ export class Service extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
-      new ServiceProvider(tuning),
+      tuning ? new ServiceProvider(tuning) : SHARED_SERVICEPROVIDER,
       name,
       { ...args, providerVersion: PROVIDER_VERSION, serviceId: undefined, adopted: undefined },
       opts,

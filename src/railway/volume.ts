@@ -108,6 +108,12 @@ export interface VolumeArgs {
   readonly mountPath: pulumi.Input<string>;
 }
 
+/**
+ * One provider object for every resource of this type: the SDK caches a provider's serialized
+ * code by object, so the program serializes it once instead of once per resource.
+ */
+const SHARED_VOLUMEPROVIDER = new VolumeProvider();
+
 export class Volume extends pulumi.dynamic.Resource {
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly mountPath: pulumi.Output<string>;
@@ -115,7 +121,7 @@ export class Volume extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
     super(
-      new VolumeProvider(tuning),
+      tuning ? new VolumeProvider(tuning) : SHARED_VOLUMEPROVIDER,
       name,
       { ...args, providerVersion: PROVIDER_VERSION, volumeId: undefined, name: undefined, adopted: undefined },
       opts,

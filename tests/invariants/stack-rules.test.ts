@@ -87,7 +87,7 @@ describe("evaluateStackRules", () => {
     const results = byRule(staging({ resources: [] }));
     expect(results["pitr-within-plan"]).toEqual({ rule: "pitr-within-plan", status: "not-applicable", message: "not applicable: staging declares no Neon project." });
     expect(results["neon-cu-hours-within-plan"]?.message).toBe("not applicable: staging declares no Neon compute.");
-    expect(results["stateful-resources-protected"]?.message).toBe("not applicable: staging declares no Neon project or R2 bucket.");
+    expect(results["stateful-resources-protected"]?.message).toBe("not applicable: staging declares no Neon project, R2 bucket or Railway volume.");
   });
 
   it("fails a project whose worst-case month exceeds the plan's CU-hours", () => {

@@ -59,9 +59,9 @@ describeWithRailwaySchema("Project", () => {
     expect([...harness.sim.state.projects.values()]).toHaveLength(1);
   });
 
-  it("plans a replacement for a new workspace and an update for a new name", async () => {
+  it("never replaces a project: a new workspace changes nothing, a new name is an update", async () => {
     const { outs } = await createdOk(provider.create(inputs()));
-    expect(await provider.diff("x", outs, inputs({ workspaceId: "ws-other" }))).toMatchObject({ changes: true, replaces: ["workspaceId"] });
+    expect(await provider.diff("x", outs, inputs({ workspaceId: "ws-other" }))).toMatchObject({ changes: false, replaces: [] });
     expect(await provider.diff("x", outs, inputs({ name: "renamed" }))).toMatchObject({ changes: true, replaces: [] });
     expect(await provider.diff("x", outs, inputs())).toMatchObject({ changes: false });
   });
