@@ -1,28 +1,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployedEnvironment } from "../invariants/environment";
 import { reference } from "../invariants/railway-references";
-import { ServiceConfig } from "../railway/service-config";
-import { ServiceDomain } from "../railway/service-domain";
-import { configOptions, mergeVariables, serviceIdFor, type RailwayPlacement } from "./railway-placement";
+import type { ServiceConfig } from "../railway/service-config";
+import { declarePublicDomain, declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./railway-placement";
 
-export interface BackendServiceArgs {
-  readonly placement: RailwayPlacement;
-  readonly serviceName: string;
-  /** `staging` or `production`: becomes ENVIRONMENT, which keeps database SSL on in the app. */
-  readonly environment: DeployedEnvironment;
+/** A service Railway builds from a GitHub repository branch (the backend and the frontend). */
+export interface RepoServiceArgs extends RailwayServiceArgs {
   /** GitHub "owner/name" of the app. */
   readonly repo: string;
   readonly rootDirectory?: string;
   /** Branch this environment deploys. */
   readonly branch: string;
-  readonly healthcheckPath: string;
+  readonly healthcheckPath?: string;
+}
+
+export interface BackendServiceArgs extends RepoServiceArgs {
+  /** `staging` or `production`: becomes ENVIRONMENT, which keeps database SSL on in the app. */
+  readonly environment: DeployedEnvironment;
   /** The Neon app URL (secret, no query string: asyncpg rejects sslmode). */
   readonly databaseUrl: pulumi.Input<string>;
   /** Service names the backend reaches by reference. */
   readonly redisServiceName: string;
   readonly crawl4aiServiceName: string;
-  readonly extraVariables?: Readonly<Record<string, string>>;
-  readonly extraSecretVariables?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -37,47 +36,33 @@ export class BackendService extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackendServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:BackendService", name, {}, opts);
-    const { placement } = args;
-    this.serviceId = serviceIdFor(this, name, placement, args.serviceName);
-    const domain = new ServiceDomain(
-      `${name}-domain`,
-      { projectId: placement.projectId, environmentId: placement.environmentId, serviceId: this.serviceId, serviceName: args.serviceName },
-      { parent: this },
-    );
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
+    const domain = declarePublicDomain(this, name, args, this.serviceId);
     this.publicDomain = domain.domain;
 
     const crawl4ai = args.crawl4aiServiceName;
-    const { variables, secretVariables } = mergeVariables({
-      wired: {
-        plain: {
-          ENVIRONMENT: args.environment,
-          REDIS_URL: reference(args.redisServiceName, "REDIS_URL"),
-          CRAWL4AI_URL: `http://${reference(crawl4ai, "RAILWAY_PRIVATE_DOMAIN")}:${reference(crawl4ai, "PORT")}`,
-          CRAWL4AI_API_TOKEN: reference(crawl4ai, "CRAWL4AI_API_TOKEN"),
-        },
-        secret: { DATABASE_URL: args.databaseUrl },
-      },
-      extraPlain: args.extraVariables ?? {},
-      extraSecret: args.extraSecretVariables ?? {},
-    });
-
-    this.config = new ServiceConfig(
-      `${name}-config`,
+    this.config = declareServiceConfig(
+      this,
+      name,
+      args,
+      this.serviceId,
       {
-        projectId: placement.projectId,
-        environmentId: placement.environmentId,
-        serviceId: this.serviceId,
-        serviceName: args.serviceName,
         role: "backend",
         source: { repo: args.repo, branch: args.branch, rootDirectory: args.rootDirectory },
         deploy: { healthcheckPath: args.healthcheckPath, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
-        variables,
-        secretVariables,
+        wired: {
+          plain: {
+            ENVIRONMENT: args.environment,
+            REDIS_URL: reference(args.redisServiceName, "REDIS_URL"),
+            CRAWL4AI_URL: `http://${reference(crawl4ai, "RAILWAY_PRIVATE_DOMAIN")}:${reference(crawl4ai, "PORT")}`,
+            CRAWL4AI_API_TOKEN: reference(crawl4ai, "CRAWL4AI_API_TOKEN"),
+          },
+          secret: { DATABASE_URL: args.databaseUrl },
+        },
       },
       // The domain exists before the first deploy, so RAILWAY_PUBLIC_DOMAIN is set in it.
-      pulumi.mergeOptions(configOptions(this, placement), { dependsOn: [domain] }),
+      [domain],
     );
     this.registerOutputs({ serviceId: this.serviceId, publicDomain: this.publicDomain });
   }
 }
-

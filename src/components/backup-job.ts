@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceConfig } from "../railway/service-config";
-import { configOptions, mergeVariables, serviceIdFor, type RailwayPlacement } from "./railway-placement";
+import type { ServiceConfig } from "../railway/service-config";
+import { declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./railway-placement";
 
 /** Where the dumps go: the R2 bucket and its bucket-scoped S3 credentials. */
 export interface BackupTarget {
@@ -11,9 +11,7 @@ export interface BackupTarget {
   readonly secretAccessKey: pulumi.Input<string>;
 }
 
-export interface BackupJobArgs {
-  readonly placement: RailwayPlacement;
-  readonly serviceName: string;
+export interface BackupJobArgs extends RailwayServiceArgs {
   /** The postgres-s3-backups template's repository, or a fork ("owner/name"). */
   readonly repo: string;
   readonly branch: string;
@@ -26,8 +24,6 @@ export interface BackupJobArgs {
   /** Neon's direct host with exactly ?sslmode=require (the job pastes it unquoted into a shell). */
   readonly databaseUrl: pulumi.Input<string>;
   readonly target: BackupTarget;
-  readonly extraVariables?: Readonly<Record<string, string>>;
-  readonly extraSecretVariables?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -41,10 +37,12 @@ export class BackupJob extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:BackupJob", name, {}, opts);
-    const { placement, target } = args;
-    this.serviceId = serviceIdFor(this, name, placement, args.serviceName);
-
-    const { variables, secretVariables } = mergeVariables({
+    const { target } = args;
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
+    this.config = declareServiceConfig(this, name, args, this.serviceId, {
+      role: "backupJob",
+      source: { repo: args.repo, branch: args.branch },
+      deploy: { cronSchedule: args.schedule, restartPolicyType: "NEVER" },
       wired: {
         plain: {
           SINGLE_SHOT_MODE: "true",
@@ -60,25 +58,7 @@ export class BackupJob extends pulumi.ComponentResource {
           AWS_SECRET_ACCESS_KEY: target.secretAccessKey,
         },
       },
-      extraPlain: args.extraVariables ?? {},
-      extraSecret: args.extraSecretVariables ?? {},
     });
-
-    this.config = new ServiceConfig(
-      `${name}-config`,
-      {
-        projectId: placement.projectId,
-        environmentId: placement.environmentId,
-        serviceId: this.serviceId,
-        serviceName: args.serviceName,
-        role: "backupJob",
-        source: { repo: args.repo, branch: args.branch },
-        deploy: { cronSchedule: args.schedule, restartPolicyType: "NEVER" },
-        variables,
-        secretVariables,
-      },
-      configOptions(this, placement),
-    );
     this.registerOutputs({ serviceId: this.serviceId });
   }
 }

@@ -1,17 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ServiceConfig } from "../railway/service-config";
-import { configOptions, mergeVariables, serviceIdFor, type RailwayPlacement } from "./railway-placement";
+import type { ServiceConfig } from "../railway/service-config";
+import { declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./railway-placement";
 
-export interface Crawl4AiServiceArgs {
-  readonly placement: RailwayPlacement;
-  readonly serviceName: string;
+export interface Crawl4AiServiceArgs extends RailwayServiceArgs {
   /** `unclecode/crawl4ai:<version>`, pinned: v0.9.0 changed its security defaults. */
   readonly image: string;
   /** At least 4 (Crawl4AI's README). */
   readonly memoryGB: number;
-  readonly extraVariables?: Readonly<Record<string, string>>;
-  readonly extraSecretVariables?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /** gunicorn binds CRAWL4AI_PORT (default 11235) and ignores PORT (unclecode/crawl4ai deploy/docker). */
@@ -30,36 +26,20 @@ export class Crawl4AiService extends pulumi.ComponentResource {
 
   constructor(name: string, args: Crawl4AiServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:Crawl4AiService", name, {}, opts);
-    const { placement } = args;
-    this.serviceId = serviceIdFor(this, name, placement, args.serviceName);
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
     const token = new random.RandomPassword(`${name}-api-token`, { length: 40, special: false }, { parent: this });
 
-    const { variables, secretVariables } = mergeVariables({
+    this.config = declareServiceConfig(this, name, args, this.serviceId, {
+      role: "crawl4ai",
+      source: { image: args.image },
+      // GET /health answers without the token (auth_gate.py).
+      deploy: { healthcheckPath: "/health", restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+      limits: { memoryGB: args.memoryGB },
       wired: {
         plain: { PORT: CRAWL4AI_PORT, RAILWAY_SHM_SIZE_BYTES: CRAWL4AI_SHM_BYTES },
         secret: { CRAWL4AI_API_TOKEN: token.result },
       },
-      extraPlain: args.extraVariables ?? {},
-      extraSecret: args.extraSecretVariables ?? {},
     });
-
-    this.config = new ServiceConfig(
-      `${name}-config`,
-      {
-        projectId: placement.projectId,
-        environmentId: placement.environmentId,
-        serviceId: this.serviceId,
-        serviceName: args.serviceName,
-        role: "crawl4ai",
-        source: { image: args.image },
-        // GET /health answers without the token (auth_gate.py).
-        deploy: { healthcheckPath: "/health", restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
-        limits: { memoryGB: args.memoryGB },
-        variables,
-        secretVariables,
-      },
-      configOptions(this, placement),
-    );
     this.registerOutputs({ serviceId: this.serviceId });
   }
 }

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RailwayRole } from "../config";
 import { Service } from "../railway/service";
+import { ServiceConfig, type ServiceConfigArgs } from "../railway/service-config";
+import { ServiceDomain } from "../railway/service-domain";
 
 /** Where one service's config goes, and what must be applied before it. */
 export interface RailwayPlacement {
@@ -54,8 +57,50 @@ export function serviceIdFor(owner: pulumi.ComponentResource, name: string, plac
   return new Service(`${name}-service`, { projectId: placement.projectId, name: serviceName }, { parent: owner }).serviceId;
 }
 
-/** Resource options of a component's ServiceConfig. */
-export function configOptions(owner: pulumi.ComponentResource, placement: RailwayPlacement): pulumi.CustomResourceOptions {
-  return { parent: owner, dependsOn: [...(placement.after ?? [])] };
+/** What every app service component takes besides its own settings. */
+export interface RailwayServiceArgs {
+  readonly placement: RailwayPlacement;
+  /** Railway service name; other services reference `${{<name>.VAR}}`. */
+  readonly serviceName: string;
+  /** The stack file's `railway.<role>.variables`. */
+  readonly extraVariables?: Readonly<Record<string, string>>;
+  /** The stack file's `railwaySecrets.<role>`, already secret. */
+  readonly extraSecretVariables?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
+/** A service's settings in one environment, with the variables it wires before the stack file's extras. */
+export type ServiceSettings = Omit<ServiceConfigArgs, "projectId" | "environmentId" | "serviceId" | "serviceName" | "role" | "variables" | "secretVariables"> & {
+  readonly role: RailwayRole;
+  readonly wired: VariableSources["wired"];
+};
+
+/**
+ * The component's ServiceConfig (`${name}-config`): the whole config of its service in this
+ * environment, applied after `placement.after` and `also` (e.g. its domain, so the first deploy has it).
+ */
+export function declareServiceConfig(
+  owner: pulumi.ComponentResource,
+  name: string,
+  args: RailwayServiceArgs,
+  serviceId: pulumi.Input<string>,
+  { role, wired, ...settings }: ServiceSettings,
+  also: readonly pulumi.Resource[] = [],
+): ServiceConfig {
+  const { placement } = args;
+  const { variables, secretVariables } = mergeVariables({ wired, extraPlain: args.extraVariables ?? {}, extraSecret: args.extraSecretVariables ?? {} });
+  return new ServiceConfig(
+    `${name}-config`,
+    { ...settings, projectId: placement.projectId, environmentId: placement.environmentId, serviceId, serviceName: args.serviceName, role, variables, secretVariables },
+    { parent: owner, dependsOn: [...(placement.after ?? []), ...also] },
+  );
+}
+
+/** A Railway-provided public domain (`${name}-domain`) for the component's service in this environment. */
+export function declarePublicDomain(owner: pulumi.ComponentResource, name: string, args: RailwayServiceArgs, serviceId: pulumi.Input<string>, subdomain?: string): ServiceDomain {
+  const { placement } = args;
+  return new ServiceDomain(
+    `${name}-domain`,
+    { projectId: placement.projectId, environmentId: placement.environmentId, serviceId, serviceName: args.serviceName, subdomain },
+    { parent: owner },
+  );
+}

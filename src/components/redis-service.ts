@@ -1,21 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { selfReference } from "../invariants/railway-references";
-import { ServiceConfig } from "../railway/service-config";
+import type { ServiceConfig } from "../railway/service-config";
 import { Volume } from "../railway/volume";
-import { configOptions, mergeVariables, serviceIdFor, type RailwayPlacement } from "./railway-placement";
+import { declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./railway-placement";
 
-export interface RedisServiceArgs {
-  readonly placement: RailwayPlacement;
-  /** Railway service name; other services reference `${{<name>.REDIS_URL}}`. */
-  readonly serviceName: string;
+export interface RedisServiceArgs extends RailwayServiceArgs {
   /** The official image with a pinned tag, e.g. "redis:8.2". */
   readonly image: string;
-  readonly extraVariables?: Readonly<Record<string, string>>;
-  readonly extraSecretVariables?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-/** Where Railway's Redis template mounts its volume and keeps the append file. */
+/** Where Railway's Redis template mounts its volume and keeps the data. */
 export const REDIS_DATA_PATH = "/data";
 
 /**
@@ -40,7 +35,6 @@ export class RedisService extends pulumi.ComponentResource {
     super("client-fulfillment:railway:RedisService", name, {}, opts);
     const { placement } = args;
     this.serviceId = serviceIdFor(this, name, placement, args.serviceName);
-
     const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
     // The cache holds circuit-breaker state the app relies on after a restart.
     const volume = new Volume(
@@ -50,7 +44,11 @@ export class RedisService extends pulumi.ComponentResource {
     );
     this.volumeId = volume.volumeId;
 
-    const { variables, secretVariables } = mergeVariables({
+    this.config = declareServiceConfig(this, name, args, this.serviceId, {
+      role: "redis",
+      source: { image: args.image },
+      deploy: { startCommand: REDIS_START_COMMAND, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+      volumeMounts: volume.volumeId.apply((volumeId) => ({ [volumeId]: REDIS_DATA_PATH })),
       wired: {
         plain: {
           REDISUSER: "default",
@@ -61,26 +59,7 @@ export class RedisService extends pulumi.ComponentResource {
         },
         secret: { REDIS_PASSWORD: password.result },
       },
-      extraPlain: args.extraVariables ?? {},
-      extraSecret: args.extraSecretVariables ?? {},
     });
-
-    this.config = new ServiceConfig(
-      `${name}-config`,
-      {
-        projectId: placement.projectId,
-        environmentId: placement.environmentId,
-        serviceId: this.serviceId,
-        serviceName: args.serviceName,
-        role: "redis",
-        source: { image: args.image },
-        deploy: { startCommand: REDIS_START_COMMAND, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
-        variables,
-        secretVariables,
-        volumeMounts: pulumi.output(volume.volumeId).apply((volumeId) => ({ [volumeId]: REDIS_DATA_PATH })),
-      },
-      configOptions(this, placement),
-    );
     this.registerOutputs({ serviceId: this.serviceId, volumeId: this.volumeId });
   }
 }
