@@ -21,6 +21,7 @@ export interface ClientTuning {
 }
 
 export const DEPLOY_TIMEOUT_CONFIG_KEY = "railway:deployTimeoutSeconds";
+export const POLL_INTERVAL_CONFIG_KEY = "railway:pollIntervalMs";
 export const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 600;
 
 /**
@@ -33,6 +34,8 @@ export abstract class RailwayProvider {
   private configEndpoint: string | undefined;
   /** Stack config `railway:deployTimeoutSeconds`, if set. */
   protected configDeployTimeoutSeconds: number | undefined;
+  /** Stack config `railway:pollIntervalMs`, if set: every wait between reads of Railway. */
+  private configPollIntervalMs: number | undefined;
 
   constructor(protected readonly tuning: ClientTuning = {}) {}
 
@@ -45,11 +48,18 @@ export abstract class RailwayProvider {
       if (!(seconds > 0)) throw new Error(`${DEPLOY_TIMEOUT_CONFIG_KEY} must be a positive number of seconds, not "${timeout}".`);
       this.configDeployTimeoutSeconds = seconds;
     }
+    const interval = request.config.get(POLL_INTERVAL_CONFIG_KEY);
+    if (interval !== undefined && interval !== "") {
+      const ms = Number(interval);
+      if (!Number.isInteger(ms) || ms < 0) throw new Error(`${POLL_INTERVAL_CONFIG_KEY} must be a whole number of milliseconds, not "${interval}".`);
+      this.configPollIntervalMs = ms;
+    }
   }
 
-  /** Waits between polls or re-reads; a test shortens it through the tuning. */
+  /** Waits between polls or re-reads; the stack config or a test's tuning can shorten it. */
   protected pause(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    const wait = this.configPollIntervalMs ?? ms;
+    return new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   /**
