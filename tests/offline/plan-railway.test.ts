@@ -9,14 +9,19 @@ import { buildPlan, renderPlanText } from "../../src/offline/plan";
 const ROOT = path.resolve(__dirname, "../..");
 const exec = promisify(execFile);
 
-/** A copy of a committed stack file with some text appended under `backend:` of the railway key. */
-function stackWithBackendExtras(stack: string, variablesYaml: string): string {
+/** A folder holding an edited copy of a committed stack file. */
+function stackWith(stack: string, edit: (text: string) => string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "plan-railway-"));
   const original = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-  const edited = original.replace("\n    backend:\n", `\n    backend:\n      variables:\n${variablesYaml}`);
-  expect(edited, "the backend block was found").not.toBe(original);
+  const edited = edit(original);
+  expect(edited, "the edit found its place").not.toBe(original);
   writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
   return dir;
+}
+
+/** The stack file with extra plain variables for the backend (`railway.backend.variables`). */
+function stackWithBackendExtras(stack: string, variablesYaml: string): string {
+  return stackWith(stack, (text) => text.replace("\n    backend:\n", `\n    backend:\n      variables:\n${variablesYaml}`));
 }
 
 async function planScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -58,6 +63,24 @@ describe("the plan of a stack file whose extra variables break a Railway rule ex
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("invariant violated: backend-database-url-has-no-query:");
     expect(result.stderr).toContain('contains "sslmode"');
+  });
+});
+
+describe("the plan of a stack file whose backup job is miswired exits 1", () => {
+  it("a pg_dump older than the Neon server", async () => {
+    const dir = stackWith("production", (text) => text.replace("      pgVersion: 17\n      nodeVersion", "      pgVersion: 16\n      nodeVersion"));
+    const result = await planScript(["--stack", "production", "--dir", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("invariant violated: backup-client-matches-server: Service \"postgres-s3-backups\" builds pg_dump 16, older than the Neon server's 17");
+  });
+
+  it("backups sent to a bucket without the retention lifecycle", async () => {
+    const dir = stackWith("production", (text) =>
+      text.replace("      nodeVersion: \"22\"\n", '      nodeVersion: "22"\n      variables:\n        AWS_S3_BUCKET: another-bucket\n'),
+    );
+    const result = await planScript(["--stack", "production", "--dir", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invariant violated: backup-job-writes-retained-bucket: Service "postgres-s3-backups" uploads to bucket "another-bucket"');
   });
 });
 
