@@ -5,12 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { Environment } from "../../src/railway/environment";
 import { Project } from "../../src/railway/project";
 import { Service, type ServiceArgs } from "../../src/railway/service";
 import { rehearseUp, type RehearsalState, type UpResult } from "../../test-support/rehearsal/engine";
 import { startRailwayTarget, type RailwayTarget } from "../../test-support/rehearsal/target";
+import { describeWithRailwaySchema } from "../../test-support/railway-harness";
 
 // The small program below replaces the stack's; the real stack module is not needed here
 // (and is mid-rewrite while the Railway app is being declared).
@@ -44,7 +45,7 @@ function program(workspaceId: string, options: { withPreview: boolean }) {
   };
 }
 
-describe("rehearsal engine on a small Railway program", () => {
+describeWithRailwaySchema("rehearsal engine on a small Railway program", () => {
   let target: RailwayTarget;
   const up = (prior: RehearsalState | undefined, extraConfig: Record<string, string> = {}, withPreview = true) =>
     rehearseUp({
