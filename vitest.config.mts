@@ -6,5 +6,7 @@ export default defineConfig({
     // Each file gets its own Pulumi mock runtime; sharing one leaks stack names and registrations.
     isolate: true,
     testTimeout: 20_000,
+    // Says once why the schema-bound tests skip in a clone without Railway's schema.
+    globalSetup: ["test-support/schema-notice.ts"],
   },
 });
