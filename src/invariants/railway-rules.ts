@@ -3,15 +3,15 @@ import { backupScheduleViolations } from "./backup-schedule";
 import { appDatabaseUrlViolations } from "./database-url";
 import { environmentViolations } from "./environment";
 import { parseReferences, PUBLIC_DOMAIN_VARIABLE, RAILWAY_PROVIDED_VARIABLES } from "./railway-references";
+import { inputRecord, notApplicable, RESOURCE_TYPES, verdict } from "./rule-kit";
 import type { StackSnapshot } from "./stack-rules";
 import type { RuleResult } from "./violation";
 
 export const RAILWAY_TYPES = {
-  serviceConfig: "pulumi-nodejs:dynamic/railway:ServiceConfig",
-  serviceDomain: "pulumi-nodejs:dynamic/railway:ServiceDomain",
+  serviceConfig: RESOURCE_TYPES.railwayServiceConfig,
+  serviceDomain: RESOURCE_TYPES.railwayServiceDomain,
 } as const;
-const NEON_PROJECT = "neon:index/project:Project";
-const R2_LIFECYCLE = "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle";
+const { neonProject: NEON_PROJECT, r2Lifecycle: R2_LIFECYCLE } = RESOURCE_TYPES;
 
 /** What a ServiceConfig's inputs say about one service in one environment, as the rules read it. */
 interface WiredService {
@@ -25,10 +25,6 @@ interface WiredService {
   readonly cronSchedule: unknown;
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 function wiredServices(snapshot: StackSnapshot): WiredService[] {
   return snapshot.resources
     .filter((resource) => resource.type === RAILWAY_TYPES.serviceConfig)
@@ -38,9 +34,9 @@ function wiredServices(snapshot: StackSnapshot): WiredService[] {
       serviceName: String(resource.inputs.serviceName ?? resource.name),
       serviceId: resource.inputs.serviceId,
       environmentId: resource.inputs.environmentId,
-      plain: record(resource.inputs.variables),
-      secret: record(resource.inputs.secretVariables),
-      cronSchedule: record(resource.inputs.deploy).cronSchedule,
+      plain: inputRecord(resource.inputs.variables),
+      secret: inputRecord(resource.inputs.secretVariables),
+      cronSchedule: inputRecord(resource.inputs.deploy).cronSchedule,
     }));
 }
 
@@ -58,14 +54,6 @@ interface RailwayRule {
   readonly id: string;
   readonly description: string;
   readonly evaluate: (snapshot: StackSnapshot, services: readonly WiredService[]) => RuleResult;
-}
-
-function verdict(id: string, problems: string[], passMessage: string): RuleResult {
-  return problems.length === 0 ? { rule: id, status: "pass", message: passMessage } : { rule: id, status: "fail", message: problems.join(" ") };
-}
-
-function notApplicable(id: string, what: string): RuleResult {
-  return { rule: id, status: "not-applicable", message: `not applicable: ${what}.` };
 }
 
 const byRole = (services: readonly WiredService[], role: string) => services.filter((service) => service.role === role);

@@ -5,23 +5,20 @@ import { ENVIRONMENT_RULE, environmentViolations } from "./environment";
 import { computeSizeViolations, CU_BUDGET_RULE, cuBudgetViolations, foreignComputeViolation, type NeonComputeBudget } from "./neon-compute";
 import { historyRetentionViolations, NEON_PLAN_LIMITS, PITR_RULE, type NeonPlan } from "./neon-plan";
 import { evaluateRailwayRules } from "./railway-rules";
+import { inputRecord, notApplicable, RESOURCE_TYPES, verdict } from "./rule-kit";
 import type { RuleResult, Violation } from "./violation";
 
 export const PROTECTED_RULE = "stateful-resources-protected";
 
 /** Resource types whose deletion loses data; `pulumi up` must refuse to delete them. */
 export const STATEFUL_TYPES = [
-  "neon:index/project:Project",
-  "cloudflare:index/r2Bucket:R2Bucket",
+  RESOURCE_TYPES.neonProject,
+  RESOURCE_TYPES.r2Bucket,
   // Redis keeps circuit-breaker state on it; deleting it loses that data.
-  "pulumi-nodejs:dynamic/railway:Volume",
+  RESOURCE_TYPES.railwayVolume,
 ] as const;
 
-const NEON_PROJECT = "neon:index/project:Project";
-const NEON_ENDPOINT = "neon:index/endpoint:Endpoint";
-const NEON_BRANCH = "neon:index/branch:Branch";
-const R2_BUCKET = "cloudflare:index/r2Bucket:R2Bucket";
-const R2_LIFECYCLE = "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle";
+const { neonProject: NEON_PROJECT, neonEndpoint: NEON_ENDPOINT, neonBranch: NEON_BRANCH, r2Bucket: R2_BUCKET, r2Lifecycle: R2_LIFECYCLE } = RESOURCE_TYPES;
 
 /** What a stack declares, as recorded from the program: resources with their inputs, and the outputs. */
 export interface StackSnapshot {
@@ -47,22 +44,14 @@ export interface StackSnapshot {
 }
 
 function result(rule: string, violations: Violation[], okMessage: string): RuleResult {
-  return violations.length === 0
-    ? { rule, status: "pass", message: okMessage }
-    : { rule, status: "fail", message: violations.map((v) => v.message).join(" ") };
+  return verdict(rule, violations.map((v) => v.message), okMessage);
 }
 
 function missing(rule: string, what: string): RuleResult {
   return { rule, status: "fail", message: `${what} is not declared, so the rule cannot hold; declare it.` };
 }
 
-function notApplicable(rule: string, why: string): RuleResult {
-  return { rule, status: "not-applicable", message: `not applicable: ${why}.` };
-}
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 type SnapshotResource = StackSnapshot["resources"][number];
 
@@ -94,7 +83,7 @@ function cuBudgetResult(snapshot: StackSnapshot): RuleResult {
     const plan = expected.neonPlan as NeonPlan;
     const hours = expected.neonActiveHoursPerMonth as number;
     const label = neonProjectLabel(project);
-    const settings = record(project.inputs.defaultEndpointSettings);
+    const settings = inputRecord(project.inputs.defaultEndpointSettings);
     const minCu = settings.autoscalingLimitMinCu;
     const maxCu = settings.autoscalingLimitMaxCu;
     if (typeof minCu !== "number" || typeof maxCu !== "number") {
