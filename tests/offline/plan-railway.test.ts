@@ -1,37 +1,13 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { buildPlan, renderPlanText } from "../../src/offline/plan";
+import { planScript, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
-const exec = promisify(execFile);
-
-/** A folder holding an edited copy of a committed stack file. */
-function stackWith(stack: string, edit: (text: string) => string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "plan-railway-"));
-  const original = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-  const edited = edit(original);
-  expect(edited, "the edit found its place").not.toBe(original);
-  writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edited);
-  return dir;
-}
 
 /** The stack file with extra plain variables for the backend (`railway.backend.variables`). */
 function stackWithBackendExtras(stack: string, variablesYaml: string): string {
-  return stackWith(stack, (text) => text.replace("\n    backend:\n", `\n    backend:\n      variables:\n${variablesYaml}`));
-}
-
-async function planScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return stackDirWith(stack, (text) => text.replace("\n    backend:\n", `\n    backend:\n      variables:\n${variablesYaml}`));
 }
 
 describe("the plan of a stack file whose extra variables break a Railway rule exits 1", () => {
@@ -68,14 +44,14 @@ describe("the plan of a stack file whose extra variables break a Railway rule ex
 
 describe("the plan of a stack file whose backup job is miswired exits 1", () => {
   it("a pg_dump older than the Neon server", async () => {
-    const dir = stackWith("production", (text) => text.replace("      pgVersion: 17\n      nodeVersion", "      pgVersion: 16\n      nodeVersion"));
+    const dir = stackDirWith("production", (text) => text.replace("      pgVersion: 17\n      nodeVersion", "      pgVersion: 16\n      nodeVersion"));
     const result = await planScript(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("invariant violated: backup-client-matches-server: Service \"postgres-s3-backups\" builds pg_dump 16, older than the Neon server's 17");
   });
 
   it("backups sent to a bucket without the retention lifecycle", async () => {
-    const dir = stackWith("production", (text) =>
+    const dir = stackDirWith("production", (text) =>
       text.replace("      nodeVersion: \"22\"\n", '      nodeVersion: "22"\n      variables:\n        AWS_S3_BUCKET: another-bucket\n'),
     );
     const result = await planScript(["--stack", "production", "--dir", dir]);

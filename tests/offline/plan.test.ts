@@ -1,32 +1,13 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../src/config";
 import { buildPlan, planVerdict, renderPlanText } from "../../src/offline/plan";
 import { readStackFile, SECURE_STAND_IN } from "../../src/offline/stack-file";
+import { planScript, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
-const run = promisify(execFile);
-
-function stackDirWith(stack: string, edit: (text: string) => string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
-  writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edit(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")));
-  return dir;
-}
-
-async function planScript(args: string[], command: [string, ...string[]] = [process.execPath, "--import", "tsx", "scripts/plan.ts"]) {
-  const [file, ...prefix] = command;
-  try {
-    const { stdout, stderr } = await run(file, [...prefix, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 type PlanJson = { stack: string; resources: { type: string }[]; invariants: { rule: string; status: string; message: string }[] };
 
