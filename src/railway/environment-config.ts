@@ -1,5 +1,5 @@
 import type { RailwayClient } from "./client";
-import { ENVIRONMENT_COMMIT_STAGED, ENVIRONMENT_CONFIG, ENVIRONMENT_STAGE_CHANGES, SERVICE_INSTANCE_DEPLOYMENT } from "./operations";
+import { ENVIRONMENT_COMMIT_STAGED, ENVIRONMENT_CONFIG, ENVIRONMENT_STAGE_CHANGES } from "./operations";
 
 /**
  * Reading and writing an environment's config (`environment.config`, a JSON
@@ -98,18 +98,3 @@ export async function stageAndCommit(
     skipDeploys: options.skipDeploys,
   });
 }
-
-export interface DeploymentState {
-  id: string;
-  status: string;
-}
-
-/** The latest deployment of a service in an environment (null when none); "not found" when it has no instance there. */
-export async function latestDeployment(client: RailwayClient, environmentId: string, serviceId: string): Promise<DeploymentState | null> {
-  const { serviceInstance } = await client.request(SERVICE_INSTANCE_DEPLOYMENT, { environmentId, serviceId });
-  return serviceInstance.latestDeployment;
-}
-
-/** alchemy `waitForDeployment`: these end a deployment well or badly; anything else is still under way. */
-export const DEPLOY_SUCCEEDED = ["SUCCESS", "SLEEPING"];
-export const DEPLOY_FAILED = ["FAILED", "CRASHED", "REMOVED"];
