@@ -1,5 +1,5 @@
 import type { RailwayClient } from "./client";
-import { ENVIRONMENT_COMMIT_STAGED, ENVIRONMENT_CONFIG, ENVIRONMENT_STAGE_CHANGES } from "./operations";
+import { ENVIRONMENT_COMMIT_STAGED, ENVIRONMENT_CONFIG, ENVIRONMENT_STAGE_CHANGES, TCP_PROXIES } from "./operations";
 
 /**
  * Reading and writing an environment's config (`environment.config`, a JSON
@@ -97,4 +97,10 @@ export async function stageAndCommit(
     commitMessage: options.commitMessage,
     skipDeploys: options.skipDeploys,
   });
+}
+
+/** The service's live public TCP proxies in the environment (none when it has no instance there). */
+export async function publicProxies(client: RailwayClient, environmentId: string, serviceId: string): Promise<{ id: string; domain: string; proxyPort: number }[]> {
+  const { tcpProxies } = await client.request(TCP_PROXIES, { environmentId, serviceId });
+  return tcpProxies.filter((proxy) => !proxy.deletedAt);
 }

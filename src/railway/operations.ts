@@ -203,6 +203,40 @@ export const SERVICE_INSTANCE_DEPLOYMENT = operation(
 );
 
 /**
+ * A new deployment of the service's current config (CLI `src/commands/redeploy.rs` uses the
+ * deployment-level variant); used after a secret the service references was rotated, when its
+ * own config did not change. Not resent after an unclear failure: it would deploy twice.
+ */
+export const SERVICE_INSTANCE_REDEPLOY = operation(
+  "ServiceInstanceRedeploy",
+  `mutation ServiceInstanceRedeploy($environmentId: String!, $serviceId: String!) {
+    serviceInstanceRedeploy(environmentId: $environmentId, serviceId: $serviceId)
+  }`,
+  (zod) => zod.object({ serviceInstanceRedeploy: zod.boolean() }),
+  false,
+);
+
+/** Public TCP proxies of a service in an environment (CLI `src/controllers/tcp_proxy.rs`). */
+export const TCP_PROXIES = operation(
+  "TcpProxies",
+  `query TcpProxies($environmentId: String!, $serviceId: String!) {
+    tcpProxies(environmentId: $environmentId, serviceId: $serviceId) { id domain proxyPort applicationPort deletedAt }
+  }`,
+  (zod) =>
+    zod.object({
+      tcpProxies: zod.array(
+        zod.object({ id: zod.string(), domain: zod.string(), proxyPort: zod.number(), applicationPort: zod.number(), deletedAt: zod.string().nullable() }),
+      ),
+    }),
+);
+
+export const TCP_PROXY_DELETE = operation(
+  "TcpProxyDelete",
+  `mutation TcpProxyDelete($id: String!) { tcpProxyDelete(id: $id) }`,
+  (zod) => zod.object({ tcpProxyDelete: zod.boolean() }),
+);
+
+/**
  * Applies a patch at once, leaving the environment's staged changes alone; it has
  * no skipDeploys (schema). Used only for an empty instance, which has nothing to deploy.
  */

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { latestDeployment, settleLatest, waitForDeployment, type DeployWait } from "./deployments";
-import { hasSource, readEnvironment, stageAndCommit, type LiveEnvironment } from "./environment-config";
+import { hasSource, publicProxies, readEnvironment, stageAndCommit, type LiveEnvironment } from "./environment-config";
+import { SERVICE_INSTANCE_REDEPLOY, TCP_PROXY_DELETE } from "./operations";
 import {
   DEFAULT_DEPLOY_TIMEOUT_SECONDS,
   diffByKeys,
@@ -83,18 +84,27 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     for (const [volumeId, mountPath] of Object.entries(news.volumeMounts ?? {})) {
       if (typeof mountPath !== "string" || !mountPath.startsWith("/")) failures.push(failure(`volumeMounts.${volumeId}`, 'an absolute path, e.g. "/data"'));
     }
+    for (const [key, list] of [["build.watchPatterns", news.build?.watchPatterns], ["deploy.preDeployCommand", deploy.preDeployCommand]] as const) {
+      if (list !== undefined && !(Array.isArray(list) && list.every((item) => typeof item === "string" && item.trim() !== ""))) {
+        failures.push(failure(key, "a list of non-empty strings"));
+      }
+    }
+    for (const name of Object.keys(news.preservedVariables ?? {})) {
+      if (!(name in (news.secretVariables ?? {}))) failures.push(failure(`preservedVariables.${name}`, "only a declared secretVariables entry can be preserved"));
+    }
     if (news.deployTimeoutSeconds !== undefined && !(news.deployTimeoutSeconds > 0)) failures.push(failure("deployTimeoutSeconds", "a positive number of seconds"));
     return { inputs: news, failures };
   }
 
   async diff(_id: string, olds: ServiceConfigOutputs, news: ServiceConfigInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<ServiceConfigInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["serviceName", "role", ...CONFIG_KEYS, "deployTimeoutSeconds"]);
+    return diffByKeys<ServiceConfigInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["serviceName", "role", ...CONFIG_KEYS, "preservedVariables", "redeployOn", "privateNetworkOnly", "deployTimeoutSeconds"]);
   }
 
   async create(inputs: ServiceConfigInputs): Promise<pulumi.dynamic.CreateResult<ServiceConfigOutputs>> {
     const client = this.client();
     const { environment, entry } = await this.awaitInstance(client, await readEnvironment(client, inputs.environmentId), inputs.serviceId);
     const adopted = hasSource(entry);
+    await this.closePublicProxies(client, environment, inputs);
     const patch = servicePatch(entry, inputs);
     if (!entry) patch.isCreated = true;
     const lastDeploymentId = await this.apply(client, environment, inputs, patch, entry !== undefined);
@@ -114,13 +124,34 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     const client = this.client();
     const environment = await readEnvironment(client, news.environmentId);
     const entry = environment.services[news.serviceId];
+    await this.closePublicProxies(client, environment, news);
     const patch = servicePatch(entry, news, olds);
     if (!entry) patch.isCreated = true;
     const mustSettle = configChanged(olds, news);
-    const lastDeploymentId = Object.keys(patch).length > 0 || mustSettle
-      ? await this.apply(client, environment, news, patch, entry !== undefined)
-      : olds.lastDeploymentId;
+    const mustRedeploy = JSON.stringify(olds.redeployOn ?? {}) !== JSON.stringify(news.redeployOn ?? {});
+    let lastDeploymentId = olds.lastDeploymentId;
+    if (Object.keys(patch).length > 0 || (mustSettle && !mustRedeploy)) lastDeploymentId = await this.apply(client, environment, news, patch, entry !== undefined);
+    else if (mustRedeploy) lastDeploymentId = await this.redeploy(client, environment, news);
     return { outs: { ...news, adopted: olds.adopted, lastDeploymentId: lastDeploymentId ?? olds.lastDeploymentId } };
+  }
+
+  /**
+   * A new deployment of an unchanged config, after a secret the service references was rotated:
+   * whether Railway redeploys services that reference a changed variable is not documented
+   * (docs deployments/staged-changes.md says only "services that are affected").
+   */
+  private async redeploy(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs): Promise<string> {
+    const before = await latestDeployment(client, environment.id, inputs.serviceId);
+    await client.request(SERVICE_INSTANCE_REDEPLOY, { environmentId: environment.id, serviceId: inputs.serviceId });
+    return waitForDeployment(client, this.deployWait(environment, inputs), (latest) => latest.id !== before?.id);
+  }
+
+  /** A private service keeps no public TCP proxy: Railway's Redis template adds one (template-marketplace storage/Redis---redis.md). */
+  private async closePublicProxies(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs): Promise<void> {
+    if (!inputs.privateNetworkOnly || !environment.services[inputs.serviceId]) return;
+    for (const proxy of await publicProxies(client, environment.id, inputs.serviceId)) {
+      await client.request(TCP_PROXY_DELETE, { id: proxy.id });
+    }
   }
 
   /** This environment only: `isDeleted` for the service here, no deploys. Never `serviceDelete`, never an adopted instance. */
@@ -188,6 +219,12 @@ export interface ServiceConfigArgs {
   readonly volumeMounts?: pulumi.Input<Record<string, string>>;
   /** Seconds `up` waits for the deploy it started; overrides the provider default. */
   readonly deployTimeoutSeconds?: pulumi.Input<number>;
+  /** Names of `secretVariables` generated by the program, with rotation labels: a live value is kept unless the label changes. */
+  readonly preservedVariables?: pulumi.Input<Record<string, string>>;
+  /** Rotation labels of secrets this service references: a change redeploys it. */
+  readonly redeployOn?: pulumi.Input<Record<string, string>>;
+  /** Private only: a public TCP proxy on the service is removed. */
+  readonly privateNetworkOnly?: pulumi.Input<boolean>;
 }
 
 /**
