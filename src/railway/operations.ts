@@ -173,13 +173,6 @@ export const SERVICE_CREATE = operation(
   false,
 );
 
-export const SERVICE_UPDATE = operation(
-  "ServiceUpdate",
-  `mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) { serviceUpdate(id: $id, input: $input) { ${SERVICE_FIELDS} } }`,
-  (zod) => zod.object({ serviceUpdate: serviceNode(zod) }),
-);
-
-
 /** Without environmentId: the service goes in every environment that is not a fork (schema, `serviceDelete.environmentId`). */
 export const SERVICE_DELETE = operation(
   "ServiceDelete",

@@ -1,12 +1,63 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RailwayClient } from "./client";
 import { hasSource } from "./environment-config";
-import { PROJECT_ENVIRONMENT_CONFIGS, PROJECT_SERVICES, SERVICE, SERVICE_CREATE, SERVICE_DELETE, SERVICE_UPDATE } from "./operations";
+import { PROJECT_ENVIRONMENT_CONFIGS, PROJECT_SERVICES, SERVICE, SERVICE_CREATE, SERVICE_DELETE } from "./operations";
 import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
 export interface ServiceInputs {
   projectId: string;
   name: string;
+  /** The stack-file key that sets the name, named when a live service's name is a near miss. */
+  nameConfigKey?: string;
   providerVersion: string;
+}
+
+export interface LiveServiceName {
+  id: string;
+  name: string;
+}
+
+/** The one service with exactly this name, or the near misses a human may have meant. */
+export interface ServiceLookup {
+  exact: LiveServiceName | undefined;
+  nearMisses: LiveServiceName[];
+}
+
+/** Names that differ only by case, separators, or one or two letters (Railway's Redis template names its service "Redis"). */
+export function isNearMiss(wanted: string, live: string): boolean {
+  const fold = (name: string) => name.toLowerCase().replace(/[-_\s]/g, "");
+  const a = fold(wanted);
+  const b = fold(live);
+  if (wanted === live) return false;
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a))) return true;
+  const distance: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = distance[i] as number[];
+      const previous = distance[i - 1] as number[];
+      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return Math.max(a.length, b.length) >= 4 && (distance[a.length]?.[b.length] ?? Infinity) <= 2;
+}
+
+/** Lookup is exact (Railway names are case-sensitive, and so are `${{name.VAR}}` references: railway-skills references/configure.md). */
+export async function lookUpService(client: RailwayClient, projectId: string, name: string): Promise<ServiceLookup> {
+  const { project } = await client.request(PROJECT_SERVICES, { id: projectId });
+  const live = project.services.edges.map((edge) => edge.node).filter((svc) => !svc.deletedAt);
+  const exact = live.find((svc) => svc.name === name);
+  return { exact, nearMisses: exact ? [] : live.filter((svc) => isNearMiss(name, svc.name)) };
+}
+
+/** Stops `up` (and the adoption check) before a near miss creates a second, empty service beside the live one. */
+export function nearMissError(name: string, nearMisses: readonly LiveServiceName[], configKey: string | undefined): Error {
+  const found = nearMisses.map((svc) => `"${svc.name}"`).join(", ");
+  return new Error(
+    `Railway project has no service named "${name}" but has ${found}: adopting would create a second, empty service beside it. ` +
+      `If ${found} is the one, set ${configKey ?? "its name"} to ${nearMisses.length === 1 ? found : "that name"} in the stack file; ` +
+      `if a new service is really wanted, rename the live one first. Confirm with \`npm run -s railway:check\`.`,
+  );
 }
 
 export interface ServiceOutputs extends ServiceInputs {
@@ -27,9 +78,18 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
     super(tuning);
   }
 
-  async check(_olds: ServiceInputs, news: ServiceInputs): Promise<pulumi.dynamic.CheckResult<ServiceInputs>> {
+  async check(olds: ServiceInputs, news: ServiceInputs): Promise<pulumi.dynamic.CheckResult<ServiceInputs>> {
     const failures = missingIds(news, ["projectId"]);
     if (!news.name?.trim()) failures.push(failure("name", "a service name is required"));
+    if (olds.name && news.name?.trim() && olds.name !== news.name) {
+      failures.push(
+        failure(
+          "name",
+          `renaming "${olds.name}" to "${news.name}" would rename it in every environment of the project, under the other stacks' ` +
+            "references: rename it in the Railway dashboard, then set the new name in the stack file",
+        ),
+      );
+    }
     return { inputs: news, failures };
   }
 
@@ -41,8 +101,9 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
     const client = this.client();
     const { value: service, adopted } = await findOrCreate(
       async () => {
-        const { project } = await client.request(PROJECT_SERVICES, { id: inputs.projectId });
-        return project.services.edges.map((edge) => edge.node).find((svc) => svc.name === inputs.name && !svc.deletedAt);
+        const { exact, nearMisses } = await lookUpService(client, inputs.projectId, inputs.name);
+        if (!exact && nearMisses.length > 0) throw nearMissError(inputs.name, nearMisses, inputs.nameConfigKey);
+        return exact;
       },
       async () => (await client.request(SERVICE_CREATE, { input: { projectId: inputs.projectId, name: inputs.name } })).serviceCreate,
     );
@@ -62,8 +123,8 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
     return { id, props: outs, inputs: outs };
   }
 
+  /** Only the provider version can change here: `check` refuses a rename. */
   async update(id: string, olds: ServiceOutputs, news: ServiceInputs): Promise<pulumi.dynamic.UpdateResult<ServiceOutputs>> {
-    if (olds.name !== news.name) await this.client().request(SERVICE_UPDATE, { id, input: { name: news.name } });
     return { outs: { ...news, serviceId: id, adopted: olds.adopted } };
   }
 
@@ -97,6 +158,8 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
 export interface ServiceArgs {
   readonly projectId: pulumi.Input<string>;
   readonly name: pulumi.Input<string>;
+  /** The stack-file key that sets the name (e.g. "client-fulfillment-infra:railway.redis.name"), for messages. */
+  readonly nameConfigKey?: pulumi.Input<string>;
 }
 
 /**

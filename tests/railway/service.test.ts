@@ -28,10 +28,10 @@ describeWithRailwaySchema("Service", () => {
     expect((await provider.read(created.id, created.outs)).props).toEqual(created.outs);
   });
 
-  it("renames, sees an outside rename, and is gone for refresh once deleted", async () => {
+  it("refuses a rename, sees an outside rename, and is gone for refresh once deleted", async () => {
     const created = await createdOk(provider.create(inputs()));
-    await provider.update(created.id, created.outs, inputs({ name: "cache" }));
-    expect(harness.sim.state.services.get(created.id)?.name).toBe("cache");
+    const renamed = await provider.check(inputs(), inputs({ name: "cache" }));
+    expect(renamed.failures).toEqual([{ property: "name", reason: expect.stringContaining("would rename it in every environment") }]);
     harness.sim.state.services.get(created.id)!.name = "kv";
     expect((await provider.read(created.id, created.outs)).props?.name).toBe("kv");
     await provider.delete(created.id, created.outs);
