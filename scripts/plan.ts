@@ -5,47 +5,24 @@
  * error; 3 a bug in the program (with its stack trace).
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { StackConfigError } from "../src/config";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
 import { buildPlan, planVerdict, renderPlanText } from "../src/offline/plan";
-import { StackFileError, supportedStacks } from "../src/offline/stack-file";
+import { StackFileError } from "../src/offline/stack-file";
+import { exitAfterFlush, parseStackArgs, UsageError, type StackArgs } from "./cli";
 
 const EXIT = { ok: 0, violated: 1, usage: 2, bug: 3 } as const;
 
 const USAGE = `usage: npm run -s plan -- --stack <${DEPLOYED_ENVIRONMENTS.join("|")}> [--json] [--dir <folder with Pulumi.<stack>.yaml>]`;
 
-class UsageError extends Error {}
-
-const OPTIONS = { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" } } as const;
-
-function parse(args: string[]): { stack: string; json: boolean; dir: string | undefined } {
-  const parsed = (() => {
-    try {
-      return parseArgs({ args, options: OPTIONS, tokens: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  })();
-  // parseArgs keeps the last of repeated options; a second --stack is a mistake, not an override.
-  const seen = new Map<string, number>();
-  for (const token of parsed.tokens) {
-    if (token.kind === "option") seen.set(token.name, (seen.get(token.name) ?? 0) + 1);
-  }
-  const repeated = [...seen].filter(([, count]) => count > 1).map(([name]) => `--${name}`);
-  if (repeated.length) throw new UsageError(`${repeated.join(", ")} given more than once; give each once.`);
-  const { stack, json, dir } = parsed.values;
-  if (!stack) throw new UsageError("--stack is required.");
-  if (!(DEPLOYED_ENVIRONMENTS as readonly string[]).includes(stack)) {
-    throw new UsageError(`stack "${stack}" is not supported; the supported stacks are ${supportedStacks()}.`);
-  }
-  return { stack, json: json === true, dir };
-}
-
 async function main(args: string[]): Promise<number> {
-  let options: ReturnType<typeof parse>;
+  let options: StackArgs;
   try {
-    options = parse(args);
+    options = parseStackArgs(args);
+    if (options.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n${USAGE}\n`);
@@ -66,16 +43,6 @@ async function main(args: string[]): Promise<number> {
     }
     throw error;
   }
-}
-
-/** Exits once stdout and stderr are flushed: a pipe is written asynchronously, and exit() would cut a long plan short. */
-function exitAfterFlush(code: number): void {
-  let pending = 2;
-  const done = () => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write("", done);
-  process.stderr.write("", done);
 }
 
 main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RailwayClient } from "./client";
 import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
 import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
@@ -12,6 +13,12 @@ export interface EnvironmentOutputs extends EnvironmentInputs {
   environmentId: string;
   /** Found by name rather than created: destroy then never deletes it. */
   adopted: boolean;
+}
+
+/** The project's live environment of that name, if any. */
+export async function environmentNamed(client: RailwayClient, projectId: string, name: string) {
+  const { environments } = await client.request(ENVIRONMENTS, { projectId });
+  return environments.edges.map((edge) => edge.node).find((env) => env.name === name && !env.deletedAt);
 }
 
 /**
@@ -41,10 +48,7 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
   async create(inputs: EnvironmentInputs): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
     const client = this.client();
     const { value: environment, adopted } = await findOrCreate(
-      async () => {
-        const { environments } = await client.request(ENVIRONMENTS, { projectId: inputs.projectId });
-        return environments.edges.map((edge) => edge.node).find((env) => env.name === inputs.name && !env.deletedAt);
-      },
+      () => environmentNamed(client, inputs.projectId, inputs.name),
       async () => (await client.request(ENVIRONMENT_CREATE, { input: { projectId: inputs.projectId, name: inputs.name } })).environmentCreate,
     );
     return { id: environment.id, outs: { ...inputs, environmentId: environment.id, adopted } };

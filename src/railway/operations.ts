@@ -209,6 +209,15 @@ export const SERVICE_INSTANCE_REDEPLOY = operation(
   false,
 );
 
+/** Whether a config file in the repository (railway.json / railway.toml) drives the service's settings (docs infrastructure-as-code.md). */
+export const SERVICE_INSTANCE_SETTINGS = operation(
+  "ServiceInstanceSettings",
+  `query ServiceInstanceSettings($environmentId: String!, $serviceId: String!) {
+    serviceInstance(environmentId: $environmentId, serviceId: $serviceId) { id railwayConfigFile }
+  }`,
+  (zod) => zod.object({ serviceInstance: zod.object({ id: zod.string(), railwayConfigFile: zod.string().nullable() }) }),
+);
+
 /** Public TCP proxies of a service in an environment (CLI `src/controllers/tcp_proxy.rs`). */
 export const TCP_PROXIES = operation(
   "TcpProxies",

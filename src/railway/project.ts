@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RailwayClient } from "./client";
 import { PROJECT, PROJECT_CREATE, PROJECT_DELETE, PROJECT_UPDATE, PROJECTS_IN_WORKSPACE } from "./operations";
 import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
 
@@ -47,6 +48,20 @@ function outputsOf(inputs: ProjectInputs, project: ProjectNode, adopted: boolean
   return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment.id, adopted };
 }
 
+/** Every live project of that name the token can see (in the workspace, when one is given). */
+export async function projectsNamed(client: RailwayClient, name: string, workspaceId: string | undefined) {
+  const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId });
+  return projects.edges.map((edge) => edge.node).filter((node) => node.name === name && !node.deletedAt);
+}
+
+/** Two projects of one name: adopting either could configure the wrong one. */
+export function ambiguousProjectError(name: string, found: readonly { id: string; workspaceId: string | null }[]): Error {
+  return new Error(
+    `The Railway token sees ${found.length} projects named "${name}" (${found.map((p) => `${p.id} in workspace ${p.workspaceId ?? "?"}`).join(", ")}): ` +
+      "rename or delete the one that is not this app's in the dashboard, or set railway.workspaceId to the workspace of the right one.",
+  );
+}
+
 /**
  * Railway project: projectCreate / project / projectUpdate / projectDelete;
  * adopted by name within the workspace, and an adopted project is never deleted.
@@ -74,8 +89,9 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
     const client = this.client();
     const { value: project, adopted } = await findOrCreate(
       async () => {
-        const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId: inputs.workspaceId });
-        return projects.edges.map((edge) => edge.node).find((node) => node.name === inputs.name && !node.deletedAt);
+        const found = await projectsNamed(client, inputs.name, inputs.workspaceId);
+        if (found.length > 1) throw ambiguousProjectError(inputs.name, found);
+        return found[0];
       },
       async () => {
         if (!inputs.workspaceId) {

@@ -24,12 +24,40 @@ export interface ServiceDomainOutputs extends ServiceDomainInputs {
   adopted: boolean;
 }
 
-type DomainNode = { id: string; domain: string; suffix: string | null; targetPort: number | null; deletedAt: string | null; syncStatus: string };
+export type DomainNode = { id: string; domain: string; suffix: string | null; targetPort: number | null; deletedAt: string | null; syncStatus: string };
 
 /** A domain being or already deleted still comes back for a while (alchemy `ServiceDomain.ts` skips these). */
 const isLive = (domain: DomainNode) => !domain.deletedAt && domain.syncStatus !== "DELETED" && domain.syncStatus !== "DELETING";
 
 const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The service's live Railway-provided domains in the environment. */
+export async function liveServiceDomains(client: RailwayClient, inputs: Pick<ServiceDomainInputs, "projectId" | "environmentId" | "serviceId">): Promise<DomainNode[]> {
+  const { domains } = await client.request(SERVICE_DOMAINS, {
+    projectId: inputs.projectId,
+    environmentId: inputs.environmentId,
+    serviceId: inputs.serviceId,
+  });
+  return domains.serviceDomains.filter(isLive);
+}
+
+/**
+ * The one domain this resource may take over: the one with the declared
+ * subdomain, else the service's only domain (renamed to the declared one; this
+ * is also how a create whose answer was lost is found again). Several
+ * candidates are an error, so two resources never adopt the same domain.
+ */
+export function adoptableDomain(domains: DomainNode[], inputs: ServiceDomainInputs): DomainNode | undefined {
+  const named = inputs.subdomain ? domains.filter((d) => d.domain.startsWith(`${inputs.subdomain}.`)) : [];
+  const candidates = named.length > 0 ? named : domains;
+  if (candidates.length > 1) {
+    throw new Error(
+      `Service "${inputs.serviceName}" has ${candidates.length} Railway domains (${candidates.map((d) => d.domain).join(", ")}); ` +
+        "set `subdomain` to say which one this resource manages.",
+    );
+  }
+  return candidates[0];
+}
 
 /**
  * A Railway-provided domain (serviceDomainCreate / domains / serviceDomainUpdate /
@@ -52,33 +80,6 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
 
   async diff(_id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.DiffResult> {
     return diffByKeys<ServiceDomainInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["serviceName", "subdomain", "targetPort"]);
-  }
-
-  private async domains(client: RailwayClient, inputs: ServiceDomainInputs): Promise<DomainNode[]> {
-    const { domains } = await client.request(SERVICE_DOMAINS, {
-      projectId: inputs.projectId,
-      environmentId: inputs.environmentId,
-      serviceId: inputs.serviceId,
-    });
-    return domains.serviceDomains.filter(isLive);
-  }
-
-  /**
-   * The one domain this resource may take over: the one with the declared
-   * subdomain, else the service's only domain (renamed to the declared one; this
-   * is also how a create whose answer was lost is found again). Several
-   * candidates are an error, so two resources never adopt the same domain.
-   */
-  private adoptable(domains: DomainNode[], inputs: ServiceDomainInputs): DomainNode | undefined {
-    const named = inputs.subdomain ? domains.filter((d) => d.domain.startsWith(`${inputs.subdomain}.`)) : [];
-    const candidates = named.length > 0 ? named : domains;
-    if (candidates.length > 1) {
-      throw new Error(
-        `Service "${inputs.serviceName}" has ${candidates.length} Railway domains (${candidates.map((d) => d.domain).join(", ")}); ` +
-          "set `subdomain` to say which one this resource manages.",
-      );
-    }
-    return candidates[0];
   }
 
   /** Brings an existing domain to the declared subdomain and port, in at most one call. */
@@ -104,7 +105,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
     // In an environment created empty the service has no instance until its ServiceConfig, which may come after its domain.
     await this.ensureInstance(client, inputs.environmentId, inputs.serviceId);
     const { value: domain, adopted } = await findOrCreate(
-      async () => this.adoptable(await this.domains(client, inputs), inputs),
+      async () => adoptableDomain(await liveServiceDomains(client, inputs), inputs),
       // "ServiceInstance not found" right after the service appears: alchemy retries 12×5 s.
       () =>
         this.eventually(
@@ -124,7 +125,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
 
   async read(id: string, props?: ServiceDomainOutputs): Promise<pulumi.dynamic.ReadResult<ServiceDomainOutputs>> {
     if (!props) throw new Error(`railway:ServiceDomain "${id}" cannot be imported; declare it and let create adopt it.`);
-    const domains = await unlessNotFound(this.domains(this.client(), props));
+    const domains = await unlessNotFound(liveServiceDomains(this.client(), props));
     const domain = domains?.find((candidate) => candidate.id === id);
     if (!domain) return { id: "" };
     const suffix = domain.suffix ? `.${domain.suffix}` : "";
@@ -140,7 +141,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
 
   async update(id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.UpdateResult<ServiceDomainOutputs>> {
     const client = this.client();
-    const current = (await this.domains(client, news)).find((candidate) => candidate.id === id);
+    const current = (await liveServiceDomains(client, news)).find((candidate) => candidate.id === id);
     if (!current) throw new Error(`Railway service domain ${olds.domain} (${id}) no longer exists; run \`pulumi refresh\` to recreate it.`);
     return { outs: await this.reconcile(client, current, news, olds.adopted) };
   }

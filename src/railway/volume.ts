@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RailwayClient } from "./client";
 import { readEnvironment, stageAndCommit } from "./environment-config";
 import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_INSTANCE_UPDATE } from "./operations";
 import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
@@ -16,6 +17,12 @@ export interface VolumeOutputs extends VolumeInputs {
   name: string;
   /** The service already had a volume here: destroy then never deletes it. */
   adopted: boolean;
+}
+
+/** The environment's volume instances that are not being deleted. */
+export async function liveVolumeInstances(client: RailwayClient, environmentId: string) {
+  const { environment } = await client.request(ENVIRONMENT_VOLUMES, { id: environmentId });
+  return environment.volumeInstances.edges.map((edge) => edge.node).filter((vi) => !vi.deletedAt && !vi.isPendingDeletion);
 }
 
 /**
@@ -41,17 +48,12 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
     return diffByKeys<VolumeInputs>(olds, news, ["projectId", "environmentId"], ["serviceId", "mountPath"]);
   }
 
-  private async instances(environmentId: string) {
-    const { environment } = await this.client().request(ENVIRONMENT_VOLUMES, { id: environmentId });
-    return environment.volumeInstances.edges.map((edge) => edge.node).filter((vi) => !vi.deletedAt && !vi.isPendingDeletion);
-  }
-
   async create(inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     // In an environment created empty the service has no instance to attach to until its ServiceConfig, which needs the volume id.
     await this.ensureInstance(this.client(), inputs.environmentId, inputs.serviceId);
     const { value: volume, adopted } = await findOrCreate(
       async () => {
-        const instance = (await this.instances(inputs.environmentId)).find((vi) => vi.serviceId === inputs.serviceId);
+        const instance = (await liveVolumeInstances(this.client(), inputs.environmentId)).find((vi) => vi.serviceId === inputs.serviceId);
         return instance && { volumeId: instance.volumeId, name: instance.volume.name, mountPath: instance.mountPath };
       },
       async () => {
@@ -67,7 +69,7 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
 
   async read(id: string, props?: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
     if (!props) throw new Error(`railway:Volume "${id}" cannot be imported without its environment; declare it and let create adopt it.`);
-    const instances = await unlessNotFound(this.instances(props.environmentId));
+    const instances = await unlessNotFound(liveVolumeInstances(this.client(), props.environmentId));
     const instance = instances?.find((vi) => vi.volumeId === id);
     if (!instance) return { id: "" };
     const outs: VolumeOutputs = { ...props, serviceId: instance.serviceId ?? "", mountPath: instance.mountPath, name: instance.volume.name };

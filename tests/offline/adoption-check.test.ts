@@ -1,0 +1,118 @@
+/**
+ * The adoption check (`npm run -s railway:check`) against the Railway simulator: a live production
+ * made by one rehearsed `up`, then edited out of band as a human would. Every case counts the
+ * mutations the proxy saw: the check must send none.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { AdoptionReport } from "../../src/offline/adoption-check";
+import { describeWithRailwaySchema } from "../../test-support/railway-harness";
+import type { RailwayTarget } from "../../test-support/rehearsal/target";
+
+let target: RailwayTarget;
+let serviceIds: Record<string, string>;
+let environmentId: string;
+
+async function check(stack: "production" | "staging" = "production"): Promise<AdoptionReport> {
+  const { runAdoptionCheck } = await import("../../src/offline/adoption-check.js");
+  const { PROJECT_DIR } = await import("../../test-support/rehearsal/engine.js");
+  target.startWindow();
+  const report = await runAdoptionCheck({
+    projectDir: PROJECT_DIR,
+    stack,
+    env: { RAILWAY_API_TOKEN: target.sim.token, RAILWAY_API_ENDPOINT: target.proxy.url },
+  });
+  expect(target.measure().mutations, "the check sent a mutation").toBe(0);
+  expect(target.measure().requests).toBeGreaterThan(0);
+  return report;
+}
+
+const configOf = (report: AdoptionReport, role: string) => {
+  const finding = report.findings.find((f) => f.resource === `railway:ServiceConfig "app-${role}-config"`);
+  if (!finding) throw new Error(`no finding for ${role}: ${report.findings.map((f) => f.resource).join(", ")}`);
+  return finding;
+};
+
+describeWithRailwaySchema("railway:check", () => {
+  beforeAll(async () => {
+    const { startRailwayTarget } = await import("../../test-support/rehearsal/target.js");
+    const { rehearseUp, PROJECT_DIR } = await import("../../test-support/rehearsal/engine.js");
+    const { stackInput } = await import("../../test-support/rehearsal/scenarios.js");
+    target = await startRailwayTarget();
+    const up = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...stackInput(PROJECT_DIR, "production", target) });
+    serviceIds = up.outputs.railwayServiceIds as Record<string, string>;
+    environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production")!.id;
+  }, 120_000);
+  afterAll(() => target?.close());
+
+  it("finds every resource of a production that equals the stack, changes nothing, and exits 0", async () => {
+    const report = await check();
+    expect(report.findings.length).toBeGreaterThan(10);
+    expect(report.findings.filter((f) => f.status !== "unchanged").map((f) => `${f.resource}: ${f.status} ${JSON.stringify(f.changes)}`)).toEqual([]);
+    expect(report.exitCode).toBe(0);
+    expect(configOf(report, "backend").unknown).toContain("variables.DATABASE_URL");
+  });
+
+  it("lists a changed setting and variable by key, says it deploys, and exits 1", async () => {
+    target.sim.state.updateServiceInstance(environmentId, serviceIds.backend!, { healthcheckPath: "/other" });
+    const project = [...target.sim.state.projects.values()].find((p) => p.name === "client-fulfillment-v2")!;
+    target.sim.state.setVariable(project.id, environmentId, serviceIds.backend!, "ENVIRONMENT", "development");
+    const report = await check();
+    const backend = configOf(report, "backend");
+    expect(backend).toMatchObject({ status: "change", deploys: true });
+    expect(backend.changes).toEqual(
+      expect.arrayContaining([
+        { key: "deploy.healthcheckPath", kind: "set", from: "/other", to: "/health" },
+        { key: "variables.ENVIRONMENT", kind: "change", from: "development", to: "production" },
+      ]),
+    );
+    expect(report.exitCode).toBe(1);
+    target.sim.state.updateServiceInstance(environmentId, serviceIds.backend!, { healthcheckPath: "/health" });
+    target.sim.state.setVariable(project.id, environmentId, serviceIds.backend!, "ENVIRONMENT", "production");
+  });
+
+  it("names hand-set variables the stack does not manage, without their values", async () => {
+    const project = [...target.sim.state.projects.values()].find((p) => p.name === "client-fulfillment-v2")!;
+    target.sim.state.setVariable(project.id, environmentId, serviceIds.frontend!, "HAND_SET_TOKEN", "s3cr3t-value");
+    const report = await check();
+    expect(configOf(report, "frontend").leftWrong).toEqual([expect.stringContaining("HAND_SET_TOKEN")]);
+    expect(JSON.stringify(report)).not.toContain("s3cr3t-value");
+    target.sim.state.deleteVariable(project.id, environmentId, serviceIds.frontend!, "HAND_SET_TOKEN");
+  });
+
+  it("is blocked by staged dashboard edits nobody applied, and exits 2", async () => {
+    target.sim.staged.stage(environmentId, { services: { [serviceIds.crawl4ai!]: { variables: { X: { value: "1" } } } } });
+    const report = await check();
+    expect(report.exitCode).toBe(2);
+    expect(report.findings.filter((f) => f.status === "blocked").flatMap((f) => f.blockers)).toEqual(
+      expect.arrayContaining([expect.stringContaining("1 staged change(s) nobody applied")]),
+    );
+    target.sim.staged.stage(environmentId, {}, false);
+  });
+
+  it("is blocked by a second project of the same name", async () => {
+    const { rehearseUp, PROJECT_DIR } = await import("../../test-support/rehearsal/engine.js");
+    const { startRailwayTarget } = await import("../../test-support/rehearsal/target.js");
+    const { stackInput } = await import("../../test-support/rehearsal/scenarios.js");
+    const other = await startRailwayTarget();
+    try {
+      await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...stackInput(PROJECT_DIR, "production", other) });
+      const first = target;
+      target = other;
+      const project = [...other.sim.state.projects.values()].find((p) => p.name === "client-fulfillment-v2")!;
+      other.sim.state.projects.set("prj-twin", { ...project, id: "prj-twin" });
+      const report = await check();
+      target = first;
+      expect(report.exitCode).toBe(2);
+      expect(report.findings[0]).toMatchObject({ kind: "project", status: "blocked", blockers: [expect.stringContaining('2 projects named "client-fulfillment-v2"')] });
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+
+  it("reads staging's services through production's live ids, and reports staging's environment as created", async () => {
+    const report = await check("staging");
+    expect(report.findings.find((f) => f.kind === "environment")).toMatchObject({ status: "create" });
+    expect(report.findings.filter((f) => f.kind === "service-config").every((f) => f.status === "create" && f.deploys)).toBe(true);
+    expect(report.exitCode).toBe(1);
+  });
+});
