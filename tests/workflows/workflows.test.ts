@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -173,6 +174,37 @@ describe("preview", () => {
     });
     const runs = (job.steps ?? []).map((s) => `${s.run ?? ""}@${s["working-directory"] ?? "."}`);
     expect(runs).toEqual(expect.arrayContaining(["npm ci@.", "npm run build@.", "npm ci@policy"]));
+  });
+  const checkStep = () => {
+    const steps = job.steps ?? [];
+    const index = steps.findIndex((step) => step.run?.includes("railway:check"));
+    return { index, step: steps[index]!, previewIndex: steps.findIndex((step) => step.uses?.startsWith("pulumi/actions@")) };
+  };
+  it("runs the read-only Railway adoption check of the stack before the preview", () => {
+    const { index, step, previewIndex } = checkStep();
+    expect(index).toBeGreaterThan(-1);
+    expect(index).toBeLessThan(previewIndex);
+    expect(step.run).toContain('npm run -s railway:check -- --stack "$STACK"');
+    expect(step.env).toEqual({ STACK: "${{ matrix.stack }}" });
+  });
+  it.each([
+    [0, 0],
+    [1, 0],
+    [2, 1],
+    [3, 1],
+  ])("the check step, when the check exits %i, writes its report to the run summary and exits %i", (checkExit, stepExit) => {
+    const { step } = checkStep();
+    const dir = mkdtempSync(path.join(tmpdir(), "check-step-"));
+    const summary = path.join(dir, "summary.md");
+    writeFileSync(path.join(dir, "npm"), `#!/bin/sh\necho "report of $6"\nexit ${checkExit}\n`, { mode: 0o755 });
+    const result = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], {
+      cwd: dir,
+      env: { PATH: `${dir}:${process.env.PATH}`, STACK: "production", GITHUB_STEP_SUMMARY: summary },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(stepExit);
+    expect(readFileSync(summary, "utf8")).toContain(`### Railway adoption check: production (exit ${checkExit})`);
+    expect(readFileSync(summary, "utf8")).toContain("report of production");
   });
   it("cancels a superseded preview of the same pull request and stack", () => {
     expect(job.concurrency).toEqual({ group: "preview-${{ github.event.pull_request.number }}-${{ matrix.stack }}", "cancel-in-progress": true });
