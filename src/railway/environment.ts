@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
 
 export interface EnvironmentInputs {
   projectId: string;
@@ -64,7 +64,7 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
       environmentId: id,
       adopted: props?.adopted ?? true,
     };
-    return { id, props: outs, inputs: outs };
+    return refreshed(id, outs);
   }
 
   async update(id: string, olds: EnvironmentOutputs, news: EnvironmentInputs): Promise<pulumi.dynamic.UpdateResult<EnvironmentOutputs>> {

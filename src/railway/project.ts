@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { PROJECT, PROJECT_CREATE, PROJECT_DELETE, PROJECT_UPDATE, PROJECTS_IN_WORKSPACE } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
 
 export interface ProjectInputs {
   name: string;
@@ -131,7 +131,7 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
     };
     const outs = outputsOf(live, project, props?.adopted ?? true, props?.defaultEnvironmentId);
-    return { id, props: outs, inputs: outs };
+    return refreshed(id, outs);
   }
 
   async update(id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {

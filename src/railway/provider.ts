@@ -200,3 +200,18 @@ export function failure(property: string, reason: string): pulumi.dynamic.CheckF
 export function missingIds<K extends string>(inputs: Partial<Record<K, string>>, keys: readonly K[]): pulumi.dynamic.CheckFailure[] {
   return keys.filter((key) => !inputs[key]).map((key) => failure(key, `the Railway ${key.replace(/Id$/, "")} id is required`));
 }
+
+/**
+ * What `read` hands back to refresh, without undefined values: the dynamic-provider plugin
+ * encodes it as a protobuf Struct, which rejects undefined ("Unexpected struct type"), so a
+ * refresh of a resource with an unset optional input would fail.
+ */
+export function refreshed<T>(id: string, outs: T): { id: string; props: T; inputs: T } {
+  const defined = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(defined);
+    if (typeof value !== "object" || value === null) return value;
+    return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined).map(([key, inner]) => [key, defined(inner)]));
+  };
+  const clean = defined(outs) as T;
+  return { id, props: clean, inputs: clean };
+}

@@ -11,7 +11,7 @@ import {
   PROVIDER_VERSION,
   RailwayProvider,
   unlessNotFound,
-  type ClientTuning,
+  type ClientTuning, refreshed
 } from "./provider";
 import {
   BUILDERS,
@@ -117,7 +117,7 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     const entry = environment && !environment.deletedAt ? environment.services[props.serviceId] : undefined;
     if (!entry) return { id: "" };
     const outs: ServiceConfigOutputs = { ...liveInputs(entry, props), adopted: props.adopted, lastDeploymentId: props.lastDeploymentId };
-    return { id, props: outs, inputs: outs };
+    return refreshed(id, outs);
   }
 
   async update(_id: string, olds: ServiceConfigOutputs, news: ServiceConfigInputs): Promise<pulumi.dynamic.UpdateResult<ServiceConfigOutputs>> {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { SERVICE_DOMAIN_CREATE, SERVICE_DOMAIN_DELETE, SERVICE_DOMAIN_UPDATE, SERVICE_DOMAINS } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
 
 export interface ServiceDomainInputs {
   projectId: string;
@@ -136,7 +136,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
       targetPort: props.targetPort === undefined ? undefined : (domain.targetPort ?? undefined),
       domain: domain.domain,
     };
-    return { id, props: outs, inputs: outs };
+    return refreshed(id, outs);
   }
 
   async update(id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.UpdateResult<ServiceDomainOutputs>> {

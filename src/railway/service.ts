@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { hasSource } from "./environment-config";
 import { PROJECT_ENVIRONMENT_CONFIGS, PROJECT_SERVICES, SERVICE, SERVICE_CREATE, SERVICE_DELETE } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
 
 export interface ServiceInputs {
   projectId: string;
@@ -120,7 +120,7 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
       serviceId: id,
       adopted: props?.adopted ?? true,
     };
-    return { id, props: outs, inputs: outs };
+    return refreshed(id, outs);
   }
 
   /** Only the provider version can change here: `check` refuses a rename. */

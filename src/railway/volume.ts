@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { readEnvironment, stageAndCommit } from "./environment-config";
 import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_INSTANCE_UPDATE } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning } from "./provider";
+import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
 
 export interface VolumeInputs {
   projectId: string;
@@ -73,7 +73,7 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
     const instance = instances?.find((vi) => vi.volumeId === id);
     if (!instance) return { id: "" };
     const outs: VolumeOutputs = { ...props, serviceId: instance.serviceId ?? "", mountPath: instance.mountPath, name: instance.volume.name };
-    return { id, props: outs, inputs: outs };
+    return refreshed(id, outs);
   }
 
   async update(id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {

@@ -176,6 +176,16 @@ export class DynamicProviderPlugin {
     return fromStruct(response.getProperties());
   }
 
+  /** `pulumi refresh` of one resource: the provider's read of the live object; an empty id means it is gone. */
+  async read(ref: ResourceRef, id: string, outputs: Properties, inputs: Properties): Promise<{ id: string; outputs: Properties; inputs: Properties }> {
+    const request = new provproto.ReadRequest();
+    request.setUrn(ref.urn).setType(ref.type).setName(ref.name).setId(id);
+    request.setProperties(toStruct(outputs));
+    request.setInputs(toStruct(inputs));
+    const response = await rpc<provproto.ReadResponse>((callback) => this.client.read(request, callback), `Read ${ref.urn}`);
+    return { id: response.getId(), outputs: fromStruct(response.getProperties()), inputs: fromStruct(response.getInputs()) };
+  }
+
   async delete(ref: ResourceRef, id: string, outputs: Properties, oldInputs: Properties): Promise<void> {
     const request = new provproto.DeleteRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name).setId(id);
