@@ -20,10 +20,12 @@ export interface ServiceBuildSettings {
   builder?: (typeof BUILDERS)[number];
   buildCommand?: string;
   dockerfilePath?: string;
+  watchPatterns?: string[];
 }
 
 export interface ServiceDeploySettings {
   startCommand?: string;
+  preDeployCommand?: string[];
   healthcheckPath?: string;
   healthcheckTimeout?: number;
   cronSchedule?: string;

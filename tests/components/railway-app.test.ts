@@ -14,7 +14,7 @@ async function run(stack: string): Promise<OfflinePlan> {
     stack,
     config: file.config,
     secretKeys: file.secretKeys,
-    stackReferences: { production: productionOutputsForStaging() },
+    stackReferences: { production: productionOutputsForStaging(ROOT) },
   });
 }
 
