@@ -224,7 +224,7 @@ describe("railway config in the committed stack files", () => {
       projectName: "client-fulfillment-v2",
       backend: { name: "backend", branch: "main", rootDirectory: "backend", healthcheckPath: "/health", variables: {} },
       frontend: { name: "frontend", branch: "main", backendUrlVariable: "NEXT_PUBLIC_API_URL" },
-      redis: { name: "redis", image: "redis:8.2" },
+      redis: { name: "Redis", image: "redis:8.2" },
       crawl4ai: { name: "crawl4ai", image: "unclecode/crawl4ai:0.9.2", memoryGB: 4 },
       backupJob: { projectName: "client-fulfillment-backups", repo: "railwayapp-templates/postgres-s3-backups", pgVersion: 17, nodeVersion: "22" },
     });

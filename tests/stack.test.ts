@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStackRules } from "../src/invariants/stack-rules";
 import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/offline/stack-file";
+import type { ProductionOutputsForStaging } from "../src/stack";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Production's outputs as staging's stack reference would see them, with a recognisable credential. */
@@ -17,7 +18,9 @@ const PRODUCTION_OUTPUTS = {
   appDatabaseUrl: `postgresql+asyncpg://neondb_owner:${PRODUCTION_PASSWORD}@ep-production.us-east-1.aws.neon.tech/neondb`,
   railwayProjectId: "railway-project-1",
   railwayServiceIds: { backend: "svc-backend", frontend: "svc-frontend", redis: "svc-redis", crawl4ai: "svc-crawl4ai" },
-};
+  // Unlike production's stack file, so staging's references show where they come from.
+  railwayServiceNames: { backend: "Backend", frontend: "Frontend", redis: "Redis", crawl4ai: "Crawl4AI" },
+} satisfies ProductionOutputsForStaging & Record<string, unknown>;
 
 async function run(
   stack: string,

@@ -35,7 +35,7 @@ describe("production's Railway app on the mock runtime", () => {
   it("adopts the app project and declares the four services in its production environment", () => {
     expect(byName(plan, "app-project")?.inputs).toMatchObject({ name: "client-fulfillment-v2", defaultEnvironmentName: "production" });
     const services = plan.resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/railway:Service");
-    expect(services.map((service) => service.inputs.name).sort()).toEqual(["backend", "crawl4ai", "frontend", "postgres-s3-backups", "redis"]);
+    expect(services.map((service) => service.inputs.name).sort()).toEqual(["Redis", "backend", "crawl4ai", "frontend", "postgres-s3-backups"]);
     for (const role of ["backend", "frontend", "redis", "crawl4ai"]) {
       expect(configOf(plan, role).inputs.environmentId).toBe("computed-app-project-environment-id");
     }
@@ -47,7 +47,7 @@ describe("production's Railway app on the mock runtime", () => {
     expect(backend.inputs.deploy).toMatchObject({ healthcheckPath: "/health" });
     expect(backend.inputs.variables).toEqual({
       ENVIRONMENT: "production",
-      REDIS_URL: "${{redis.REDIS_URL}}",
+      REDIS_URL: "${{Redis.REDIS_URL}}",
       CRAWL4AI_URL: "http://${{crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{crawl4ai.PORT}}",
       CRAWL4AI_API_TOKEN: "${{crawl4ai.CRAWL4AI_API_TOKEN}}",
     });
