@@ -459,20 +459,22 @@ export function isProduction(config: StackConfig): config is ProductionConfig {
  * Under the Pulumi CLI the project's root directory is known and its stack file is where a plain
  * `railwaySecrets` value would sit in clear text; the mock runtime has no root directory.
  */
-function stackFilePlainValueKeys(stack: string): string[] | undefined {
-  const root = pulumi.runtime.getRootDirectory();
-  if (!root || !existsSync(path.join(root, `Pulumi.${stack}.yaml`))) return undefined;
-  return readStackFile(root, stack).plainValueKeys;
+function stackFilePlainValueKeys(projectRoot: string, stack: string): string[] | undefined {
+  if (!projectRoot || !existsSync(path.join(projectRoot, `Pulumi.${stack}.yaml`))) return undefined;
+  return readStackFile(projectRoot, stack).plainValueKeys;
 }
 
-/** The stack's config, read from the Pulumi runtime and validated before anything is declared. */
-export function readStackConfig(): StackConfig {
+/**
+ * The stack's config, read from the Pulumi runtime and validated before anything is declared;
+ * `projectRoot` holds the stack file whose plain values are judged one by one.
+ */
+export function readStackConfig(projectRoot: string = pulumi.runtime.getRootDirectory()): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
   // Public in the SDK's JavaScript, missing from its type declarations.
   const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
   if (!isConfigSecret) throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret; update src/config.ts");
   const secretKeys = Object.keys(allConfig).filter((key) => isConfigSecret(key));
-  return parseStackConfig(pulumi.getStack(), projectConfigValues(allConfig), secretKeys, stackFilePlainValueKeys(pulumi.getStack()));
+  return parseStackConfig(pulumi.getStack(), projectConfigValues(allConfig), secretKeys, stackFilePlainValueKeys(projectRoot, pulumi.getStack()));
 }
 
 /**

@@ -188,6 +188,20 @@ describe("staging stack on the mock runtime", () => {
     expect(everything).toContain(PRODUCTION_OUTPUTS.railwayProjectId);
   });
 
+  it("builds its references from production's service names, so they cannot disagree", () => {
+    const configs = plan.resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/railway:ServiceConfig");
+    const byRole = Object.fromEntries(configs.map((resource) => [String(resource.inputs.role), resource.inputs]));
+    expect(Object.fromEntries(Object.entries(byRole).map(([role, inputs]) => [role, inputs.serviceName]))).toEqual(PRODUCTION_OUTPUTS.railwayServiceNames);
+    expect(byRole.backend?.variables).toMatchObject({
+      REDIS_URL: "${{Redis.REDIS_URL}}",
+      CRAWL4AI_URL: "http://${{Crawl4AI.RAILWAY_PRIVATE_DOMAIN}}:${{Crawl4AI.PORT}}",
+      CRAWL4AI_API_TOKEN: "${{Crawl4AI.CRAWL4AI_API_TOKEN}}",
+    });
+    expect(byRole.frontend?.variables).toEqual({ NEXT_PUBLIC_API_URL: "https://${{Backend.RAILWAY_PUBLIC_DOMAIN}}" });
+    const results = evaluateStackRules({ stack: "staging", resources: plan.resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 120 } });
+    expect(results.find((result) => result.rule === "railway-references-resolve")?.status).toBe("pass");
+  });
+
   it("declares no bucket or backup credentials", () => {
     expect(plan.resources.map((resource) => resource.type).filter((type) => type.startsWith("cloudflare:"))).toEqual([]);
     expect(Object.keys(plan.outputs).filter((key) => key.startsWith("backup"))).toEqual([]);
