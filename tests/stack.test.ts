@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStackRules } from "../src/invariants/stack-rules";
@@ -233,5 +234,13 @@ describe("a bad stack file", () => {
       /client-fulfillment-infra:environment: ENVIRONMENT is "development"/,
     );
     expect(registered).toEqual([]);
+  });
+});
+
+describe("manual preview and up", () => {
+  it("build first and always pass the policy pack, so the rules hold outside CI too", () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(scripts.preview).toBe("npm run -s build && pulumi preview --diff --policy-pack policy");
+    expect(scripts.up).toBe("npm run -s build && pulumi up --diff --policy-pack policy");
   });
 });
