@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { backupScheduleViolations, MAX_RPO_HOURS, MIN_RPO_HOURS } from "./invariants/backup-schedule";
@@ -5,6 +7,7 @@ import { APP_URL_SCHEMES } from "./invariants/database-url";
 import { environmentViolations, type DeployedEnvironment } from "./invariants/environment";
 import { computeSizeViolations, HOURS_PER_MONTH_MAX } from "./invariants/neon-compute";
 import { historyRetentionViolations, NEON_PLAN_LIMITS, type NeonPlan } from "./invariants/neon-plan";
+import { readStackFile } from "./offline/stack-file";
 
 /** The Pulumi project name, which is also the namespace of this program's config keys. */
 export const PROJECT_NAME = "client-fulfillment-infra";
@@ -78,13 +81,48 @@ const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a var
 const extraVariables = z.record(variableName, z.string()).default({});
 
 const githubRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a GitHub repository "owner/name"');
-const serviceName = (fallback: string) =>
-  z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "must be a Railway service name (letters, digits, - and _)").default(fallback);
+const serviceNamePattern = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "must be a Railway service name (letters, digits, - and _)");
+/**
+ * Production adopts services by exact name and a miss creates an empty one, so no name is guessed:
+ * each is pinned in the stack file, confirmed against the dashboard with `npm run -s railway:check`.
+ */
+const pinnedServiceName = z
+  .string({ error: (issue) => (issue.input === undefined ? "required: pin the live service's name exactly as the dashboard shows it (confirm with `npm run -s railway:check -- --stack production`)" : "must be a string") })
+  .pipe(serviceNamePattern);
+/** Staging configures production's services: its names are production's, read from its outputs. */
+const nameFromProduction = z
+  .never({ error: "staging takes service names from production's outputs (railwayServiceNames); remove this key and pin the name in Pulumi.production.yaml" })
+  .optional();
 const dockerImage = z
   .string()
   .regex(/^[\w./-]+:[\w.-]+$/, 'must be an image with a pinned tag, e.g. "redis:8.2"')
   .refine((image) => !image.endsWith(":latest"), 'pin a version; ":latest" changes under you');
 const healthcheckPath = z.string().regex(/^\//, 'must start with "/", e.g. /health');
+/** Seconds Railway waits for the health check before it fails the deploy (docs `deployments/healthchecks.md`; unset, Railway's 300). */
+const healthcheckTimeout = z.number().int("must be a whole number of seconds").min(1, "must be at least 1 second").optional();
+/** Lets Railway put the service to sleep after 10 minutes without outbound traffic (docs `reference/app-sleeping.md`); unset, not managed. */
+const sleepApplication = z.boolean().optional();
+/**
+ * Gitignore-style paths from the repository root whose changes trigger a build (docs
+ * `deployments/monorepo.md`). The backend and frontend share one repository: without them every
+ * push rebuilds both.
+ */
+const watchPatterns = z.array(z.string().min(1, "must not be empty")).min(1, 'list at least one pattern, e.g. ["/backend/**"]').optional();
+/**
+ * Runs between build and deploy on the private network, e.g. `alembic upgrade head`; if it fails
+ * the deploy does not proceed (docs `deployments/pre-deploy-command.md`). Railway's environment config
+ * stores a list (CLI `src/controllers/config/environment.rs`), so a single command becomes one.
+ */
+const preDeployCommand = z
+  .union([z.string().min(1, "must not be empty"), z.array(z.string().min(1, "must not be empty")).min(1, "list at least one command")])
+  .transform((command) => (typeof command === "string" ? [command] : command))
+  .optional();
+
+/** `rootDirectory` "backend" (or "/backend/") watches "/backend/**"; no root directory, the whole repository. */
+export function defaultWatchPatterns(rootDirectory: string | undefined): string[] | undefined {
+  const folder = rootDirectory?.replace(/^\/+|\/+$/g, "");
+  return folder ? [`/${folder}/**`] : undefined;
+}
 
 /** A service built by Railway from a GitHub repository (FastAPI backend, Next.js frontend). */
 const repoServiceFields = {
@@ -94,33 +132,49 @@ const repoServiceFields = {
   /** The branch this environment deploys: `main` for production, `staging` for staging. */
   branch: z.string().min(1),
   healthcheckPath: healthcheckPath.optional(),
+  healthcheckTimeout,
+  sleepApplication,
+  watchPatterns,
   variables: extraVariables,
 };
 
-const railwayServicesSchema = {
-  backend: z.strictObject({ name: serviceName("backend"), ...repoServiceFields, healthcheckPath: healthcheckPath.default("/health") }),
-  frontend: z.strictObject({
-    name: serviceName("frontend"),
-    ...repoServiceFields,
-    /** Name under which the frontend receives the backend's public URL. */
-    backendUrlVariable: variableName.default("NEXT_PUBLIC_API_URL"),
-    /** Fixed `<subdomain>.up.railway.app`; omitted, Railway picks one. */
-    subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label").optional(),
-  }),
-  redis: z.strictObject({ name: serviceName("redis"), image: dockerImage.default("redis:8.2"), variables: extraVariables }),
-  crawl4ai: z.strictObject({
-    name: serviceName("crawl4ai"),
-    image: dockerImage.default("unclecode/crawl4ai:0.9.2"),
-    /** Crawl4AI's README asks for at least 4 GB; its image health check fails under 2 GB. */
-    memoryGB: z.number().min(4, "Crawl4AI needs at least 4 GB (its README); set 4 or more").default(4),
-    variables: extraVariables,
-  }),
-};
+function withDefaultWatchPatterns<T extends { rootDirectory?: string; watchPatterns?: string[] }>(service: T): T {
+  return { ...service, watchPatterns: service.watchPatterns ?? defaultWatchPatterns(service.rootDirectory) };
+}
+
+/** The app's services; `name` is pinned in production and comes from production's outputs in staging. */
+function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N) {
+  return {
+    backend: z
+      .strictObject({ name, ...repoServiceFields, healthcheckPath: healthcheckPath.default("/health"), preDeployCommand })
+      .transform(withDefaultWatchPatterns),
+    frontend: z
+      .strictObject({
+        name,
+        ...repoServiceFields,
+        /** Name under which the frontend receives the backend's public URL. */
+        backendUrlVariable: variableName.default("NEXT_PUBLIC_API_URL"),
+        /** Fixed `<subdomain>.up.railway.app`; omitted, Railway picks one. */
+        subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label").optional(),
+      })
+      .transform(withDefaultWatchPatterns),
+    redis: z.strictObject({ name, image: dockerImage.default("redis:8.2"), sleepApplication, variables: extraVariables }),
+    crawl4ai: z.strictObject({
+      name,
+      image: dockerImage.default("unclecode/crawl4ai:0.9.2"),
+      /** Crawl4AI's README asks for at least 4 GB; its image health check fails under 2 GB. */
+      memoryGB: z.number().min(4, "Crawl4AI needs at least 4 GB (its README); set 4 or more").default(4),
+      healthcheckTimeout,
+      sleepApplication,
+      variables: extraVariables,
+    }),
+  };
+}
 
 const backupJobSchema = z.strictObject({
   /** The Railway project of the backup job, apart from the app's. */
   projectName: z.string().min(1).default("client-fulfillment-backups"),
-  name: serviceName("postgres-s3-backups"),
+  name: pinnedServiceName,
   repo: githubRepo.default("railwayapp-templates/postgres-s3-backups"),
   branch: z.string().min(1).default("main"),
   /** Major of the pg_dump client the job builds with; at least the Neon server's. */
@@ -135,19 +189,22 @@ const railwayProductionSchema = z.strictObject({
   projectName: z.string().min(1),
   /** Only needed to create a project that does not exist yet; adoption finds it with the token's scope. */
   workspaceId: z.string().min(1).optional(),
-  ...railwayServicesSchema,
+  ...railwayServicesSchema(pinnedServiceName),
   backupJob: backupJobSchema,
 });
 
 const railwayStagingSchema = z.strictObject({
   /** Stack whose outputs hold the Railway project and service ids ("production", or "<org>/client-fulfillment-infra/production"). */
   productionStack: z.string().min(1),
-  ...railwayServicesSchema,
+  ...railwayServicesSchema(nameFromProduction),
 });
 
 /** Roles of the app's Railway services; `railwaySecrets.<role>.<NAME>` adds a secret variable to one. */
 export const RAILWAY_ROLES = ["backend", "frontend", "redis", "crawl4ai", "backupJob"] as const;
 export type RailwayRole = (typeof RAILWAY_ROLES)[number];
+/** The services of the app's project, in both environments (the backup job has a project of its own). */
+export const APP_ROLES = ["backend", "frontend", "redis", "crawl4ai"] as const;
+export type AppRole = (typeof APP_ROLES)[number];
 
 /** Values become secret Outputs as soon as they are parsed: no plain copy travels through the program. */
 const railwaySecretsSchema = z
@@ -291,7 +348,32 @@ function crossKeyIssues(values: Record<string, unknown>): { path: string[]; mess
       issues.push({ path: ["backups", "schedule"], message: violation.message });
     }
   }
+  issues.push(...sharedServiceNameIssues(values.railway));
   return issues;
+}
+
+/**
+ * Two roles with one name would be one Railway service configured twice, each `up` undoing the
+ * other. Names are compared ignoring case, since a case-only difference is the near miss that
+ * adoption refuses. Only production names services; staging's come from production's outputs.
+ */
+function sharedServiceNameIssues(railway: unknown): { path: string[]; message: string }[] {
+  if (!isRecord(railway)) return [];
+  const named = APP_ROLES.flatMap((role) => {
+    const service = railway[role];
+    return isRecord(service) && typeof service.name === "string" ? [{ role, name: service.name }] : [];
+  });
+  return named.flatMap(({ role, name }, index) => {
+    const earlier = named.slice(0, index).find((other) => other.name.toLowerCase() === name.toLowerCase());
+    if (!earlier) return [];
+    const same = earlier.name === name ? `is "${name}", like` : `is "${name}", which differs only by case from "${earlier.name}" of`;
+    return [
+      {
+        path: ["railway", role, "name"],
+        message: `${same} ${configKey(["railway", earlier.role, "name"])}; each role needs its own Railway service, so give each its live service's name`,
+      },
+    ];
+  });
 }
 
 const RAILWAY_KEY = `${PROJECT_NAME}:railway`;
@@ -300,9 +382,16 @@ const RAILWAY_SECRETS_KEY = `${PROJECT_NAME}:railwaySecrets`;
 /**
  * Secret variables must arrive encrypted and plain ones must not: a `secure:` value inside
  * `railway` would make Pulumi treat the whole key as one secret, and a plain `railwaySecrets`
- * would put a credential in the stack file in clear text.
+ * value would put a credential in the stack file in clear text. Pulumi tells a program only
+ * which top-level keys hold a `secure:` value somewhere (pulumi/pulumi#13063, #6531), so a plain
+ * value beside a `secure:` sibling is visible only in the stack file: `plainValueKeys`, when it
+ * was read, lets each value be judged on its own.
  */
-function secrecyIssues(values: Record<string, unknown>, secretKeys: readonly string[]): { path: string[]; message: string }[] {
+function secrecyIssues(
+  values: Record<string, unknown>,
+  secretKeys: readonly string[],
+  plainValueKeys: readonly string[] | undefined,
+): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (secretKeys.includes(RAILWAY_KEY)) {
     issues.push({
@@ -312,20 +401,40 @@ function secrecyIssues(values: Record<string, unknown>, secretKeys: readonly str
         "(`pulumi config set --secret --path 'railwaySecrets.backend.API_KEY' <value>`)",
     });
   }
-  if (values.railwaySecrets !== undefined && !secretKeys.includes(RAILWAY_SECRETS_KEY)) {
-    issues.push({
-      path: ["railwaySecrets"],
-      message: "is not encrypted; set each value with `pulumi config set --secret --path 'railwaySecrets.<role>.<NAME>' <value>`",
-    });
+  if (values.railwaySecrets === undefined) return issues;
+  if (plainValueKeys === undefined) {
+    if (!secretKeys.includes(RAILWAY_SECRETS_KEY)) {
+      issues.push({
+        path: ["railwaySecrets"],
+        message: "is not encrypted; set each value with `pulumi config set --secret --path 'railwaySecrets.<role>.<NAME>' <value>`",
+      });
+    }
+    return issues;
+  }
+  const plain = new Set(plainValueKeys);
+  for (const [role, variables] of Object.entries(isRecord(values.railwaySecrets) ? values.railwaySecrets : {})) {
+    for (const name of Object.keys(isRecord(variables) ? variables : {})) {
+      if (!plain.has(configKey(["railwaySecrets", role, name]))) continue;
+      issues.push({
+        path: ["railwaySecrets", role, name],
+        message: `is not encrypted; set it with \`pulumi config set --secret --path 'railwaySecrets.${role}.${name}' <value>\``,
+      });
+    }
   }
   return issues;
 }
 
 /**
  * Validates one stack's config; a stack file other than staging or production is itself an error.
- * `secretKeys` are the full keys (`client-fulfillment-infra:railwaySecrets`) Pulumi holds encrypted.
+ * `secretKeys` are the full keys (`client-fulfillment-infra:railwaySecrets`) Pulumi holds encrypted;
+ * `plainValueKeys`, the `--path` keys of the values the stack file holds in clear text, when it was read.
  */
-export function parseStackConfig(stack: string, values: Record<string, unknown>, secretKeys: readonly string[] = []): StackConfig {
+export function parseStackConfig(
+  stack: string,
+  values: Record<string, unknown>,
+  secretKeys: readonly string[] = [],
+  plainValueKeys?: readonly string[],
+): StackConfig {
   const stackFile = `Pulumi.${stack}.yaml`;
   const schema = stack === "production" ? productionSchema : stack === "staging" ? stagingSchema : undefined;
   if (!schema) {
@@ -336,7 +445,7 @@ export function parseStackConfig(stack: string, values: Record<string, unknown>,
   const result = schema.safeParse(values);
   const issues = [
     ...(result.success ? [] : result.error.issues.flatMap(describeIssues)),
-    ...[...crossKeyIssues(values), ...secrecyIssues(values, secretKeys)].map((issue) => ({ key: configKey(issue.path), message: issue.message })),
+    ...[...crossKeyIssues(values), ...secrecyIssues(values, secretKeys, plainValueKeys)].map((issue) => ({ key: configKey(issue.path), message: issue.message })),
   ];
   if (!result.success || issues.length > 0) throw new StackConfigError(stackFile, issues);
   return result.data;
@@ -346,14 +455,26 @@ export function isProduction(config: StackConfig): config is ProductionConfig {
   return config.environment === "production";
 }
 
-/** The stack's config, read from the Pulumi runtime and validated before anything is declared. */
-export function readStackConfig(): StackConfig {
+/**
+ * Under the Pulumi CLI the project's root directory is known and its stack file is where a plain
+ * `railwaySecrets` value would sit in clear text; the mock runtime has no root directory.
+ */
+function stackFilePlainValueKeys(projectRoot: string, stack: string): string[] | undefined {
+  if (!projectRoot || !existsSync(path.join(projectRoot, `Pulumi.${stack}.yaml`))) return undefined;
+  return readStackFile(projectRoot, stack).plainValueKeys;
+}
+
+/**
+ * The stack's config, read from the Pulumi runtime and validated before anything is declared;
+ * `projectRoot` holds the stack file whose plain values are judged one by one.
+ */
+export function readStackConfig(projectRoot: string = pulumi.runtime.getRootDirectory()): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
   // Public in the SDK's JavaScript, missing from its type declarations.
   const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
   if (!isConfigSecret) throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret; update src/config.ts");
   const secretKeys = Object.keys(allConfig).filter((key) => isConfigSecret(key));
-  return parseStackConfig(pulumi.getStack(), projectConfigValues(allConfig), secretKeys);
+  return parseStackConfig(pulumi.getStack(), projectConfigValues(allConfig), secretKeys, stackFilePlainValueKeys(projectRoot, pulumi.getStack()));
 }
 
 /**

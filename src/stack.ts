@@ -5,15 +5,23 @@ import { BackupBucket } from "./components/backup-bucket";
 import { BackupJob } from "./components/backup-job";
 import { NeonDatabase } from "./components/neon-database";
 import { RailwayApp } from "./components/railway-app";
-import type { ProductionConfig, ProviderSecrets, StackConfig, StagingConfig } from "./config";
+import { APP_ROLES, type AppRole, type ProductionConfig, type ProviderSecrets, type StackConfig, type StagingConfig } from "./config";
 import { Environment } from "./railway/environment";
 import { Project } from "./railway/project";
 
 /**
- * Outputs the staging stack reads from production through a StackReference: Railway ids only.
- * Staging has its own Neon project, so no production database output (or credential) crosses over.
+ * Outputs the staging stack reads from production through a StackReference: the Railway project,
+ * and each app service's id and name (staging's `${{name.VAR}}` references use production's names,
+ * so they cannot disagree with them). Staging has its own Neon project, so no production database
+ * output (or credential) crosses over.
  */
-export type ProductionOutputForStaging = "railwayProjectId";
+export type ProductionOutputsForStaging = {
+  readonly railwayProjectId: string;
+  readonly railwayServiceIds: Readonly<Record<AppRole, string>>;
+  readonly railwayServiceNames: Readonly<Record<AppRole, string>>;
+};
+export type ProductionOutputForStaging = keyof ProductionOutputsForStaging;
+type ProductionExportsForStaging = { readonly [K in ProductionOutputForStaging]: pulumi.Input<ProductionOutputsForStaging[K]> };
 
 function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
@@ -45,6 +53,7 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     environment: config.environment,
     projectId: appProject.projectId,
     environmentId: appProject.defaultEnvironmentId,
+    serviceNames: Object.fromEntries(APP_ROLES.map((role) => [role, railway[role].name])) as Record<AppRole, string>,
     settings: railway,
     databaseUrl: database.appDatabaseUrl,
     secretVariables: config.railwaySecrets,
@@ -74,10 +83,14 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     extraSecretVariables: config.railwaySecrets.backupJob,
   });
 
-  return {
-    environment: config.environment,
+  const forStaging = {
     railwayProjectId: appProject.projectId,
     railwayServiceIds: app.serviceIds,
+    railwayServiceNames: app.serviceNames,
+  } satisfies ProductionExportsForStaging;
+  return {
+    environment: config.environment,
+    ...forStaging,
     backendDomain: app.backendDomain,
     frontendDomain: app.frontendDomain,
     neonProjectId: database.projectId,
@@ -100,7 +113,8 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
 function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
   const production = new pulumi.StackReference("production", { name: config.railway.productionStack });
-  const fromProduction = (key: ProductionOutputForStaging) => production.requireOutput(key) as pulumi.Output<string>;
+  // requireOutput: staging's first `up` fails, naming the output, until production's has run.
+  const fromProduction = <K extends ProductionOutputForStaging>(key: K) => production.requireOutput(key) as pulumi.Output<ProductionOutputsForStaging[K]>;
 
   // Staging's own Neon project (README, "Staging's database"): its own password and CU-hours.
   const database = new NeonDatabase("database", {
@@ -117,7 +131,8 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
     environment: config.environment,
     projectId: fromProduction("railwayProjectId"),
     environmentId: environment.environmentId,
-    serviceIds: production.requireOutput("railwayServiceIds") as pulumi.Output<Record<"backend" | "frontend" | "redis" | "crawl4ai", string>>,
+    serviceIds: fromProduction("railwayServiceIds"),
+    serviceNames: fromProduction("railwayServiceNames"),
     settings: config.railway,
     databaseUrl: database.appDatabaseUrl,
     secretVariables: config.railwaySecrets,

@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig, projectConfigValues, StackConfigError, type ProductionConfig } from "../src/config";
+import { defaultWatchPatterns, parseStackConfig, projectConfigValues, readStackConfig, StackConfigError, type ProductionConfig } from "../src/config";
 import { readStackFile } from "../src/offline/stack-file";
+import { stackDirWith } from "../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "..");
 const valuesOf = (stack: string) => projectConfigValues(readStackFile(ROOT, stack).config);
@@ -201,9 +202,9 @@ describe("projectConfigValues", () => {
 
 const SECRETS_KEY = "client-fulfillment-infra:railwaySecrets";
 
-function railwayIssues(stack: string, values: Record<string, unknown>, secretKeys: string[] = []): { key: string; message: string }[] {
+function railwayIssues(stack: string, values: Record<string, unknown>, secretKeys: string[] = [], plainValueKeys?: string[]): { key: string; message: string }[] {
   try {
-    parseStackConfig(stack, values, secretKeys);
+    parseStackConfig(stack, values, secretKeys, plainValueKeys);
   } catch (error) {
     if (error instanceof StackConfigError) return [...error.issues];
     throw error;
@@ -224,7 +225,7 @@ describe("railway config in the committed stack files", () => {
       projectName: "client-fulfillment-v2",
       backend: { name: "backend", branch: "main", rootDirectory: "backend", healthcheckPath: "/health", variables: {} },
       frontend: { name: "frontend", branch: "main", backendUrlVariable: "NEXT_PUBLIC_API_URL" },
-      redis: { name: "redis", image: "redis:8.2" },
+      redis: { name: "Redis", image: "redis:8.2" },
       crawl4ai: { name: "crawl4ai", image: "unclecode/crawl4ai:0.9.2", memoryGB: 4 },
       backupJob: { projectName: "client-fulfillment-backups", repo: "railwayapp-templates/postgres-s3-backups", pgVersion: 17, nodeVersion: "22" },
     });
@@ -285,5 +286,143 @@ describe("railway config errors", () => {
     const apiKey = config.railwaySecrets.backend?.API_KEY;
     expect(apiKey).toBeDefined();
     expect(await pulumi.isSecret(apiKey as pulumi.Output<string>)).toBe(true);
+  });
+});
+
+describe("Railway service settings", () => {
+  const production = (edit: (railway: Record<string, Record<string, unknown>>) => void) =>
+    parseStackConfig("production", withRailway("production", edit)) as ProductionConfig;
+
+  it("watches each app's own folder by default, so a push rebuilds only what changed", () => {
+    const config = production(() => undefined);
+    expect(config.railway.backend.watchPatterns).toEqual(["/backend/**"]);
+    expect(config.railway.frontend.watchPatterns).toEqual(["/frontend/**"]);
+    expect(defaultWatchPatterns("/backend/")).toEqual(["/backend/**"]);
+    expect(defaultWatchPatterns(undefined)).toBeUndefined();
+    const explicit = production((railway) => {
+      railway.backend = { ...railway.backend, watchPatterns: ["/backend/**", "/shared/**"] };
+      delete railway.frontend?.rootDirectory;
+    });
+    expect(explicit.railway.backend.watchPatterns).toEqual(["/backend/**", "/shared/**"]);
+    expect(explicit.railway.frontend.watchPatterns).toBeUndefined();
+  });
+
+  it("takes the backend's pre-deploy command as one string or a list, and stores a list", () => {
+    expect(production(() => undefined).railway.backend.preDeployCommand).toBeUndefined();
+    expect(production((railway) => void (railway.backend = { ...railway.backend, preDeployCommand: "alembic upgrade head" })).railway.backend.preDeployCommand).toEqual([
+      "alembic upgrade head",
+    ]);
+    const list = ["alembic upgrade head", "python -m app.seed"];
+    expect(production((railway) => void (railway.backend = { ...railway.backend, preDeployCommand: list })).railway.backend.preDeployCommand).toEqual(list);
+  });
+
+  it("refuses bad settings, naming each key", () => {
+    const values = withRailway("production", (railway) => {
+      railway.backend = { ...railway.backend, preDeployCommand: "", healthcheckTimeout: 0, watchPatterns: [] };
+      railway.frontend = { ...railway.frontend, healthcheckTimeout: 1.5, sleepApplication: "yes" };
+      railway.crawl4ai = { ...railway.crawl4ai, preDeployCommand: "alembic upgrade head" };
+    });
+    expect(railwayIssues("production", values)).toEqual([
+      { key: "client-fulfillment-infra:railway.backend.healthcheckTimeout", message: "must be at least 1 second" },
+      { key: "client-fulfillment-infra:railway.backend.watchPatterns", message: 'list at least one pattern, e.g. ["/backend/**"]' },
+      { key: "client-fulfillment-infra:railway.backend.preDeployCommand", message: "must not be empty" },
+      { key: "client-fulfillment-infra:railway.frontend.healthcheckTimeout", message: "must be a whole number of seconds" },
+      { key: "client-fulfillment-infra:railway.frontend.sleepApplication", message: expect.stringContaining("expected boolean") },
+      { key: "client-fulfillment-infra:railway.crawl4ai.preDeployCommand", message: expect.stringContaining("unknown key") },
+    ]);
+  });
+
+  it("staging lets the backend, frontend and Crawl4AI sleep, and keeps Redis awake", () => {
+    const config = parseStackConfig("staging", valuesOf("staging"));
+    expect([config.railway.backend, config.railway.frontend, config.railway.crawl4ai].map((service) => service.sleepApplication)).toEqual([true, true, true]);
+    expect(config.railway.redis.sleepApplication).toBeUndefined();
+    expect((parseStackConfig("production", valuesOf("production")) as ProductionConfig).railway.backend.sleepApplication).toBeUndefined();
+  });
+});
+
+describe("Railway service names", () => {
+  it("production pins every name, Redis as the template names it", () => {
+    const { railway } = parseStackConfig("production", valuesOf("production")) as ProductionConfig;
+    expect([railway.backend.name, railway.frontend.name, railway.redis.name, railway.crawl4ai.name, railway.backupJob.name]).toEqual([
+      "backend",
+      "frontend",
+      "Redis",
+      "crawl4ai",
+      "postgres-s3-backups",
+    ]);
+  });
+
+  it("production guesses no name: a missing one is required, with the check that confirms it", () => {
+    const values = withRailway("production", (railway) => {
+      delete railway.redis?.name;
+    });
+    expect(railwayIssues("production", values)).toEqual([
+      { key: "client-fulfillment-infra:railway.redis.name", message: expect.stringContaining("required: pin the live service's name") },
+    ]);
+    expect(railwayIssues("production", values)[0]?.message).toContain("npm run -s railway:check -- --stack production");
+  });
+
+  it("refuses two roles with one service name, naming both keys", () => {
+    const values = withRailway("production", (railway) => {
+      railway.frontend = { ...railway.frontend, name: "crawl4ai" };
+    });
+    expect(railwayIssues("production", values)).toEqual([
+      {
+        key: "client-fulfillment-infra:railway.crawl4ai.name",
+        message:
+          'is "crawl4ai", like client-fulfillment-infra:railway.frontend.name; each role needs its own Railway service, so give each its live service\'s name',
+      },
+    ]);
+  });
+
+  it("refuses names that differ only by case, which would be near misses", () => {
+    const values = withRailway("production", (railway) => {
+      railway.crawl4ai = { ...railway.crawl4ai, name: "redis" };
+    });
+    expect(railwayIssues("production", values)).toEqual([
+      { key: "client-fulfillment-infra:railway.crawl4ai.name", message: expect.stringContaining('is "redis", which differs only by case from "Redis" of client-fulfillment-infra:railway.redis.name') },
+    ]);
+  });
+
+  it("staging sets no name: they come from production's outputs", () => {
+    const values = withRailway("staging", (railway) => {
+      railway.backend = { ...railway.backend, name: "backend" };
+    });
+    expect(railwayIssues("staging", values)).toEqual([
+      {
+        key: "client-fulfillment-infra:railway.backend.name",
+        message: "staging takes service names from production's outputs (railwayServiceNames); remove this key and pin the name in Pulumi.production.yaml",
+      },
+    ]);
+  });
+});
+
+describe("railwaySecrets values judged one by one", () => {
+  const ciphertext = "v1:AAAAbm90LWRlY3J5cHRlZA==";
+  const secretsYaml = `  client-fulfillment-infra:railwaySecrets:\n    backend:\n      SENTRY_DSN:\n        secure: ${ciphertext}\n      API_KEY: plain-text\n`;
+
+  it("refuses a plain value beside a secure: sibling, naming the plain one", () => {
+    const file = readStackFile(stackDirWith("production", (text) => text + secretsYaml), "production");
+    // Pulumi marks the whole key secret: per key, the plain value would pass.
+    expect(file.secretKeys).toContain(SECRETS_KEY);
+    expect(() => parseStackConfig("production", projectConfigValues(file.config), file.secretKeys)).not.toThrow();
+    expect(railwayIssues("production", projectConfigValues(file.config), file.secretKeys, file.plainValueKeys)).toEqual([
+      { key: `${SECRETS_KEY}.backend.API_KEY`, message: "is not encrypted; set it with `pulumi config set --secret --path 'railwaySecrets.backend.API_KEY' <value>`" },
+    ]);
+  });
+
+  it("accepts the stack file when every value is secure:", () => {
+    const file = readStackFile(stackDirWith("production", (text) => text + secretsYaml.replace("API_KEY: plain-text", `API_KEY:\n        secure: ${ciphertext}`)), "production");
+    expect(() => parseStackConfig("production", projectConfigValues(file.config), file.secretKeys, file.plainValueKeys)).not.toThrow();
+  });
+
+  it("reads the stack file of the project root under the Pulumi CLI, which names secret keys only at the top level", async () => {
+    const dir = stackDirWith("production", (text) => text + secretsYaml);
+    const file = readStackFile(dir, "production");
+    await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, "client-fulfillment-infra", "production", false);
+    pulumi.runtime.setAllConfig(file.config, file.secretKeys);
+    expect(() => readStackConfig(dir)).toThrow(/railwaySecrets\.backend\.API_KEY: is not encrypted/);
+    // Without a stack file to read, the top-level key is all there is to judge.
+    expect(() => readStackConfig("")).not.toThrow();
   });
 });

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStackRules } from "../src/invariants/stack-rules";
 import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/offline/stack-file";
+import type { ProductionOutputsForStaging } from "../src/stack";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Production's outputs as staging's stack reference would see them, with a recognisable credential. */
@@ -17,7 +19,9 @@ const PRODUCTION_OUTPUTS = {
   appDatabaseUrl: `postgresql+asyncpg://neondb_owner:${PRODUCTION_PASSWORD}@ep-production.us-east-1.aws.neon.tech/neondb`,
   railwayProjectId: "railway-project-1",
   railwayServiceIds: { backend: "svc-backend", frontend: "svc-frontend", redis: "svc-redis", crawl4ai: "svc-crawl4ai" },
-};
+  // Unlike production's stack file, so staging's references show where they come from.
+  railwayServiceNames: { backend: "Backend", frontend: "Frontend", redis: "Redis", crawl4ai: "Crawl4AI" },
+} satisfies ProductionOutputsForStaging & Record<string, unknown>;
 
 async function run(
   stack: string,
@@ -185,6 +189,20 @@ describe("staging stack on the mock runtime", () => {
     expect(everything).toContain(PRODUCTION_OUTPUTS.railwayProjectId);
   });
 
+  it("builds its references from production's service names, so they cannot disagree", () => {
+    const configs = plan.resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/railway:ServiceConfig");
+    const byRole = Object.fromEntries(configs.map((resource) => [String(resource.inputs.role), resource.inputs]));
+    expect(Object.fromEntries(Object.entries(byRole).map(([role, inputs]) => [role, inputs.serviceName]))).toEqual(PRODUCTION_OUTPUTS.railwayServiceNames);
+    expect(byRole.backend?.variables).toMatchObject({
+      REDIS_URL: "${{Redis.REDIS_URL}}",
+      CRAWL4AI_URL: "http://${{Crawl4AI.RAILWAY_PRIVATE_DOMAIN}}:${{Crawl4AI.PORT}}",
+      CRAWL4AI_API_TOKEN: "${{Crawl4AI.CRAWL4AI_API_TOKEN}}",
+    });
+    expect(byRole.frontend?.variables).toEqual({ NEXT_PUBLIC_API_URL: "https://${{Backend.RAILWAY_PUBLIC_DOMAIN}}" });
+    const results = evaluateStackRules({ stack: "staging", resources: plan.resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 120 } });
+    expect(results.find((result) => result.rule === "railway-references-resolve")?.status).toBe("pass");
+  });
+
   it("declares no bucket or backup credentials", () => {
     expect(plan.resources.map((resource) => resource.type).filter((type) => type.startsWith("cloudflare:"))).toEqual([]);
     expect(Object.keys(plan.outputs).filter((key) => key.startsWith("backup"))).toEqual([]);
@@ -216,5 +234,13 @@ describe("a bad stack file", () => {
       /client-fulfillment-infra:environment: ENVIRONMENT is "development"/,
     );
     expect(registered).toEqual([]);
+  });
+});
+
+describe("manual preview and up", () => {
+  it("build first and always pass the policy pack, so the rules hold outside CI too", () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(scripts.preview).toBe("npm run -s build && pulumi preview --diff --policy-pack policy");
+    expect(scripts.up).toBe("npm run -s build && pulumi up --diff --policy-pack policy");
   });
 });

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployedEnvironment } from "../invariants/environment";
-import { reference } from "../invariants/railway-references";
 import type { ServiceConfig } from "../railway/service-config";
-import { declarePublicDomain, declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./railway-placement";
+import { declarePublicDomain, declareServiceConfig, referenceTo, serviceIdFor, type RailwayServiceArgs } from "./railway-placement";
 
 /** A service Railway builds from a GitHub repository branch (the backend and the frontend). */
 export interface RepoServiceArgs extends RailwayServiceArgs {
@@ -12,6 +11,27 @@ export interface RepoServiceArgs extends RailwayServiceArgs {
   /** Branch this environment deploys. */
   readonly branch: string;
   readonly healthcheckPath?: string;
+  /** Seconds Railway waits for the health check. Defaults to Railway's own (300). */
+  readonly healthcheckTimeout?: number;
+  /** Lets Railway sleep the service when idle (staging). Defaults to not managed. */
+  readonly sleepApplication?: boolean;
+  /** Paths from the repository root whose changes build this service, e.g. ["/backend/**"]. Defaults to every change. */
+  readonly watchPatterns?: string[];
+}
+
+/** Source, build and deploy settings shared by the services built from the app's repository. */
+export function repoServiceSettings(args: RepoServiceArgs) {
+  return {
+    source: { repo: args.repo, branch: args.branch, rootDirectory: args.rootDirectory },
+    build: { watchPatterns: args.watchPatterns },
+    deploy: {
+      healthcheckPath: args.healthcheckPath,
+      healthcheckTimeout: args.healthcheckTimeout,
+      sleepApplication: args.sleepApplication,
+      restartPolicyType: "ON_FAILURE",
+      restartPolicyMaxRetries: 10,
+    },
+  } as const;
 }
 
 export interface BackendServiceArgs extends RepoServiceArgs {
@@ -20,8 +40,10 @@ export interface BackendServiceArgs extends RepoServiceArgs {
   /** The Neon app URL (secret, no query string: asyncpg rejects sslmode). */
   readonly databaseUrl: pulumi.Input<string>;
   /** Service names the backend reaches by reference. */
-  readonly redisServiceName: string;
-  readonly crawl4aiServiceName: string;
+  readonly redisServiceName: pulumi.Input<string>;
+  readonly crawl4aiServiceName: pulumi.Input<string>;
+  /** Commands run before each deploy, e.g. ["alembic upgrade head"]; one failing stops the deploy. Defaults to none. */
+  readonly preDeployCommand?: string[];
 }
 
 /**
@@ -41,6 +63,7 @@ export class BackendService extends pulumi.ComponentResource {
     this.publicDomain = domain.domain;
 
     const crawl4ai = args.crawl4aiServiceName;
+    const settings = repoServiceSettings(args);
     this.config = declareServiceConfig(
       this,
       name,
@@ -48,14 +71,14 @@ export class BackendService extends pulumi.ComponentResource {
       this.serviceId,
       {
         role: "backend",
-        source: { repo: args.repo, branch: args.branch, rootDirectory: args.rootDirectory },
-        deploy: { healthcheckPath: args.healthcheckPath, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+        ...settings,
+        deploy: { ...settings.deploy, preDeployCommand: args.preDeployCommand },
         wired: {
           plain: {
             ENVIRONMENT: args.environment,
-            REDIS_URL: reference(args.redisServiceName, "REDIS_URL"),
-            CRAWL4AI_URL: `http://${reference(crawl4ai, "RAILWAY_PRIVATE_DOMAIN")}:${reference(crawl4ai, "PORT")}`,
-            CRAWL4AI_API_TOKEN: reference(crawl4ai, "CRAWL4AI_API_TOKEN"),
+            REDIS_URL: referenceTo(args.redisServiceName, "REDIS_URL"),
+            CRAWL4AI_URL: pulumi.interpolate`http://${referenceTo(crawl4ai, "RAILWAY_PRIVATE_DOMAIN")}:${referenceTo(crawl4ai, "PORT")}`,
+            CRAWL4AI_API_TOKEN: referenceTo(crawl4ai, "CRAWL4AI_API_TOKEN"),
           },
           secret: { DATABASE_URL: args.databaseUrl },
         },

@@ -8,6 +8,10 @@ export interface Crawl4AiServiceArgs extends RailwayServiceArgs {
   readonly image: string;
   /** At least 4 (Crawl4AI's README). */
   readonly memoryGB: number;
+  /** Seconds Railway waits for /health; the image starts Chromium first. Defaults to Railway's own (300). */
+  readonly healthcheckTimeout?: number;
+  /** Lets Railway sleep it when idle; the backend's next request wakes it (staging). Defaults to not managed. */
+  readonly sleepApplication?: boolean;
 }
 
 /** gunicorn binds CRAWL4AI_PORT (default 11235) and ignores PORT (unclecode/crawl4ai deploy/docker). */
@@ -33,7 +37,13 @@ export class Crawl4AiService extends pulumi.ComponentResource {
       role: "crawl4ai",
       source: { image: args.image },
       // GET /health answers without the token (auth_gate.py).
-      deploy: { healthcheckPath: "/health", restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+      deploy: {
+        healthcheckPath: "/health",
+        healthcheckTimeout: args.healthcheckTimeout,
+        sleepApplication: args.sleepApplication,
+        restartPolicyType: "ON_FAILURE",
+        restartPolicyMaxRetries: 10,
+      },
       limits: { memoryGB: args.memoryGB },
       wired: {
         plain: { PORT: CRAWL4AI_PORT, RAILWAY_SHM_SIZE_BYTES: CRAWL4AI_SHM_BYTES },

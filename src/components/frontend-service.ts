@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PUBLIC_DOMAIN_VARIABLE, reference } from "../invariants/railway-references";
+import { PUBLIC_DOMAIN_VARIABLE } from "../invariants/railway-references";
 import type { ServiceConfig } from "../railway/service-config";
-import type { RepoServiceArgs } from "./backend-service";
-import { declarePublicDomain, declareServiceConfig, serviceIdFor } from "./railway-placement";
+import { repoServiceSettings, type RepoServiceArgs } from "./backend-service";
+import { declarePublicDomain, declareServiceConfig, referenceTo, serviceIdFor } from "./railway-placement";
 
 export interface FrontendServiceArgs extends RepoServiceArgs {
   /** Fixed `<subdomain>.up.railway.app` (staging keeps fe-client-fulfillment-v2-staging); omitted, Railway picks one. */
   readonly subdomain?: string;
   /** The backend's service name, whose public domain the frontend calls. */
-  readonly backendServiceName: string;
+  readonly backendServiceName: pulumi.Input<string>;
   /** Name under which the frontend receives the backend's URL, e.g. NEXT_PUBLIC_API_URL. */
   readonly backendUrlVariable: string;
 }
@@ -32,10 +32,9 @@ export class FrontendService extends pulumi.ComponentResource {
       this.serviceId,
       {
         role: "frontend",
-        source: { repo: args.repo, branch: args.branch, rootDirectory: args.rootDirectory },
-        deploy: { healthcheckPath: args.healthcheckPath, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+        ...repoServiceSettings(args),
         wired: {
-          plain: { [args.backendUrlVariable]: `https://${reference(args.backendServiceName, PUBLIC_DOMAIN_VARIABLE)}` },
+          plain: { [args.backendUrlVariable]: pulumi.interpolate`https://${referenceTo(args.backendServiceName, PUBLIC_DOMAIN_VARIABLE)}` },
           secret: {},
         },
       },

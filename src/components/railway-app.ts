@@ -1,28 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RailwayRole } from "../config";
+import type { AppRole, RailwayRole } from "../config";
 import type { DeployedEnvironment } from "../invariants/environment";
 import { BackendService } from "./backend-service";
 import { Crawl4AiService } from "./crawl4ai-service";
 import { FrontendService } from "./frontend-service";
 import { RedisService } from "./redis-service";
 
-type AppRole = Exclude<RailwayRole, "backupJob">;
-
 interface RepoServiceSettings {
-  readonly name: string;
   readonly repo: string;
   readonly rootDirectory?: string;
   readonly branch: string;
   readonly healthcheckPath?: string;
+  readonly healthcheckTimeout?: number;
+  readonly sleepApplication?: boolean;
+  readonly watchPatterns?: string[];
   readonly variables: Readonly<Record<string, string>>;
 }
 
-/** The app's services as the stack file describes them (`railway.*`). */
+/** The app's services as the stack file describes them (`railway.*`); their names come apart, see `serviceNames`. */
 export interface RailwayAppSettings {
-  readonly backend: RepoServiceSettings & { readonly healthcheckPath: string };
+  readonly backend: RepoServiceSettings & { readonly healthcheckPath: string; readonly preDeployCommand?: string[] };
   readonly frontend: RepoServiceSettings & { readonly backendUrlVariable: string; readonly subdomain?: string };
-  readonly redis: { readonly name: string; readonly image: string; readonly variables: Readonly<Record<string, string>> };
-  readonly crawl4ai: { readonly name: string; readonly image: string; readonly memoryGB: number; readonly variables: Readonly<Record<string, string>> };
+  readonly redis: { readonly image: string; readonly sleepApplication?: boolean; readonly variables: Readonly<Record<string, string>> };
+  readonly crawl4ai: {
+    readonly image: string;
+    readonly memoryGB: number;
+    readonly healthcheckTimeout?: number;
+    readonly sleepApplication?: boolean;
+    readonly variables: Readonly<Record<string, string>>;
+  };
 }
 
 export interface RailwayAppArgs {
@@ -31,6 +37,11 @@ export interface RailwayAppArgs {
   readonly environmentId: pulumi.Input<string>;
   /** Ids of services another stack declared; omitted, this component declares them (production). */
   readonly serviceIds?: pulumi.Input<Record<AppRole, string>>;
+  /**
+   * Railway service names, which `${{name.VAR}}` references use: production's stack file pins them,
+   * staging reads them from production's outputs.
+   */
+  readonly serviceNames: pulumi.Input<Record<AppRole, string>>;
   readonly settings: RailwayAppSettings;
   /** The Neon app URL for the backend's DATABASE_URL (secret). */
   readonly databaseUrl: pulumi.Input<string>;
@@ -45,6 +56,7 @@ export interface RailwayAppArgs {
  */
 export class RailwayApp extends pulumi.ComponentResource {
   public readonly serviceIds: pulumi.Output<Record<AppRole, string>>;
+  public readonly serviceNames: pulumi.Output<Record<AppRole, string>>;
   public readonly backendDomain: pulumi.Output<string>;
   public readonly frontendDomain: pulumi.Output<string>;
 
@@ -58,58 +70,73 @@ export class RailwayApp extends pulumi.ComponentResource {
       serviceId: given?.apply((ids) => ids[role]),
       after,
     });
+    this.serviceNames = pulumi.output(args.serviceNames);
+    const nameOf = (role: AppRole) => this.serviceNames.apply((names) => names[role]);
     const secretsOf = (role: AppRole) => args.secretVariables[role] ?? {};
     const child = { parent: this };
 
     const redis = new RedisService(
       `${name}-redis`,
-      { placement: placement("redis", []), serviceName: settings.redis.name, image: settings.redis.image, extraVariables: settings.redis.variables, extraSecretVariables: secretsOf("redis") },
+      {
+        placement: placement("redis", []),
+        serviceName: nameOf("redis"),
+        image: settings.redis.image,
+        sleepApplication: settings.redis.sleepApplication,
+        extraVariables: settings.redis.variables,
+        extraSecretVariables: secretsOf("redis"),
+      },
       child,
     );
     const crawl4ai = new Crawl4AiService(
       `${name}-crawl4ai`,
       {
         placement: placement("crawl4ai", [redis.config]),
-        serviceName: settings.crawl4ai.name,
+        serviceName: nameOf("crawl4ai"),
         image: settings.crawl4ai.image,
         memoryGB: settings.crawl4ai.memoryGB,
+        healthcheckTimeout: settings.crawl4ai.healthcheckTimeout,
+        sleepApplication: settings.crawl4ai.sleepApplication,
         extraVariables: settings.crawl4ai.variables,
         extraSecretVariables: secretsOf("crawl4ai"),
       },
       child,
     );
+    const repoSettings = (role: "backend" | "frontend") => {
+      const service = settings[role];
+      return {
+        serviceName: nameOf(role),
+        repo: service.repo,
+        rootDirectory: service.rootDirectory,
+        branch: service.branch,
+        healthcheckPath: service.healthcheckPath,
+        healthcheckTimeout: service.healthcheckTimeout,
+        sleepApplication: service.sleepApplication,
+        watchPatterns: service.watchPatterns,
+        extraVariables: service.variables,
+        extraSecretVariables: secretsOf(role),
+      };
+    };
     const backend = new BackendService(
       `${name}-backend`,
       {
+        ...repoSettings("backend"),
         placement: placement("backend", [crawl4ai.config]),
-        serviceName: settings.backend.name,
         environment: args.environment,
-        repo: settings.backend.repo,
-        rootDirectory: settings.backend.rootDirectory,
-        branch: settings.backend.branch,
-        healthcheckPath: settings.backend.healthcheckPath,
+        preDeployCommand: settings.backend.preDeployCommand,
         databaseUrl: args.databaseUrl,
-        redisServiceName: settings.redis.name,
-        crawl4aiServiceName: settings.crawl4ai.name,
-        extraVariables: settings.backend.variables,
-        extraSecretVariables: secretsOf("backend"),
+        redisServiceName: nameOf("redis"),
+        crawl4aiServiceName: nameOf("crawl4ai"),
       },
       child,
     );
     const frontend = new FrontendService(
       `${name}-frontend`,
       {
+        ...repoSettings("frontend"),
         placement: placement("frontend", [backend.config]),
-        serviceName: settings.frontend.name,
-        repo: settings.frontend.repo,
-        rootDirectory: settings.frontend.rootDirectory,
-        branch: settings.frontend.branch,
-        healthcheckPath: settings.frontend.healthcheckPath,
         subdomain: settings.frontend.subdomain,
-        backendServiceName: settings.backend.name,
+        backendServiceName: nameOf("backend"),
         backendUrlVariable: settings.frontend.backendUrlVariable,
-        extraVariables: settings.frontend.variables,
-        extraSecretVariables: secretsOf("frontend"),
       },
       child,
     );
@@ -119,6 +146,6 @@ export class RailwayApp extends pulumi.ComponentResource {
       .apply(([backendId, frontendId, redisId, crawl4aiId]) => ({ backend: backendId, frontend: frontendId, redis: redisId, crawl4ai: crawl4aiId }));
     this.backendDomain = backend.publicDomain;
     this.frontendDomain = frontend.publicDomain;
-    this.registerOutputs({ serviceIds: this.serviceIds, backendDomain: this.backendDomain, frontendDomain: this.frontendDomain });
+    this.registerOutputs({ serviceIds: this.serviceIds, serviceNames: this.serviceNames, backendDomain: this.backendDomain, frontendDomain: this.frontendDomain });
   }
 }

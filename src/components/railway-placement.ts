@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayRole } from "../config";
+import { reference } from "../invariants/railway-references";
 import { Service } from "../railway/service";
 import { ServiceConfig, type ServiceConfigArgs } from "../railway/service-config";
 import { ServiceDomain } from "../railway/service-domain";
@@ -52,16 +53,21 @@ export function mergeVariables(sources: VariableSources): {
 }
 
 /** The service's id: the one handed in, or a service this component declares (created empty, adopted by name). */
-export function serviceIdFor(owner: pulumi.ComponentResource, name: string, placement: RailwayPlacement, serviceName: string): pulumi.Output<string> {
+export function serviceIdFor(owner: pulumi.ComponentResource, name: string, placement: RailwayPlacement, serviceName: pulumi.Input<string>): pulumi.Output<string> {
   if (placement.serviceId !== undefined) return pulumi.output(placement.serviceId);
   return new Service(`${name}-service`, { projectId: placement.projectId, name: serviceName }, { parent: owner }).serviceId;
+}
+
+/** `${{<service>.<variable>}}` for a service name that may be another stack's output. */
+export function referenceTo(service: pulumi.Input<string>, variable: string): pulumi.Output<string> {
+  return pulumi.output(service).apply((name) => reference(name, variable));
 }
 
 /** What every app service component takes besides its own settings. */
 export interface RailwayServiceArgs {
   readonly placement: RailwayPlacement;
-  /** Railway service name; other services reference `${{<name>.VAR}}`. */
-  readonly serviceName: string;
+  /** Railway service name; other services reference `${{<name>.VAR}}`. Staging's come from production's outputs. */
+  readonly serviceName: pulumi.Input<string>;
   /** The stack file's `railway.<role>.variables`. */
   readonly extraVariables?: Readonly<Record<string, string>>;
   /** The stack file's `railwaySecrets.<role>`, already secret. */

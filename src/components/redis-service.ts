@@ -8,6 +8,8 @@ import { declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./r
 export interface RedisServiceArgs extends RailwayServiceArgs {
   /** The official image with a pinned tag, e.g. "redis:8.2". */
   readonly image: string;
+  /** Lets Railway sleep it when idle. Defaults to not managed (README, "The app on Railway", says why staging leaves it awake). */
+  readonly sleepApplication?: boolean;
 }
 
 /** Where Railway's Redis template mounts its volume and keeps the data. */
@@ -47,7 +49,7 @@ export class RedisService extends pulumi.ComponentResource {
     this.config = declareServiceConfig(this, name, args, this.serviceId, {
       role: "redis",
       source: { image: args.image },
-      deploy: { startCommand: REDIS_START_COMMAND, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+      deploy: { startCommand: REDIS_START_COMMAND, sleepApplication: args.sleepApplication, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
       volumeMounts: volume.volumeId.apply((volumeId) => ({ [volumeId]: REDIS_DATA_PATH })),
       wired: {
         plain: {

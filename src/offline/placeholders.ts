@@ -1,3 +1,9 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { APP_ROLES, parseStackConfig, projectConfigValues, type AppRole, type ProductionConfig } from "../config";
+import type { ProductionOutputsForStaging } from "../stack";
+import { readStackFile } from "./stack-file";
+
 /**
  * Values the clouds compute at apply time, stood in by recognisable placeholders
  * so the offline plan can build connection strings and check their shape. None
@@ -9,17 +15,20 @@ const NEON_HOST_SUFFIX = "us-east-1.aws.neon.tech";
 
 /**
  * Outputs of the production stack, as the staging plan sees them through its StackReference:
- * Railway ids only (staging has its own Neon project and reads nothing of production's database).
+ * Railway ids, and the service names production's stack file pins, so staging's references
+ * read as they will (staging has its own Neon project and reads nothing of production's database).
+ * Without production's stack file in `projectDir` the names are placeholders too.
  */
-export function productionOutputsForStaging(): Record<string, unknown> {
+export function productionOutputsForStaging(projectDir: string): ProductionOutputsForStaging {
+  const production = existsSync(path.join(projectDir, "Pulumi.production.yaml")) ? readStackFile(projectDir, "production") : undefined;
+  const names = production
+    ? (parseStackConfig("production", projectConfigValues(production.config), production.secretKeys, production.plainValueKeys) as ProductionConfig).railway
+    : undefined;
+  const byRole = (value: (role: AppRole) => string) => Object.fromEntries(APP_ROLES.map((role) => [role, value(role)])) as Record<AppRole, string>;
   return {
     railwayProjectId: `${COMPUTED}-app-project-id`,
-    railwayServiceIds: {
-      backend: `${COMPUTED}-app-backend-service-id`,
-      frontend: `${COMPUTED}-app-frontend-service-id`,
-      redis: `${COMPUTED}-app-redis-service-id`,
-      crawl4ai: `${COMPUTED}-app-crawl4ai-service-id`,
-    },
+    railwayServiceIds: byRole((role) => `${COMPUTED}-app-${role}-service-id`),
+    railwayServiceNames: byRole((role) => names?.[role].name ?? `${COMPUTED}-${role}-service-name`),
   };
 }
 

@@ -59,9 +59,9 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
 /** The plan document and the run behind it (inputs with secrets revealed, for the policy pack's tests). */
 export async function runPlan(projectDir: string, stack: string): Promise<{ document: PlanDocument; run: OfflinePlan }> {
   const stackFile = readStackFile(projectDir, stack);
-  const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys);
+  const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys, stackFile.plainValueKeys);
   const stackReferences =
-    config.environment === "staging" ? { [config.railway.productionStack]: productionOutputsForStaging() } : {};
+    config.environment === "staging" ? { [config.railway.productionStack]: productionOutputsForStaging(projectDir) } : {};
   const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences });
 
   const invariants = evaluateStackRules({

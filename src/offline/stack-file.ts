@@ -24,6 +24,11 @@ export interface StackFileConfig {
   readonly config: Record<string, string>;
   /** Keys holding `secure:` values, which stay encrypted: the program sees SECURE_STAND_IN. */
   readonly secretKeys: string[];
+  /**
+   * The `pulumi config set --path` key (`ns:key.a.b`, `[0]` for list items) of every value held in
+   * clear text. Pulumi tells a program only which top-level keys hold a `secure:` value somewhere.
+   */
+  readonly plainValueKeys: string[];
 }
 
 function isSecure(value: object): boolean {
@@ -33,6 +38,13 @@ function isSecure(value: object): boolean {
 function containsSecure(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   return isSecure(value) || Object.values(value).some(containsSecure);
+}
+
+function plainLeaves(value: unknown, key: string): string[] {
+  if (typeof value !== "object" || value === null) return [key];
+  if (isSecure(value)) return [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => plainLeaves(item, `${key}[${index}]`));
+  return Object.entries(value).flatMap(([name, inner]) => plainLeaves(inner, `${key}.${name}`));
 }
 
 function replaceSecure(value: unknown): unknown {
@@ -71,10 +83,12 @@ export function readStackFile(projectDir: string, stack: string): StackFileConfi
   }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const plainValueKeys: string[] = [];
   for (const [key, raw] of Object.entries(config)) {
     if (containsSecure(raw)) secretKeys.push(key);
+    plainValueKeys.push(...plainLeaves(raw, key));
     const value = replaceSecure(raw);
     values[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  return { file: path.basename(file), config: values, secretKeys };
+  return { file: path.basename(file), config: values, secretKeys, plainValueKeys };
 }

@@ -8,13 +8,17 @@ import { readStackFile } from "../../src/offline/stack-file";
 const ROOT = path.resolve(__dirname, "../..");
 const CONFIG = "pulumi-nodejs:dynamic/railway:ServiceConfig";
 
-async function run(stack: string): Promise<OfflinePlan> {
+/** Runs the stack's program, `railway.<role>` edited by `settings` (merged over the stack file's). */
+async function run(stack: string, settings: Record<string, Record<string, unknown>> = {}): Promise<OfflinePlan> {
   const file = readStackFile(ROOT, stack);
+  const railwayKey = "client-fulfillment-infra:railway";
+  const railway = JSON.parse(file.config[railwayKey] ?? "{}") as Record<string, Record<string, unknown>>;
+  for (const [role, edit] of Object.entries(settings)) railway[role] = { ...railway[role], ...edit };
   return runProgramOffline({
     stack,
-    config: file.config,
+    config: { ...file.config, [railwayKey]: JSON.stringify(railway) },
     secretKeys: file.secretKeys,
-    stackReferences: { production: productionOutputsForStaging() },
+    stackReferences: { production: productionOutputsForStaging(ROOT) },
   });
 }
 
@@ -35,7 +39,7 @@ describe("production's Railway app on the mock runtime", () => {
   it("adopts the app project and declares the four services in its production environment", () => {
     expect(byName(plan, "app-project")?.inputs).toMatchObject({ name: "client-fulfillment-v2", defaultEnvironmentName: "production" });
     const services = plan.resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/railway:Service");
-    expect(services.map((service) => service.inputs.name).sort()).toEqual(["backend", "crawl4ai", "frontend", "postgres-s3-backups", "redis"]);
+    expect(services.map((service) => service.inputs.name).sort()).toEqual(["Redis", "backend", "crawl4ai", "frontend", "postgres-s3-backups"]);
     for (const role of ["backend", "frontend", "redis", "crawl4ai"]) {
       expect(configOf(plan, role).inputs.environmentId).toBe("computed-app-project-environment-id");
     }
@@ -47,7 +51,7 @@ describe("production's Railway app on the mock runtime", () => {
     expect(backend.inputs.deploy).toMatchObject({ healthcheckPath: "/health" });
     expect(backend.inputs.variables).toEqual({
       ENVIRONMENT: "production",
-      REDIS_URL: "${{redis.REDIS_URL}}",
+      REDIS_URL: "${{Redis.REDIS_URL}}",
       CRAWL4AI_URL: "http://${{crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{crawl4ai.PORT}}",
       CRAWL4AI_API_TOKEN: "${{crawl4ai.CRAWL4AI_API_TOKEN}}",
     });
@@ -122,6 +126,35 @@ describe("production's Railway app on the mock runtime", () => {
   });
 });
 
+describe("Railway settings from the stack file reach each service's config", () => {
+  it("builds the backend and the frontend only for changes in their own folders", async () => {
+    const plan = await run("production");
+    expect(configOf(plan, "backend").inputs.build).toEqual({ watchPatterns: ["/backend/**"] });
+    expect(configOf(plan, "frontend").inputs.build).toEqual({ watchPatterns: ["/frontend/**"] });
+  });
+
+  it("sends the backend's pre-deploy command as a list, and each health-check timeout", async () => {
+    const plan = await run("production", {
+      backend: { preDeployCommand: "alembic upgrade head", healthcheckTimeout: 120 },
+      frontend: { healthcheckTimeout: 60 },
+      crawl4ai: { healthcheckTimeout: 600 },
+    });
+    expect(configOf(plan, "backend").inputs.deploy).toMatchObject({ preDeployCommand: ["alembic upgrade head"], healthcheckTimeout: 120 });
+    expect(configOf(plan, "frontend").inputs.deploy).toMatchObject({ healthcheckTimeout: 60 });
+    expect(configOf(plan, "crawl4ai").inputs.deploy).toMatchObject({ healthcheckTimeout: 600 });
+  });
+
+  it("leaves unset settings to Railway: nothing is declared for them", async () => {
+    const plan = await run("production");
+    for (const role of ["backend", "frontend", "crawl4ai", "redis"]) {
+      const deploy = configOf(plan, role).inputs.deploy as Record<string, unknown>;
+      expect(deploy.preDeployCommand, role).toBeUndefined();
+      expect(deploy.healthcheckTimeout, role).toBeUndefined();
+      expect(deploy.sleepApplication, role).toBeUndefined();
+    }
+  });
+});
+
 describe("staging's Railway app on the mock runtime", () => {
   let plan: OfflinePlan;
   beforeAll(async () => {
@@ -136,6 +169,17 @@ describe("staging's Railway app on the mock runtime", () => {
     expect(backend.inputs).toMatchObject({ serviceId: "computed-app-backend-service-id", environmentId: "computed-app-environment-id" });
     expect(backend.inputs.source).toMatchObject({ branch: "staging" });
     expect(backend.inputs.variables).toMatchObject({ ENVIRONMENT: "staging" });
+  });
+
+  it("lets the backend, frontend and Crawl4AI sleep when idle, not Redis, whose volume stays protected", () => {
+    for (const role of ["backend", "frontend", "crawl4ai"]) expect(configOf(plan, role).inputs.deploy, role).toMatchObject({ sleepApplication: true });
+    expect((configOf(plan, "redis").inputs.deploy as Record<string, unknown>).sleepApplication).toBeUndefined();
+    expect(byName(plan, "app-redis-volume")?.protect).toBe(true);
+  });
+
+  it("references production's services by the names production's stack file pins", () => {
+    expect(configOf(plan, "redis").inputs.serviceName).toBe("Redis");
+    expect(configOf(plan, "backend").inputs.variables).toMatchObject({ REDIS_URL: "${{Redis.REDIS_URL}}" });
   });
 
   it("keeps the seed's staging frontend subdomain and runs no backup job", () => {

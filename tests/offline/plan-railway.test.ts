@@ -20,10 +20,10 @@ describe("the plan of a stack file whose extra variables break a Railway rule ex
   });
 
   it("a misspelled reference", async () => {
-    const dir = stackWithBackendExtras("production", "        REDIS_URL: ${{redis.REDIS_ULR}}\n");
+    const dir = stackWithBackendExtras("production", "        REDIS_URL: ${{Redis.REDIS_ULR}}\n");
     const result = await planScript(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('invariant violated: railway-references-resolve: Service "backend": REDIS_URL\'s reference ${{redis.REDIS_ULR}} names REDIS_ULR');
+    expect(result.stderr).toContain('invariant violated: railway-references-resolve: Service "backend": REDIS_URL\'s reference ${{Redis.REDIS_ULR}} names REDIS_ULR');
   });
 
   it("PORT set on the backend", async () => {
@@ -69,7 +69,7 @@ describe("the plan's Railway section", () => {
       { name: "CRAWL4AI_URL", value: "http://${{crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{crawl4ai.PORT}}", secret: false, source: "reference to crawl4ai" },
       { name: "DATABASE_URL", value: "[secret]", secret: true, source: "stack output appDatabaseUrl" },
       { name: "ENVIRONMENT", value: "production", secret: false, source: "stack output environment" },
-      { name: "REDIS_URL", value: "${{redis.REDIS_URL}}", secret: false, source: "reference to redis" },
+      { name: "REDIS_URL", value: "${{Redis.REDIS_URL}}", secret: false, source: "reference to Redis" },
     ]);
     const job = plan.wiring.find((service) => service.service === "postgres-s3-backups");
     expect(job?.variables.find((variable) => variable.name === "AWS_SECRET_ACCESS_KEY")).toEqual({
@@ -78,7 +78,7 @@ describe("the plan's Railway section", () => {
       secret: true,
       source: "stack output backupSecretAccessKey",
     });
-    const redis = plan.wiring.find((service) => service.service === "redis");
+    const redis = plan.wiring.find((service) => service.service === "Redis");
     expect(redis?.variables.find((variable) => variable.name === "REDIS_PASSWORD")?.source).toBe("generated password (app-redis-password)");
 
     const text = renderPlanText(plan);
