@@ -80,6 +80,15 @@ const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a var
  */
 const extraVariables = z.record(variableName, z.string()).default({});
 
+/**
+ * A generated secret that exists live is kept; a new label (e.g. the date) asks `up` for a new
+ * value, which it writes and then redeploys the services that reference it.
+ */
+const rotationLabel = z
+  .string()
+  .regex(/^[\w.:-]+$/, 'a label such as "2026-12-01"; change it to rotate the secret')
+  .optional();
+
 const githubRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a GitHub repository "owner/name"');
 const serviceNamePattern = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "must be a Railway service name (letters, digits, - and _)");
 /**
@@ -158,7 +167,7 @@ function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N)
         subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label").optional(),
       })
       .transform(withDefaultWatchPatterns),
-    redis: z.strictObject({ name, image: dockerImage.default("redis:8.2"), sleepApplication, variables: extraVariables }),
+    redis: z.strictObject({ name, image: dockerImage.default("redis:8.2"), sleepApplication, passwordRotation: rotationLabel, variables: extraVariables }),
     crawl4ai: z.strictObject({
       name,
       image: dockerImage.default("unclecode/crawl4ai:0.9.2"),
@@ -166,6 +175,7 @@ function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N)
       memoryGB: z.number().min(4, "Crawl4AI needs at least 4 GB (its README); set 4 or more").default(4),
       healthcheckTimeout,
       sleepApplication,
+      tokenRotation: rotationLabel,
       variables: extraVariables,
     }),
   };

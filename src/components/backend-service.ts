@@ -44,6 +44,8 @@ export interface BackendServiceArgs extends RepoServiceArgs {
   readonly crawl4aiServiceName: pulumi.Input<string>;
   /** Commands run before each deploy, e.g. ["alembic upgrade head"]; one failing stops the deploy. Defaults to none. */
   readonly preDeployCommand?: string[];
+  /** Rotation labels of the secrets it references: a new one redeploys the backend after the secret's owner. */
+  readonly redeployOn: Readonly<Record<string, string>>;
 }
 
 /**
@@ -58,7 +60,7 @@ export class BackendService extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackendServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:BackendService", name, {}, opts);
-    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName, "backend");
     const domain = declarePublicDomain(this, name, args, this.serviceId);
     this.publicDomain = domain.domain;
 
@@ -73,6 +75,7 @@ export class BackendService extends pulumi.ComponentResource {
         role: "backend",
         ...settings,
         deploy: { ...settings.deploy, preDeployCommand: args.preDeployCommand },
+        redeployOn: { ...args.redeployOn },
         wired: {
           plain: {
             ENVIRONMENT: args.environment,

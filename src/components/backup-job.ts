@@ -38,7 +38,7 @@ export class BackupJob extends pulumi.ComponentResource {
   constructor(name: string, args: BackupJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:BackupJob", name, {}, opts);
     const { target } = args;
-    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName, "backupJob");
     this.config = declareServiceConfig(this, name, args, this.serviceId, {
       role: "backupJob",
       source: { repo: args.repo, branch: args.branch },

@@ -12,6 +12,8 @@ export interface Crawl4AiServiceArgs extends RailwayServiceArgs {
   readonly healthcheckTimeout?: number;
   /** Lets Railway sleep it when idle; the backend's next request wakes it (staging). Defaults to not managed. */
   readonly sleepApplication?: boolean;
+  /** The stack file's `railway.crawl4ai.tokenRotation` ("" when unset): a new label rotates the token. */
+  readonly tokenRotation: string;
 }
 
 /** gunicorn binds CRAWL4AI_PORT (default 11235) and ignores PORT (unclecode/crawl4ai deploy/docker). */
@@ -30,8 +32,9 @@ export class Crawl4AiService extends pulumi.ComponentResource {
 
   constructor(name: string, args: Crawl4AiServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:Crawl4AiService", name, {}, opts);
-    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
-    const token = new random.RandomPassword(`${name}-api-token`, { length: 40, special: false }, { parent: this });
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName, "crawl4ai");
+    // A new rotation label is a new token; without one, a live token is kept (preservedVariables).
+    const token = new random.RandomPassword(`${name}-api-token`, { length: 40, special: false, keepers: { rotation: args.tokenRotation } }, { parent: this });
 
     this.config = declareServiceConfig(this, name, args, this.serviceId, {
       role: "crawl4ai",
@@ -45,6 +48,8 @@ export class Crawl4AiService extends pulumi.ComponentResource {
         restartPolicyMaxRetries: 10,
       },
       limits: { memoryGB: args.memoryGB },
+      preservedVariables: { CRAWL4AI_API_TOKEN: args.tokenRotation },
+      privateNetworkOnly: true,
       wired: {
         plain: { PORT: CRAWL4AI_PORT, RAILWAY_SHM_SIZE_BYTES: CRAWL4AI_SHM_BYTES },
         secret: { CRAWL4AI_API_TOKEN: token.result },

@@ -21,7 +21,7 @@ export class FrontendService extends pulumi.ComponentResource {
 
   constructor(name: string, args: FrontendServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:FrontendService", name, {}, opts);
-    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName);
+    this.serviceId = serviceIdFor(this, name, args.placement, args.serviceName, "frontend");
     const domain = declarePublicDomain(this, name, args, this.serviceId, args.subdomain);
     this.publicDomain = domain.domain;
 

@@ -21,12 +21,13 @@ interface RepoServiceSettings {
 export interface RailwayAppSettings {
   readonly backend: RepoServiceSettings & { readonly healthcheckPath: string; readonly preDeployCommand?: string[] };
   readonly frontend: RepoServiceSettings & { readonly backendUrlVariable: string; readonly subdomain?: string };
-  readonly redis: { readonly image: string; readonly sleepApplication?: boolean; readonly variables: Readonly<Record<string, string>> };
+  readonly redis: { readonly image: string; readonly sleepApplication?: boolean; readonly passwordRotation?: string; readonly variables: Readonly<Record<string, string>> };
   readonly crawl4ai: {
     readonly image: string;
     readonly memoryGB: number;
     readonly healthcheckTimeout?: number;
     readonly sleepApplication?: boolean;
+    readonly tokenRotation?: string;
     readonly variables: Readonly<Record<string, string>>;
   };
 }
@@ -82,6 +83,7 @@ export class RailwayApp extends pulumi.ComponentResource {
         serviceName: nameOf("redis"),
         image: settings.redis.image,
         sleepApplication: settings.redis.sleepApplication,
+        passwordRotation: settings.redis.passwordRotation ?? "",
         extraVariables: settings.redis.variables,
         extraSecretVariables: secretsOf("redis"),
       },
@@ -96,6 +98,7 @@ export class RailwayApp extends pulumi.ComponentResource {
         memoryGB: settings.crawl4ai.memoryGB,
         healthcheckTimeout: settings.crawl4ai.healthcheckTimeout,
         sleepApplication: settings.crawl4ai.sleepApplication,
+        tokenRotation: settings.crawl4ai.tokenRotation ?? "",
         extraVariables: settings.crawl4ai.variables,
         extraSecretVariables: secretsOf("crawl4ai"),
       },
@@ -126,6 +129,8 @@ export class RailwayApp extends pulumi.ComponentResource {
         databaseUrl: args.databaseUrl,
         redisServiceName: nameOf("redis"),
         crawl4aiServiceName: nameOf("crawl4ai"),
+        // The backend holds Redis's password (through REDIS_URL) and Crawl4AI's token from its last deploy.
+        redeployOn: { "redis.REDIS_PASSWORD": settings.redis.passwordRotation ?? "", "crawl4ai.CRAWL4AI_API_TOKEN": settings.crawl4ai.tokenRotation ?? "" },
       },
       child,
     );

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { RailwayRole } from "../config";
+import { PROJECT_NAME, type RailwayRole } from "../config";
 import { reference } from "../invariants/railway-references";
 import { Service } from "../railway/service";
 import { ServiceConfig, type ServiceConfigArgs } from "../railway/service-config";
@@ -53,9 +53,10 @@ export function mergeVariables(sources: VariableSources): {
 }
 
 /** The service's id: the one handed in, or a service this component declares (created empty, adopted by name). */
-export function serviceIdFor(owner: pulumi.ComponentResource, name: string, placement: RailwayPlacement, serviceName: pulumi.Input<string>): pulumi.Output<string> {
+export function serviceIdFor(owner: pulumi.ComponentResource, name: string, placement: RailwayPlacement, serviceName: pulumi.Input<string>, role: RailwayRole): pulumi.Output<string> {
   if (placement.serviceId !== undefined) return pulumi.output(placement.serviceId);
-  return new Service(`${name}-service`, { projectId: placement.projectId, name: serviceName }, { parent: owner }).serviceId;
+  const nameConfigKey = `${PROJECT_NAME}:railway.${role}.name`;
+  return new Service(`${name}-service`, { projectId: placement.projectId, name: serviceName, nameConfigKey }, { parent: owner }).serviceId;
 }
 
 /** `${{<service>.<variable>}}` for a service name that may be another stack's output. */

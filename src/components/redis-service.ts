@@ -10,6 +10,8 @@ export interface RedisServiceArgs extends RailwayServiceArgs {
   readonly image: string;
   /** Lets Railway sleep it when idle. Defaults to not managed (README, "The app on Railway", says why staging leaves it awake). */
   readonly sleepApplication?: boolean;
+  /** The stack file's `railway.redis.passwordRotation` ("" when unset): a new label rotates the password. */
+  readonly passwordRotation: string;
 }
 
 /** Where Railway's Redis template mounts its volume and keeps the data. */
@@ -36,8 +38,9 @@ export class RedisService extends pulumi.ComponentResource {
   constructor(name: string, args: RedisServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:RedisService", name, {}, opts);
     const { placement } = args;
-    this.serviceId = serviceIdFor(this, name, placement, args.serviceName);
-    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+    this.serviceId = serviceIdFor(this, name, placement, args.serviceName, "redis");
+    // A new rotation label is a new password; without one, a live password is kept (preservedVariables).
+    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false, keepers: { rotation: args.passwordRotation } }, { parent: this });
     // The cache holds circuit-breaker state the app relies on after a restart.
     const volume = new Volume(
       `${name}-volume`,
@@ -51,6 +54,8 @@ export class RedisService extends pulumi.ComponentResource {
       source: { image: args.image },
       deploy: { startCommand: REDIS_START_COMMAND, sleepApplication: args.sleepApplication, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
       volumeMounts: volume.volumeId.apply((volumeId) => ({ [volumeId]: REDIS_DATA_PATH })),
+      preservedVariables: { REDIS_PASSWORD: args.passwordRotation },
+      privateNetworkOnly: true,
       wired: {
         plain: {
           REDISUSER: "default",
