@@ -79,7 +79,7 @@ interface StackInput {
  * created only when missing, which needs `railway.workspaceId`: on a fresh simulator nothing
  * exists, so the simulator's workspace is filled in when the stack file names none.
  */
-function stackInput(projectDir: string, stack: StackName, target: RailwayTarget, edit?: ConfigEdit): StackInput {
+export function stackInput(projectDir: string, stack: StackName, target: RailwayTarget, edit?: ConfigEdit): StackInput {
   const file = readStackFile(projectDir, stack);
   let config = { ...file.config, ...target.config };
   if (stack === "production" && config[`${PROJECT_NAME}:railway`] !== undefined) {
@@ -91,7 +91,7 @@ function stackInput(projectDir: string, stack: StackName, target: RailwayTarget,
 }
 
 /** The names staging's config gives the production stack (one StackReference per name). */
-function productionStackNames(config: Record<string, string>): string[] {
+export function productionStackNames(config: Record<string, string>): string[] {
   const names = new Set<string>();
   for (const key of ["railway", "neon"]) {
     const value = JSON.parse(config[`${PROJECT_NAME}:${key}`] ?? "{}") as { productionStack?: unknown };
