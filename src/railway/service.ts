@@ -108,6 +108,7 @@ export async function environmentsConfiguring(
     throw new Error(
       `Railway service "${target.serviceName}" was left alone: reading which environments of project ${target.projectId} still configure it failed ` +
         `(${error instanceof Error ? error.message : String(error)}). Nothing was deleted; run \`pulumi destroy\` again.`,
+      { cause: error },
     );
   }
   return environments

@@ -311,7 +311,7 @@ export async function rehearseDestroy(options: DestroyOptions): Promise<DestroyR
           await plugin.delete(refOf(options.stack, resource.type, resource.name), resource.id, resource.outputs, resource.inputs);
         } catch (error) {
           const cause = error instanceof Error ? error.message : String(error);
-          throw new Error(`deleting ${resource.type} "${resource.name}" failed: ${cause}`);
+          throw new Error(`deleting ${resource.type} "${resource.name}" failed: ${cause}`, { cause: error });
         }
       }
       steps.push({ kind: "delete", type: resource.type, name: resource.name, id: resource.id, started, finished: ++clock });
