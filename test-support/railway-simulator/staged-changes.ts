@@ -90,8 +90,8 @@ export class StagedChanges {
   /** A read of a patch record: APPLYING turns COMMITTED after `patchApplyingReads` reads. */
   observe(record: EnvironmentPatchRecord): EnvironmentPatchRecord {
     if (record.status === "APPLYING") {
-      record.applyingReads -= 1;
-      if (record.applyingReads <= 0) record.status = "COMMITTED";
+      if (record.applyingReads > 0) record.applyingReads -= 1;
+      else record.status = "COMMITTED";
     }
     return record;
   }
