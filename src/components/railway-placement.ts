@@ -97,7 +97,17 @@ export function declareServiceConfig(
   const { variables, secretVariables } = mergeVariables({ wired, extraPlain: args.extraVariables ?? {}, extraSecret: args.extraSecretVariables ?? {} });
   return new ServiceConfig(
     `${name}-config`,
-    { ...settings, projectId: placement.projectId, environmentId: placement.environmentId, serviceId, serviceName: args.serviceName, role, variables, secretVariables },
+    {
+      ...settings,
+      projectId: placement.projectId,
+      environmentId: placement.environmentId,
+      serviceId,
+      serviceName: args.serviceName,
+      role,
+      variables,
+      secretVariables,
+      ownsService: placement.serviceId === undefined,
+    },
     { parent: owner, dependsOn: [...(placement.after ?? []), ...also] },
   );
 }

@@ -44,7 +44,13 @@ export class RedisService extends pulumi.ComponentResource {
     // The cache holds circuit-breaker state the app relies on after a restart.
     const volume = new Volume(
       `${name}-volume`,
-      { projectId: placement.projectId, environmentId: placement.environmentId, serviceId: this.serviceId, mountPath: REDIS_DATA_PATH },
+      {
+        projectId: placement.projectId,
+        environmentId: placement.environmentId,
+        serviceId: this.serviceId,
+        mountPath: REDIS_DATA_PATH,
+        ownsService: placement.serviceId === undefined,
+      },
       { parent: this, protect: true },
     );
     this.volumeId = volume.volumeId;

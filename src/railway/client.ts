@@ -20,8 +20,13 @@ export class RailwayApiError extends Error {
     this.name = "RailwayApiError";
   }
 
-  /** Railway answers a missing or deleted id with an error whose message says so, often without a code. */
+  /**
+   * Railway answers a missing or deleted id with an error whose message says so, often without a
+   * code. Never for a refused token or a failed server: callers read "not found" as "already
+   * gone", and a guard that did so on an outage would delete what it should have kept.
+   */
   get isNotFound(): boolean {
+    if (this.isAmbiguous || this.isUnauthorized) return false;
     return this.errors.some(
       (error) => /not found/i.test(error.message) || error.extensions?.code === "NOT_FOUND",
     );
@@ -54,7 +59,7 @@ export class RailwayApiError extends Error {
   }
 
   get isUnauthorized(): boolean {
-    return this.status === 401 || this.errors.some((error) => /not authorized|unauthorized/i.test(error.message));
+    return this.status === 401 || this.status === 403 || this.errors.some((error) => /not authorized|unauthorized/i.test(error.message));
   }
 }
 
@@ -68,7 +73,34 @@ export interface RailwayClientOptions {
   readonly baseDelayMs?: number;
   /** Least wait after a GraphQL-level throttle; Railway limits some creates to one per 30 s. */
   readonly throttleDelayMs?: number;
+  /** Longest single wait a `Retry-After` may ask for (default 60 s). */
+  readonly maxRetryAfterMs?: number;
+  /** Longest total wait of one request across its retries (default 150 s); past it the request fails. */
+  readonly retryBudgetMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Railway's published limits (docs `integrations/api.md`): 100 / 1,000 / 10,000 requests an hour
+ * (Free / Hobby / Pro) and 10 / 50 a second (Hobby / Pro); `Retry-After` comes when a window is spent.
+ */
+const RATE_LIMIT_HINT = "Railway allows 1,000 API requests an hour on Hobby (10,000 on Pro; docs integrations/api.md)";
+
+/**
+ * How long until the spent window reopens, and when: `Retry-After` (seconds), else
+ * `X-RateLimit-Reset` (Unix seconds, or a date; which form Railway sends is unverified).
+ * Undefined when neither says.
+ */
+export function rateLimitWait(headers: Headers, now: number): { waitMs: number; resetAt: number } | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter !== null && retryAfter.trim() !== "" && Number.isFinite(Number(retryAfter))) {
+    const waitMs = Math.max(Number(retryAfter), 0) * 1000;
+    return { waitMs, resetAt: now + waitMs };
+  }
+  const reset = headers.get("x-ratelimit-reset");
+  if (reset === null || reset.trim() === "") return undefined;
+  const resetAt = Number.isFinite(Number(reset)) ? Number(reset) * 1000 : Date.parse(reset);
+  return Number.isNaN(resetAt) ? undefined : { waitMs: Math.max(resetAt - now, 0), resetAt };
 }
 
 /** A plain array: Pulumi serializes the provider's code, and a Set does not survive that. */
@@ -86,6 +118,8 @@ export class RailwayClient {
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly throttleDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly retryBudgetMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: RailwayClientOptions) {
@@ -94,20 +128,51 @@ export class RailwayClient {
     this.maxRetries = options.maxRetries ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.throttleDelayMs = options.throttleDelayMs ?? 10_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.retryBudgetMs = options.retryBudgetMs ?? 150_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /**
+   * Sends the operation, retrying what is safe to resend. Each wait is bounded (a `Retry-After`
+   * by `maxRetryAfterMs`) and so is their sum (`retryBudgetMs`): an hourly window spent would
+   * otherwise stall `up` for up to an hour per call (alchemy caps its whole budget at 45 s,
+   * `RetryPolicy.ts`). A rate limit that outlasts the budget fails at once, naming when it resets.
+   */
   async request<TData>(operation: Operation<TData>, variables: Record<string, unknown>): Promise<TData> {
+    let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(operation, variables);
       if (outcome.kind === "done") return outcome.data;
       // Railway did not run a throttled request (429 or a GraphQL throttle), so even a create may be resent.
       const throttled = outcome.kind === "retry" && (outcome.error.status === 429 || outcome.error.isTransient);
       const safeToResend = operation.idempotent || throttled;
-      if (outcome.kind === "fatal" || !safeToResend || attempt >= this.maxRetries) throw outcome.error;
+      if (outcome.kind === "fatal" || !safeToResend) throw outcome.error;
+      const remaining = this.retryBudgetMs - waited;
+      const { rateLimit } = outcome;
+      if (rateLimit && rateLimit.waitMs > remaining) throw this.rateLimitOutlasts(operation.name, rateLimit.resetAt);
+      if (attempt >= this.maxRetries) throw outcome.error;
       const backoff = this.baseDelayMs * 2 ** attempt;
-      await this.sleep(outcome.retryAfterMs ?? (outcome.error.isTransient ? Math.max(backoff, this.throttleDelayMs) : backoff));
+      const wait = rateLimit
+        ? Math.min(rateLimit.waitMs, this.maxRetryAfterMs)
+        : outcome.error.isTransient
+          ? Math.max(backoff, this.throttleDelayMs)
+          : backoff;
+      if (wait > remaining) throw outcome.error.status === 429 ? this.rateLimitOutlasts(operation.name, undefined) : outcome.error;
+      waited += wait;
+      await this.sleep(wait);
     }
+  }
+
+  private rateLimitOutlasts(operation: string, resetAt: number | undefined): RailwayApiError {
+    const when = resetAt === undefined ? "Railway did not say when it resets" : `it resets at ${new Date(resetAt).toISOString()}`;
+    return new RailwayApiError(
+      operation,
+      429,
+      [],
+      `rate limited beyond this run's retry budget (${Math.round(this.retryBudgetMs / 1000)} s): ${when}. ${RATE_LIMIT_HINT}. ` +
+        "Run `pulumi up` again after the reset; polling less (fewer ServiceConfigs changed at once) uses fewer requests.",
+    );
   }
 
   private rejectedToken(operation: string, status: number, errors: readonly GraphQLErrorShape[]): RailwayApiError {
@@ -125,7 +190,7 @@ export class RailwayClient {
     variables: Record<string, unknown>,
   ): Promise<
     | { kind: "done"; data: TData }
-    | { kind: "retry"; error: RailwayApiError; retryAfterMs?: number }
+    | { kind: "retry"; error: RailwayApiError; rateLimit?: { waitMs: number; resetAt: number } }
     | { kind: "fatal"; error: RailwayApiError }
   > {
     let response: Response;
@@ -142,11 +207,10 @@ export class RailwayClient {
     }
 
     if (RETRYABLE_STATUS.includes(response.status)) {
-      const retryAfter = Number(response.headers.get("retry-after"));
       return {
         kind: "retry",
         error: new RailwayApiError(operation.name, response.status, [], response.status === 429 ? "rate limited" : "server error"),
-        retryAfterMs: Number.isFinite(retryAfter) && response.headers.has("retry-after") ? retryAfter * 1000 : undefined,
+        rateLimit: rateLimitWait(response.headers, Date.now()),
       };
     }
 

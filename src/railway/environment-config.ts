@@ -77,13 +77,15 @@ export const hasSource = (entry: LiveServiceEntry | undefined): boolean => Boole
  * `template_apply.rs` `stage_and_commit_patch` does. That commit applies the
  * environment's WHOLE staged patch (the CLI warns about it), so a stage that
  * already holds someone's changes is refused rather than shipped with ours.
+ * Returns the id of the staged patch, which the commit applies asynchronously
+ * (follow it with `awaitPatchApplied`).
  */
 export async function stageAndCommit(
   client: RailwayClient,
   environment: LiveEnvironment,
   patch: Record<string, unknown>,
   options: { skipDeploys: boolean; commitMessage: string },
-): Promise<void> {
+): Promise<string> {
   if (environment.unmergedChangesCount > 0) {
     throw new Error(
       `Railway environment "${environment.name}" (${environment.id}) has ${environment.unmergedChangesCount} staged change(s) ` +
@@ -91,12 +93,13 @@ export async function stageAndCommit(
         "Apply or discard them in the Railway dashboard, then run `pulumi up` again.",
     );
   }
-  await client.request(ENVIRONMENT_STAGE_CHANGES, { environmentId: environment.id, input: patch });
+  const { environmentStageChanges: staged } = await client.request(ENVIRONMENT_STAGE_CHANGES, { environmentId: environment.id, input: patch });
   await client.request(ENVIRONMENT_COMMIT_STAGED, {
     environmentId: environment.id,
     commitMessage: options.commitMessage,
     skipDeploys: options.skipDeploys,
   });
+  return staged.id;
 }
 
 /** The service's live public TCP proxies in the environment (none when it has no instance there). */

@@ -353,3 +353,54 @@ export const SERVICE_DOMAIN_DELETE = operation(
   `mutation ServiceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }`,
   (zod) => zod.object({ serviceDomainDelete: zod.boolean() }),
 );
+
+/**
+ * The staged patch `environmentStageChanges` answered with, followed after its commit: the
+ * commit returns a workflow id and applies asynchronously, and a patch Railway cannot apply
+ * (e.g. a repository its GitHub app cannot read) says so only here, in `lastAppliedError`.
+ */
+export const ENVIRONMENT_PATCH = operation(
+  "EnvironmentPatch",
+  `query EnvironmentPatch($id: String!) { environmentPatch(id: $id) { id status lastAppliedError createdAt } }`,
+  (zod) =>
+    zod.object({
+      environmentPatch: zod.object({ id: zod.string(), status: zod.string(), lastAppliedError: zod.string().nullable(), createdAt: zod.string() }),
+    }),
+);
+
+const deploymentNode = (zod: ZodApi) => zod.object({ id: zod.string(), status: zod.string(), createdAt: zod.string() });
+
+/** A service's recent deployments in one environment, newest first: which of them a commit started. */
+export const SERVICE_DEPLOYMENTS = operation(
+  "ServiceDeployments",
+  `query ServiceDeployments($projectId: String!, $environmentId: String!, $serviceId: String!) {
+    deployments(input: { projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId }, first: 10) {
+      edges { node { id status createdAt } }
+    }
+  }`,
+  (zod) => zod.object({ deployments: connection(zod, deploymentNode(zod)) }),
+);
+
+export const DEPLOYMENT = operation(
+  "Deployment",
+  `query Deployment($id: String!) { deployment(id: $id) { id status createdAt } }`,
+  (zod) => zod.object({ deployment: deploymentNode(zod) }),
+);
+
+/**
+ * The branch triggers of a service in an environment, one per service and environment
+ * (terraform-provider-railway `resource_service.go` reads them back the same way): without
+ * one, pushes to the branch deploy nothing.
+ */
+export const DEPLOYMENT_TRIGGERS = operation(
+  "DeploymentTriggers",
+  `query DeploymentTriggers($projectId: String!, $environmentId: String!, $serviceId: String!) {
+    deploymentTriggers(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, first: 20) {
+      edges { node { id repository branch provider } }
+    }
+  }`,
+  (zod) =>
+    zod.object({
+      deploymentTriggers: connection(zod, zod.object({ id: zod.string(), repository: zod.string(), branch: zod.string(), provider: zod.string() })),
+    }),
+);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
-import { latestDeployment, settleLatest, waitForDeployment, type DeployWait } from "./deployments";
+import { awaitDeploymentSince, awaitPatchApplied, newestDeploymentAt, requireBranchTrigger, settleLatest, type DeployWait } from "./deployments";
 import { hasSource, publicProxies, readEnvironment, stageAndCommit, type LiveEnvironment } from "./environment-config";
 import { SERVICE_INSTANCE_REDEPLOY, TCP_PROXY_DELETE } from "./operations";
 import {
@@ -13,6 +13,7 @@ import {
   unlessNotFound,
   type ClientTuning, refreshed
 } from "./provider";
+import { environmentsConfiguring } from "./service";
 import {
   BUILDERS,
   CONFIG_KEYS,
@@ -141,9 +142,10 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
    * (docs deployments/staged-changes.md says only "services that are affected").
    */
   private async redeploy(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs): Promise<string> {
-    const before = await latestDeployment(client, environment.id, inputs.serviceId);
+    const wait = this.deployWait(environment, inputs);
+    const since = await newestDeploymentAt(client, wait);
     await client.request(SERVICE_INSTANCE_REDEPLOY, { environmentId: environment.id, serviceId: inputs.serviceId });
-    return waitForDeployment(client, this.deployWait(environment, inputs), (latest) => latest.id !== before?.id);
+    return (await awaitDeploymentSince(client, wait, since)).id;
   }
 
   /** A private service keeps no public TCP proxy: Railway's Redis template adds one (template-marketplace storage/Redis---redis.md). */
@@ -154,49 +156,74 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     }
   }
 
-  /** This environment only: `isDeleted` for the service here, no deploys. Never `serviceDelete`, never an adopted instance. */
+  /**
+   * This environment only: `isDeleted` for the service here, no deploys. Never `serviceDelete`,
+   * never an adopted instance. When this stack declares the service itself (`ownsService`) and
+   * another environment still configures it, the whole destroy is bound to stop at the Service
+   * (its guard refuses): refusing here already, before anything is deleted, keeps this
+   * environment whole instead of half destroyed.
+   */
   async delete(_id: string, props: ServiceConfigOutputs): Promise<void> {
     if (props.adopted) return;
     const client = this.client();
     const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
     if (!environment || environment.deletedAt || !environment.services[props.serviceId]) return;
-    await stageAndCommit(client, environment, { services: { [props.serviceId]: { isDeleted: true } } }, {
+    if (props.ownsService) {
+      const others = await environmentsConfiguring(client, {
+        projectId: props.projectId,
+        serviceId: props.serviceId,
+        serviceName: props.serviceName,
+        exceptEnvironmentId: environment.id,
+      });
+      if (others.length > 0) {
+        throw new Error(
+          `Railway service "${props.serviceName}" is still configured in environment(s) ${others.map((name) => `"${name}"`).join(", ")}, ` +
+            `and this stack declares the service, so destroying it would remove it there too. Nothing was removed from "${environment.name}". ` +
+            "Destroy those stacks first, then run `pulumi destroy` again.",
+        );
+      }
+    }
+    const patchId = await stageAndCommit(client, environment, { services: { [props.serviceId]: { isDeleted: true } } }, {
       skipDeploys: true,
       commitMessage: `pulumi: remove ${props.serviceName} from ${environment.name}`,
     });
+    await awaitPatchApplied(client, patchId, this.deployWait(environment, props));
   }
 
   /**
-   * Commits the patch in one stage + one commit and waits for the deploy it
-   * starts. With nothing to send it settles the latest deployment instead: a run
-   * that committed and then failed or timed out is finished (or fails again) by
-   * the next one, never passed silently.
+   * Commits the patch in one stage + one commit, follows the patch until Railway applied it,
+   * checks a repository source's branch trigger, and waits for the deployment the commit
+   * started (the first one created after the stage, never an older one). With nothing to send
+   * it settles the latest deployment instead: a run that committed and then failed or timed out
+   * is finished (or fails again) by the next one, never passed silently.
    */
-  private async apply(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs, patch: Record<string, unknown>, instanceExists: boolean): Promise<string | undefined> {
+  private async apply(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs, patch: Record<string, unknown>, _instanceExists: boolean): Promise<string | undefined> {
     const wait = this.deployWait(environment, inputs);
-    if (Object.keys(patch).length === 0) return settleLatest(client, wait);
-    const before = instanceExists ? await latestDeployment(client, environment.id, inputs.serviceId) : null;
-    await stageAndCommit(client, environment, { services: { [inputs.serviceId]: patch } }, {
+    if (Object.keys(patch).length === 0) return (await settleLatest(client, wait))?.id;
+    const patchId = await stageAndCommit(client, environment, { services: { [inputs.serviceId]: patch } }, {
       skipDeploys: false,
       commitMessage: `pulumi: configure ${inputs.serviceName} in ${environment.name}`,
     });
-    // The commit may apply asynchronously (it returns a workflow id): wait for a deployment newer than `before`.
-    return waitForDeployment(client, wait, (latest) => latest.id !== before?.id);
+    const { stagedAt } = await awaitPatchApplied(client, patchId, wait);
+    if (inputs.source.repo && inputs.source.branch) await requireBranchTrigger(client, wait, inputs.source.repo, inputs.source.branch);
+    return (await awaitDeploymentSince(client, wait, stagedAt)).id;
   }
 
   private deployWait(environment: LiveEnvironment, inputs: ServiceConfigInputs): DeployWait {
     return {
+      projectId: inputs.projectId,
       environmentId: environment.id,
       environmentName: environment.name,
       serviceId: inputs.serviceId,
       serviceName: inputs.serviceName,
       timeoutSeconds: inputs.deployTimeoutSeconds ?? this.configDeployTimeoutSeconds ?? DEFAULT_DEPLOY_TIMEOUT_SECONDS,
-      pollIntervalMs: this.tuning.pollIntervalMs ?? 5_000,
+      pollIntervalMs: this.tuning.pollIntervalMs,
       consistencyDelayMs: this.tuning.consistencyDelayMs ?? 1_000,
+      cron: Boolean(inputs.deploy?.cronSchedule),
       pause: (ms) => this.pause(ms),
+      warn: (message) => void pulumi.log.warn(message),
     };
   }
-
 }
 
 export interface ServiceConfigArgs {
@@ -225,6 +252,8 @@ export interface ServiceConfigArgs {
   readonly redeployOn?: pulumi.Input<Record<string, string>>;
   /** Private only: a public TCP proxy on the service is removed. */
   readonly privateNetworkOnly?: pulumi.Input<boolean>;
+  /** This stack declares the service itself: destroy then refuses while another environment configures it. */
+  readonly ownsService?: pulumi.Input<boolean>;
 }
 
 /**

@@ -76,6 +76,8 @@ export interface ServiceConfigInputs {
   privateNetworkOnly?: boolean;
   /** Seconds `up` waits for the deploy it started; overrides `railway:deployTimeoutSeconds` (default 600). */
   deployTimeoutSeconds?: number;
+  /** This stack declares the service (not handed in by another stack): destroy refuses while another environment configures it. */
+  ownsService?: boolean;
   providerVersion: string;
 }
 

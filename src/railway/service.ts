@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
-import { hasSource } from "./environment-config";
+import { hasSource, type LiveServiceEntry } from "./environment-config";
 import { PROJECT_ENVIRONMENT_CONFIGS, PROJECT_SERVICES, SERVICE, SERVICE_CREATE, SERVICE_DELETE } from "./operations";
 import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
 
@@ -130,29 +130,56 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
 
   /**
    * Never deletes an adopted service. A created one goes only when no
-   * environment still configures it (a source set there): `serviceDelete`
-   * without an environment removes it from every environment that is not a fork
-   * (schema, `serviceDelete.environmentId`), so another stack's environment must
-   * have let go of it first.
+   * environment still configures it (a source set there, or a volume mounted):
+   * `serviceDelete` without an environment removes it from every environment
+   * that is not a fork (schema, `serviceDelete.environmentId`), so another
+   * stack's environment must have let go of it first. The guard fails closed:
+   * if Railway cannot say which environments configure it, nothing is deleted.
    */
   async delete(id: string, props: ServiceOutputs): Promise<void> {
     if (props.adopted) return;
     const client = this.client();
-    const found = await unlessNotFound(client.request(PROJECT_ENVIRONMENT_CONFIGS, { projectId: props.projectId }));
-    const configuring = (found?.environments.edges ?? [])
-      .map((edge) => edge.node)
-      .filter((environment) => {
-        const entry = (environment.config.services as Record<string, { source?: { image?: string; repo?: string }; isDeleted?: boolean }> | undefined)?.[id];
-        return entry !== undefined && !entry.isDeleted && hasSource(entry);
-      });
+    const found = await unlessNotFound(client.request(SERVICE, { id }));
+    if (!found || found.service.deletedAt) return;
+    const configuring = await environmentsConfiguring(client, { projectId: props.projectId, serviceId: id, serviceName: props.name });
     if (configuring.length > 0) {
       throw new Error(
-        `Railway service "${props.name}" is still configured in environment(s) ${configuring.map((env) => `"${env.name}"`).join(", ")}; ` +
+        `Railway service "${props.name}" is still configured in environment(s) ${configuring.map((name) => `"${name}"`).join(", ")}; ` +
           "destroy those stacks first.",
       );
     }
     await unlessNotFound(client.request(SERVICE_DELETE, { id }));
   }
+}
+
+/**
+ * Names of the project's environments (other than `exceptEnvironmentId`) that configure the
+ * service: its instance there has a source or a volume mounted. Any error reading them is an
+ * error, never "none": the callers are delete guards, which must fail closed.
+ */
+export async function environmentsConfiguring(
+  client: RailwayClient,
+  target: { projectId: string; serviceId: string; serviceName: string; exceptEnvironmentId?: string },
+): Promise<string[]> {
+  let environments: { id: string; name: string; config: Record<string, unknown> }[];
+  try {
+    environments = (await client.request(PROJECT_ENVIRONMENT_CONFIGS, { projectId: target.projectId })).environments.edges.map((edge) => edge.node);
+  } catch (error) {
+    throw new Error(
+      `Railway service "${target.serviceName}" was left alone: reading which environments of project ${target.projectId} still configure it failed ` +
+        `(${error instanceof Error ? error.message : String(error)}). Nothing was deleted; run \`pulumi destroy\` again.`,
+      { cause: error },
+    );
+  }
+  return environments
+    .filter((environment) => environment.id !== target.exceptEnvironmentId)
+    .filter((environment) => {
+      const services = environment.config.services as Record<string, LiveServiceEntry | null | undefined> | undefined;
+      const entry = services?.[target.serviceId];
+      if (!entry || entry.isDeleted) return false;
+      return hasSource(entry) || Object.values(entry.volumeMounts ?? {}).some((mount) => mount !== null);
+    })
+    .map((environment) => environment.name);
 }
 
 export interface ServiceArgs {

@@ -1,14 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
+import { awaitPatchApplied } from "./deployments";
 import { readEnvironment, stageAndCommit } from "./environment-config";
 import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_INSTANCE_UPDATE } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+import {
+  DEFAULT_DEPLOY_TIMEOUT_SECONDS,
+  diffByKeys,
+  failure,
+  findOrCreate,
+  missingIds,
+  PROVIDER_VERSION,
+  RailwayProvider,
+  unlessNotFound,
+  type ClientTuning,
+  refreshed,
+} from "./provider";
+import { environmentsConfiguring } from "./service";
 
 export interface VolumeInputs {
   projectId: string;
   environmentId: string;
   serviceId: string;
   mountPath: string;
+  /** The stack declares the service itself: destroy refuses while another environment configures it. */
+  ownsService?: boolean;
   providerVersion: string;
 }
 
@@ -90,15 +105,47 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
     });
   }
 
-  /** This environment's instance only, without deploys; an adopted volume is left as it is. */
+  /**
+   * This environment's instance only, without deploys; an adopted volume is left as it is.
+   * Refused, like its service's ServiceConfig, while the stack declares the service and another
+   * environment still configures it: the destroy would stop at the Service anyway, and the data
+   * here would be gone for nothing.
+   */
   async delete(id: string, props: VolumeOutputs): Promise<void> {
     if (props.adopted) return;
     const client = this.client();
     const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
     if (!environment || environment.deletedAt || !environment.volumeIds.includes(id)) return;
-    await stageAndCommit(client, environment, { volumes: { [id]: { isDeleted: true } } }, {
+    if (props.ownsService) {
+      const others = await environmentsConfiguring(client, {
+        projectId: props.projectId,
+        serviceId: props.serviceId,
+        serviceName: props.serviceId,
+        exceptEnvironmentId: environment.id,
+      });
+      if (others.length > 0) {
+        throw new Error(
+          `Railway volume ${props.name} stays in "${environment.name}": its service ${props.serviceId} is still configured in environment(s) ` +
+            `${others.map((name) => `"${name}"`).join(", ")}, and this stack declares that service. Destroy those stacks first, then run \`pulumi destroy\` again.`,
+        );
+      }
+    }
+    const patchId = await stageAndCommit(client, environment, { volumes: { [id]: { isDeleted: true } } }, {
       skipDeploys: true,
       commitMessage: `pulumi: remove volume ${props.name} from ${environment.name}`,
+    });
+    await awaitPatchApplied(client, patchId, {
+      projectId: props.projectId,
+      environmentId: environment.id,
+      environmentName: environment.name,
+      serviceId: props.serviceId,
+      serviceName: props.serviceId,
+      timeoutSeconds: DEFAULT_DEPLOY_TIMEOUT_SECONDS,
+      pollIntervalMs: this.tuning.pollIntervalMs,
+      consistencyDelayMs: this.tuning.consistencyDelayMs ?? 1_000,
+      cron: false,
+      pause: (ms) => this.pause(ms),
+      warn: () => undefined,
     });
   }
 }
@@ -108,6 +155,8 @@ export interface VolumeArgs {
   readonly environmentId: pulumi.Input<string>;
   readonly serviceId: pulumi.Input<string>;
   readonly mountPath: pulumi.Input<string>;
+  /** The stack declares the service itself (see `VolumeInputs.ownsService`). */
+  readonly ownsService?: pulumi.Input<boolean>;
 }
 
 /**

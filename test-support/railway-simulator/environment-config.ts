@@ -1,5 +1,6 @@
 import { defaultServiceInstanceSettings, type DeployedConfig, type ServiceInstanceRecord, type ServiceInstanceSettings } from "./records.js";
 import { RailwayApiError, type SimulatorState } from "./state.js";
+import { syncBranchTrigger } from "./deployment-triggers.js";
 import { renderVariables } from "./variables.js";
 
 /**
@@ -206,6 +207,7 @@ export function applyEnvironmentPatch(state: SimulatorState, environmentId: stri
     }
     const before = JSON.stringify(serviceEntry(state, instance, true));
     applySource(instance, servicePatch.source);
+    if (servicePatch.source !== undefined) syncBranchTrigger(state, environmentId, serviceId);
     applyGroup(instance, "build", servicePatch.build, BUILD_FIELDS);
     applyGroup(instance, "deploy", servicePatch.deploy, DEPLOY_FIELDS);
     applyVariables(state, environmentId, serviceId, servicePatch.variables);

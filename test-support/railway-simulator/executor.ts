@@ -1,4 +1,4 @@
-import { createStagedChangeMutations, StagedChanges } from "./staged-changes.js";
+import { createEnvironmentPatchQueries, createStagedChangeMutations, StagedChanges } from "./staged-changes.js";
 import { readFileSync } from "node:fs";
 import {
   buildClientSchema,
@@ -93,7 +93,7 @@ export class GraphQLExecutor {
   ) {
     this.staged = new StagedChanges(state);
     const dependencies = { state, views: new Views(state, this.staged) };
-    this.queryRoot = this.instrument(createQueryResolvers(dependencies), false);
+    this.queryRoot = this.instrument({ ...createQueryResolvers(dependencies), ...createEnvironmentPatchQueries(dependencies, this.staged) }, false);
     this.mutationRoot = this.instrument(
       {
         ...createProjectMutations(dependencies),

@@ -2,7 +2,7 @@ import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSet
 
 export type Fault =
   /** Respond with this status without executing; 429 carries a Retry-After header when given. */
-  | { kind: "status"; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+  | { kind: "status"; status: 429 | 500 | 502 | 503 | 504; retryAfterSeconds?: number }
   /** Destroy the socket without executing. */
   | { kind: "drop" }
   /** Execute (state changes!) and then destroy the socket before responding. */

@@ -91,15 +91,25 @@ export function createQueryResolvers({ state, views }: ResolverDependencies): Re
       ConnectionArgs & { input: { projectId?: string | null; environmentId?: string | null; serviceId?: string | null } }
     >((args) => {
       const { projectId, environmentId, serviceId } = args.input;
+      // A deployment just started shows after `deployVisibilityLag` reads here too, and each
+      // listing is a status read of what it lists (it advances them like `deployment(id)`).
+      const hidden = new Set<string>();
+      for (const instance of state.serviceInstances.values()) {
+        if (instance.deployHiddenReads > 0 && instance.latestDeploymentId && (!serviceId || instance.serviceId === serviceId)) {
+          hidden.add(instance.latestDeploymentId);
+          instance.deployHiddenReads -= 1;
+        }
+      }
       const deployments = [...state.deployments.values()]
         .filter(
           (d) =>
+            !hidden.has(d.id) &&
             (!projectId || d.projectId === projectId) &&
             (!environmentId || d.environmentId === environmentId) &&
             (!serviceId || d.serviceId === serviceId),
         )
         .reverse(); // newest first, like Railway
-      return toConnection(deployments, args, (d) => views.deployment(d));
+      return toConnection(deployments, args, (d) => views.deployment(state.observeDeployment(d)));
     }),
   };
 }

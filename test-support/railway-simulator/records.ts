@@ -5,7 +5,21 @@ export type IsoTimestamp = string;
 export type RestartPolicyType = "ALWAYS" | "NEVER" | "ON_FAILURE";
 /** Schema enum `Builder`, plus DOCKERFILE, which environment configs carry (CLI `config/environment.rs` BuildConfig). */
 export type BuilderKind = "HEROKU" | "NIXPACKS" | "PAKETO" | "RAILPACK" | "DOCKERFILE";
-export type DeploymentStatus = "SUCCESS" | "SLEEPING" | "FAILED" | "CRASHED" | "BUILDING" | "DEPLOYING" | "REMOVED";
+/** Schema `DeploymentStatus`; a test forces the rarer ones (WAITING, NEEDS_APPROVAL, SKIPPED) with `deployOutcomes`. */
+export type DeploymentStatus =
+  | "SUCCESS"
+  | "SLEEPING"
+  | "FAILED"
+  | "CRASHED"
+  | "INITIALIZING"
+  | "QUEUED"
+  | "BUILDING"
+  | "DEPLOYING"
+  | "REMOVING"
+  | "REMOVED"
+  | "WAITING"
+  | "NEEDS_APPROVAL"
+  | "SKIPPED";
 export type VolumeState = "READY" | "DELETED" | "DELETING" | "UPDATING";
 
 export interface ProjectRecord {
@@ -176,6 +190,25 @@ export interface DeploymentRecord {
   pollsLeft: number;
   /** How it ends; "STUCK" never does. */
   outcome: DeploymentStatus | "STUCK";
+  /** Set when the simulator runs deployments on simulated time (`SimulatorState.deploySimulatedSeconds`). */
+  simulated?: { durationMs: number; buildMs: number; reads: number };
+}
+
+/**
+ * A staged patch (`EnvironmentPatch`; schema `EnvironmentPatchStatus`: STAGED, APPLYING,
+ * COMMITTED). `environmentStageChanges` answers with it, and `environmentPatch(id)` follows it
+ * after the commit.
+ */
+export interface EnvironmentPatchRecord {
+  id: string;
+  environmentId: string;
+  status: "STAGED" | "APPLYING" | "COMMITTED";
+  lastAppliedError: string | null;
+  /** Status reads left showing APPLYING after the commit. */
+  applyingReads: number;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  appliedAt: IsoTimestamp | null;
 }
 
 export const DEFAULT_REGION = "us-west2";

@@ -1,3 +1,4 @@
+import { pollDelayMs } from "../../src/railway/deployments";
 import {
   copySettings,
   defaultServiceInstanceSettings,
@@ -5,6 +6,7 @@ import {
   type DeploymentRecord,
   type DeploymentStatus,
   type DeploymentTriggerRecord,
+  type EnvironmentPatchRecord,
   type EnvironmentRecord,
   type ProjectRecord,
   type ServiceDomainRecord,
@@ -55,6 +57,7 @@ export class SimulatorState {
   readonly serviceDomains = new Map<string, ServiceDomainRecord>();
   readonly deploymentTriggers = new Map<string, DeploymentTriggerRecord>();
   readonly deployments = new Map<string, DeploymentRecord>();
+  readonly environmentPatches = new Map<string, EnvironmentPatchRecord>();
 
   private readonly idCounters = new Map<string, number>();
   private lastTimestamp = 0;
@@ -73,6 +76,23 @@ export class SimulatorState {
   deployVisibilityLag = 1;
   /** Status reads a deployment takes to end (BUILDING, DEPLOYING, then its outcome); 0 ends it at once. */
   deployPolls = 2;
+  /**
+   * How long each new deployment builds and deploys, in simulated seconds (undefined: `deployPolls`
+   * decides). Nothing really sleeps: the k-th status read of a deployment is taken to come after
+   * the provider's backoff (`pollDelayMs` 0…k-1 summed), so a bench counts the reads a real build
+   * of that length would cost. It builds for the first two thirds, then deploys.
+   */
+  deploySimulatedSeconds: number | undefined = undefined;
+  /** Reads of a committed patch (`environmentPatch`) that still show APPLYING; 0 shows COMMITTED at once. */
+  patchApplyingReads = 1;
+  /**
+   * Repositories Railway's GitHub app cannot read: a committed patch connecting one fails
+   * asynchronously, its `lastAppliedError` saying so, and stays staged (test-injected; the
+   * wording and the STAGED status are simulator assumptions).
+   */
+  readonly reposWithoutAppAccess = new Set<string>();
+  /** Repositories whose connection makes no branch trigger (autodeploy off; test-injected). */
+  readonly reposWithoutBranchTrigger = new Set<string>();
   /** serviceId → how its deployments end from now on (default SUCCESS); "STUCK" never ends. */
   readonly deployOutcomes = new Map<string, DeploymentStatus | "STUCK">();
   /** Builds the config a deployment records; set by the simulator (it needs the variable renderer). */
@@ -122,6 +142,19 @@ export class SimulatorState {
 
   /** A status read of a deployment: it advances BUILDING → DEPLOYING → its outcome over `deployPolls` reads. */
   observeDeployment(deployment: DeploymentRecord): DeploymentRecord {
+    const { simulated } = deployment;
+    if (simulated && deployment.pollsLeft > 0) {
+      let elapsedMs = 0;
+      for (let read = 0; read < simulated.reads; read++) elapsedMs += pollDelayMs(read);
+      simulated.reads += 1;
+      if (elapsedMs >= simulated.durationMs) {
+        deployment.pollsLeft = 0;
+        this.finishDeployment(deployment);
+      } else {
+        deployment.status = elapsedMs >= simulated.buildMs ? "DEPLOYING" : "BUILDING";
+      }
+      return deployment;
+    }
     if (deployment.pollsLeft > 0) {
       deployment.pollsLeft -= 1;
       if (deployment.pollsLeft === 0) this.finishDeployment(deployment);
@@ -331,6 +364,11 @@ export class SimulatorState {
       pollsLeft: this.deployPolls,
       outcome: this.deployOutcomes.get(serviceId) ?? "SUCCESS",
     };
+    if (this.deploySimulatedSeconds !== undefined) {
+      const durationMs = this.deploySimulatedSeconds * 1000;
+      deployment.simulated = { durationMs, buildMs: (durationMs * 2) / 3, reads: 0 };
+      deployment.pollsLeft = durationMs > 0 ? Number.POSITIVE_INFINITY : 0;
+    }
     if (deployment.pollsLeft === 0) this.finishDeployment(deployment);
     this.deployments.set(deployment.id, deployment);
     instance.latestDeploymentId = deployment.id;

@@ -29,6 +29,8 @@ export interface ResourceState {
   /** Checked inputs (incl. `__provider` for dynamic resources). */
   readonly inputs: Properties;
   readonly outputs: Properties;
+  /** The resource option `protect`, which the engine keeps in state. */
+  readonly protect?: boolean;
 }
 
 /** Keyed by `type::name` (unique in these programs; the rehearsal fails on a duplicate). */
@@ -116,6 +118,10 @@ export function fakeRandomString(stack: string, name: string, length: number): s
   return out.slice(0, length);
 }
 
+function refOf(stack: string, type: string, name: string): ResourceRef {
+  return { urn: `urn:pulumi:${stack}::${PROJECT_NAME}::${type}::${name}`, type, name };
+}
+
 class Deployment {
   readonly state = new Map<string, ResourceState>();
   readonly steps: Step[] = [];
@@ -134,7 +140,7 @@ class Deployment {
   }
 
   private ref(type: string, name: string): ResourceRef {
-    return { urn: `urn:pulumi:${this.options.stack}::${PROJECT_NAME}::${type}::${name}`, type, name };
+    return refOf(this.options.stack, type, name);
   }
 
   /**
@@ -169,7 +175,7 @@ class Deployment {
     const result = (old?.outputs.result as string | undefined) ?? fakeRandomString(this.options.stack, request.name, length);
     const outputs = { ...request.inputs, result };
     const id = old?.id ?? "none";
-    this.state.set(key, { type: request.type, name: request.name, id, inputs: request.inputs, outputs });
+    this.state.set(key, { type: request.type, name: request.name, id, inputs: request.inputs, outputs, protect: request.protect });
     // RandomPassword's result is secret (additionalSecretOutputs, which mocks do not see).
     return { id, state: { ...outputs, result: { [SECRET_SIGNATURE]: SECRET_MARKER, value: result } } };
   }
@@ -192,7 +198,7 @@ class Deployment {
     }
     const inputs = checked.inputs;
     const record = (kind: StepKind, id: string, outputs: Properties, detail?: string): OfflineResourceResult => {
-      this.state.set(key, { type, name, id, inputs, outputs });
+      this.state.set(key, { type, name, id, inputs, outputs, protect: request.protect });
       this.steps.push({ kind, type, name, id, ...(detail ? { detail } : {}), started, finished: ++this.clock });
       return { id, state: markSecrets(outputs, request.secretInputs) };
     };
@@ -261,4 +267,66 @@ export async function rehearseUp(options: UpOptions): Promise<UpResult> {
   } finally {
     await plugin.close();
   }
+}
+
+export interface DestroyOptions {
+  readonly stack: string;
+  readonly config: Record<string, string>;
+  /** The stack's state, from its last `up`. */
+  readonly prior: RehearsalState;
+  readonly projectDir?: string;
+}
+
+export interface DestroyResult {
+  /** One delete step per resource, newest first. */
+  readonly steps: readonly Step[];
+}
+
+/**
+ * One `pulumi destroy`: every resource of the state deleted, newest first (the reverse of the
+ * order `up` finished them, so dependents go before what they depend on), one at a time; the
+ * first failure stops it. A protected resource stops it before anything is deleted, as Pulumi
+ * does: "A protected resource cannot be deleted directly" (Pulumi docs, resource option
+ * `protect`), and `pulumi destroy` fails in its preview, before any step, until
+ * `pulumi state unprotect` (or `protect: false` and an `up`) releases it.
+ */
+export async function rehearseDestroy(options: DestroyOptions): Promise<DestroyResult> {
+  const resources = [...options.prior.values()].reverse();
+  const protectedOnes = resources.filter((resource) => resource.protect);
+  if (protectedOnes.length > 0) {
+    throw new Error(
+      `pulumi destroy of stack "${options.stack}" refused: ${protectedOnes.map((r) => `${r.type} "${r.name}"`).join(", ")} ` +
+        "is protected. Run `pulumi state unprotect <urn>` for it first (its data goes with it).",
+    );
+  }
+  const plugin = await DynamicProviderPlugin.start({ cwd: options.projectDir ?? PROJECT_DIR, project: PROJECT_NAME, stack: options.stack });
+  const steps: Step[] = [];
+  let clock = 0;
+  try {
+    await plugin.configure(options.config);
+    for (const resource of resources) {
+      const started = ++clock;
+      if (isDynamic(resource.type)) {
+        try {
+          await plugin.delete(refOf(options.stack, resource.type, resource.name), resource.id, resource.outputs, resource.inputs);
+        } catch (error) {
+          const cause = error instanceof Error ? error.message : String(error);
+          throw new Error(`deleting ${resource.type} "${resource.name}" failed: ${cause}`, { cause: error });
+        }
+      }
+      steps.push({ kind: "delete", type: resource.type, name: resource.name, id: resource.id, started, finished: ++clock });
+    }
+    return { steps };
+  } catch (error) {
+    const log = plugin.log.trim();
+    if (log && error instanceof Error) error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
+    throw error;
+  } finally {
+    await plugin.close();
+  }
+}
+
+/** The state as `pulumi state unprotect --all` leaves it. */
+export function unprotected(state: RehearsalState): RehearsalState {
+  return new Map([...state].map(([key, resource]) => [key, { ...resource, protect: false }]));
 }

@@ -91,7 +91,7 @@ export function stackInput(projectDir: string, stack: StackName, target: Railway
 }
 
 /** The names staging's config gives the production stack (one StackReference per name). */
-function productionStackNames(config: Record<string, string>): string[] {
+export function productionStackNames(config: Record<string, string>): string[] {
   const names = new Set<string>();
   for (const key of ["railway", "neon"]) {
     const value = JSON.parse(config[`${PROJECT_NAME}:${key}`] ?? "{}") as { productionStack?: unknown };

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RailwayApiError, RailwayClient } from "../../src/railway/client";
 import { PROJECT, PROJECT_CREATE, PROJECTS_IN_WORKSPACE, type Operation } from "../../src/railway/operations";
 import { describeWithRailwaySchema } from "../../test-support/railway-harness";
@@ -59,6 +59,44 @@ afterEach(() => sim.close());
     sim.injectFault({ fault: { kind: "delay", ms: 1_000 } });
     await listProjects();
     expect(sleeps).toHaveLength(1);
+  });
+
+  it("says a slow answer timed out, naming the timeout, when the retries run out", async () => {
+    sim.injectFault({ fault: { kind: "delay", ms: 1_000 }, times: 4 });
+    const error = await failureOf(listProjects());
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed: no answer within 300 ms");
+    expect(error.isAmbiguous).toBe(true);
+  });
+
+  it("retries a gateway timeout (504) like any server error", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 504 } });
+    await expect(listProjects()).resolves.toEqual({ projects: { edges: [] } });
+    expect(sleeps).toEqual([10]);
+  });
+
+  it("caps each Retry-After wait at a minute", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 429, retryAfterSeconds: 90 } });
+    await listProjects();
+    expect(sleeps).toEqual([60_000]);
+  });
+
+  it("bounds the total wait of one request, then fails naming the Hobby limit", async () => {
+    sim.injectFault({ fault: { kind: "status", status: 429, retryAfterSeconds: 59 }, times: 3 });
+    const error = await failureOf(listProjects());
+    expect(sleeps).toEqual([59_000, 59_000]);
+    expect(error.status).toBe(429);
+    expect(error.message).toContain("rate limited beyond this run's retry budget (150 s)");
+    expect(error.message).toContain("1,000 API requests an hour on Hobby");
+  });
+
+  it("fails at once, naming when the window resets, when Retry-After outlasts the budget", async () => {
+    const before = Date.now();
+    sim.injectFault({ fault: { kind: "status", status: 429, retryAfterSeconds: 3600 } });
+    const error = await failureOf(listProjects());
+    expect(sleeps).toEqual([]);
+    const resetAt = Date.parse(/it resets at (\S+)\./.exec(error.message)?.[1] ?? "");
+    expect(resetAt - before).toBeGreaterThanOrEqual(3_600_000);
+    expect(resetAt - before).toBeLessThan(3_610_000);
   });
 
   it("does not resend a create after an ambiguous failure, only after a throttle", async () => {
@@ -132,6 +170,27 @@ afterEach(() => sim.close());
     }
   });
 
+  it("reads X-RateLimit-Reset when there is no Retry-After", async () => {
+    const resetSeconds = Math.floor(Date.now() / 1000) + 7200;
+    const limiter = createServer((_request, response) => {
+      response.writeHead(429, { "content-type": "application/json", "x-ratelimit-reset": String(resetSeconds) }).end("{}");
+    });
+    await new Promise<void>((resolve) => limiter.listen(0, "127.0.0.1", resolve));
+    try {
+      const limited = new RailwayClient({
+        token: "t",
+        tokenSource: "stack config railway:token",
+        endpoint: `http://127.0.0.1:${(limiter.address() as AddressInfo).port}/graphql/v2`,
+        sleep: async (ms) => void sleeps.push(ms),
+      });
+      const error = await failureOf(limited.request(PROJECTS_IN_WORKSPACE, { workspaceId: "ws" }));
+      expect(error.message).toContain(`it resets at ${new Date(resetSeconds * 1000).toISOString()}`);
+      expect(sleeps).toEqual([]);
+    } finally {
+      limiter.close();
+    }
+  });
+
   it("fails loudly, naming operation and field, when an answer has an unexpected shape", async () => {
     const drifted: Operation<unknown> = {
       ...PROJECTS_IN_WORKSPACE,
@@ -141,5 +200,23 @@ afterEach(() => sim.close());
     expect(error.message).toContain("Railway ProjectsInWorkspace failed");
     expect(error.message).toContain("projects.total");
     expect(error.message).toContain("has Railway's API changed?");
+  });
+});
+
+describe("RailwayApiError.isNotFound", () => {
+  const errorOf = (status: number | undefined, message: string) => new RailwayApiError("Service", status, [{ message }], message);
+
+  it("is true for Railway's not-found answers", () => {
+    expect(errorOf(200, "Service not found").isNotFound).toBe(true);
+    expect(new RailwayApiError("Service", 200, [{ message: "gone", extensions: { code: "NOT_FOUND" } }], "gone").isNotFound).toBe(true);
+  });
+
+  it("is false for a refused token, a server failure or any other error, which must not read as 'already gone'", () => {
+    expect(errorOf(200, "Not Authorized").isNotFound).toBe(false);
+    expect(errorOf(401, "Token not found").isNotFound).toBe(false);
+    expect(errorOf(403, "Workspace not found for this token").isNotFound).toBe(false);
+    expect(errorOf(502, "Upstream not found").isNotFound).toBe(false);
+    expect(errorOf(undefined, "connection failed (host not found)").isNotFound).toBe(false);
+    expect(errorOf(200, "Problem processing request").isNotFound).toBe(false);
   });
 });

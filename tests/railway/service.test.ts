@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { ServiceProvider, type ServiceInputs } from "../../src/railway/service";
 import { ServiceConfigProvider } from "../../src/railway/service-config";
+import { VolumeProvider } from "../../src/railway/volume";
 import { createdOk, describeWithRailwaySchema, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
 
 let harness: Harness;
@@ -67,6 +68,27 @@ describeWithRailwaySchema("Service", () => {
     await configs.delete(config.id, config.outs);
     await provider.delete(created.id, created.outs);
     expect(liveServices()).toEqual([]);
+  });
+
+  it("fails closed: an error while checking which environments configure it deletes nothing", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    harness.sim.injectFault({ field: "environments", fault: { kind: "graphqlError", message: "Project not found" } });
+    await expect(provider.delete(created.id, created.outs)).rejects.toThrow(
+      /Railway service "redis" was left alone: reading which environments of project .* still configure it failed .*Project not found.*Nothing was deleted/,
+    );
+    harness.sim.injectFault({ field: "environments", fault: { kind: "status", status: 500 }, times: 10 });
+    await expect(provider.delete(created.id, created.outs)).rejects.toThrow("was left alone");
+    expect(harness.sim.stats.byField.serviceDelete ?? 0).toBe(0);
+    expect(liveServices()).toHaveLength(1);
+  });
+
+  it("counts an environment where only a volume is mounted on the service as configuring it", async () => {
+    const created = await createdOk(provider.create(inputs()));
+    const volumes = await harness.provider((tuning) => new VolumeProvider(tuning));
+    await createdOk(volumes.create({ projectId: ids.projectId, environmentId: ids.environmentId, serviceId: created.id, mountPath: "/data", providerVersion: PROVIDER_VERSION }));
+    expect(harness.sim.state.findServiceInstance(ids.environmentId, created.id)?.source).toBeNull();
+    await expect(provider.delete(created.id, created.outs)).rejects.toThrow('still configured in environment(s) "production"');
+    expect(harness.sim.stats.byField.serviceDelete ?? 0).toBe(0);
   });
 
   it("leaves exactly one service, recorded as its own, when the create's answer is lost", async () => {

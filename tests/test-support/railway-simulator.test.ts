@@ -844,4 +844,75 @@ describe("GraphQL error faults", () => {
     expect(sim.state.projects.size).toBe(0);
   });
 });
+
+describe("environment patches, deployment triggers and simulated build time", () => {
+  type Seeded = { projectId: string; environmentId: string; serviceId: string };
+  async function seeded(): Promise<Seeded> {
+    type Created = { projectCreate: { id: string; environments: { edges: Array<{ node: { id: string } }> } } };
+    const project = await graphqlData<Created>(`mutation { projectCreate(input: { name: "p" }) { id environments { edges { node { id } } } } }`);
+    const projectId = project.projectCreate.id;
+    const environmentId = project.projectCreate.environments.edges[0]?.node.id ?? "";
+    const service = await graphqlData<{ serviceCreate: { id: string } }>(`mutation { serviceCreate(input: { projectId: "${projectId}", name: "api" }) { id } }`);
+    return { projectId, environmentId, serviceId: service.serviceCreate.id };
+  }
+  const stageAndCommit = async ({ environmentId, serviceId }: Seeded, source: Record<string, string>) => {
+    const staged = await graphqlData<{ environmentStageChanges: { id: string; status: string } }>(
+      `mutation($environmentId: String!, $input: EnvironmentConfig!) { environmentStageChanges(environmentId: $environmentId, input: $input, merge: true) { id status } }`,
+      { environmentId, input: { services: { [serviceId]: { source } } } },
+    );
+    expect(staged.environmentStageChanges.status).toBe("STAGED");
+    await graphqlData(`mutation { environmentPatchCommitStaged(environmentId: "${environmentId}", skipDeploys: false) }`);
+    return staged.environmentStageChanges.id;
+  };
+  const patchStatus = async (id: string) =>
+    (await graphqlData<{ environmentPatch: { status: string; lastAppliedError: string | null } }>(`query { environmentPatch(id: "${id}") { status lastAppliedError } }`)).environmentPatch;
+  const triggers = async ({ projectId, environmentId, serviceId }: Seeded) =>
+    (
+      await graphqlData<{ deploymentTriggers: { edges: Array<{ node: { repository: string; branch: string } }> } }>(
+        `query { deploymentTriggers(projectId: "${projectId}", environmentId: "${environmentId}", serviceId: "${serviceId}") { edges { node { repository branch } } } }`,
+      )
+    ).deploymentTriggers.edges.map((edge) => edge.node);
+
+  it("follows a committed patch from APPLYING to COMMITTED, and makes the repository's branch trigger", async () => {
+    const ids = await seeded();
+    const patchId = await stageAndCommit(ids, { repo: "acme/app", branch: "staging" });
+    expect(await patchStatus(patchId)).toEqual({ status: "APPLYING", lastAppliedError: null });
+    expect(await patchStatus(patchId)).toEqual({ status: "COMMITTED", lastAppliedError: null });
+    expect(await triggers(ids)).toEqual([{ repository: "acme/app", branch: "staging" }]);
+    await stageAndCommit(ids, { repo: null as unknown as string, image: "nginx:1.27" });
+    expect(await triggers(ids)).toEqual([]);
+  });
+
+  it("keeps a patch staged with lastAppliedError when the GitHub app cannot read the repository", async () => {
+    const ids = await seeded();
+    sim.state.reposWithoutAppAccess.add("acme/private");
+    const patchId = await stageAndCommit(ids, { repo: "acme/private", branch: "main" });
+    expect(await patchStatus(patchId)).toEqual({ status: "STAGED", lastAppliedError: expect.stringContaining("acme/private") });
+    expect(sim.staged.unmergedChangesCount(ids.environmentId)).toBe(1);
+    expect(sim.stats.deploys).toBe(0);
+    expect(await triggers(ids)).toEqual([]);
+  });
+
+  it("lists deployments with createdAt, and runs a build of simulated seconds over the provider's backoff reads", async () => {
+    const ids = await seeded();
+    sim.state.deploySimulatedSeconds = 30;
+    await stageAndCommit(ids, { image: "nginx:1.27" });
+    const read = async () =>
+      (await graphqlData<{ deployments: { edges: Array<{ node: { status: string; createdAt: string } }> } }>(
+        `query { deployments(input: { environmentId: "${ids.environmentId}", serviceId: "${ids.serviceId}" }, first: 5) { edges { node { status createdAt } } } }`,
+      )).deployments.edges[0]?.node;
+    const seen = [];
+    // Reads taken at 0, 2, 6, 14, 29, 44 simulated seconds: building until 20 s, deploying until 30 s.
+    for (let i = 0; i < 6; i++) seen.push((await read())?.status);
+    expect(seen).toEqual(["BUILDING", "BUILDING", "BUILDING", "BUILDING", "DEPLOYING", "SUCCESS"]);
+    expect(Date.parse((await read())?.createdAt ?? "")).not.toBeNaN();
+  });
+
+  it("ends a deployment on a forced hand-off status", async () => {
+    const ids = await seeded();
+    sim.state.deployOutcomes.set(ids.serviceId, "WAITING");
+    await stageAndCommit(ids, { image: "nginx:1.27" });
+    expect([...sim.state.deployments.values()].at(-1)?.status).toBe("WAITING");
+  });
+});
 });
