@@ -128,19 +128,28 @@ export async function awaitPatchApplied(client: RailwayReader, patchId: string, 
  * `deploymentTriggers` back). Fails when none matches the declared repository and branch.
  */
 export async function requireBranchTrigger(client: RailwayReader, wait: DeployWait, repository: string, branch: string): Promise<void> {
-  const { deploymentTriggers } = await client.request(DEPLOYMENT_TRIGGERS, {
-    projectId: wait.projectId,
-    environmentId: wait.environmentId,
-    serviceId: wait.serviceId,
-  });
-  const triggers = deploymentTriggers.edges.map((edge) => edge.node);
-  if (triggers.some((trigger) => trigger.repository === repository && trigger.branch === branch)) return;
-  const found = triggers.length === 0 ? "none" : triggers.map((trigger) => `${trigger.repository}@${trigger.branch}`).join(", ");
+  const found = missingBranchTrigger(await branchTriggers(client, wait), repository, branch);
+  if (found === undefined) return;
   throw new Error(
     `Railway has no branch trigger for ${repository}@${branch} on ${where(wait)} (found: ${found}), so pushes to that branch will not deploy. ` +
-      "Install Railway's GitHub app with access to the repository, and make sure a project member with contributor access has connected GitHub " +
-      "(docs deployments/github-autodeploys.md); then run `pulumi up` again.",
+      `${GITHUB_APP_FIX} (docs deployments/github-autodeploys.md); then run \`pulumi up\` again.`,
   );
+}
+
+/** What autodeploy needs (docs deployments/github-autodeploys.md). */
+export const GITHUB_APP_FIX =
+  "Install Railway's GitHub app with access to the repository, and make sure a project member with contributor access has connected GitHub";
+
+/** The service's deployment triggers in the environment (terraform-provider-railway reads them the same way). */
+export async function branchTriggers(client: RailwayReader, where: Pick<DeployWait, "projectId" | "environmentId" | "serviceId">) {
+  const { deploymentTriggers } = await client.request(DEPLOYMENT_TRIGGERS, { projectId: where.projectId, environmentId: where.environmentId, serviceId: where.serviceId });
+  return deploymentTriggers.edges.map((edge) => edge.node);
+}
+
+/** Undefined when a trigger matches; else the triggers there are ("none", or "owner/repo@branch, …"). */
+export function missingBranchTrigger(triggers: readonly { repository: string; branch: string }[], repository: string, branch: string): string | undefined {
+  if (triggers.some((trigger) => trigger.repository === repository && trigger.branch === branch)) return undefined;
+  return triggers.length === 0 ? "none" : triggers.map((trigger) => `${trigger.repository}@${trigger.branch}`).join(", ");
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { RailwayClient, type RailwayClientOptions } from "./client";
 import type { Operation } from "./operations";
+import { branchTriggers, GITHUB_APP_FIX, missingBranchTrigger } from "./deployments";
 import { hasSource, publicProxies, readEnvironment, type LiveEnvironment } from "./environment-config";
 import { environmentNamed } from "./environment";
 import { SERVICE_INSTANCE_SETTINGS } from "./operations";
@@ -232,6 +233,17 @@ export async function inspectServiceConfig(
   const configFile = settings?.serviceInstance.railwayConfigFile;
   if (configFile) {
     leftWrong.push(`config as code: ${configFile} in the repository overrides settings this program sets through the API at each deploy (docs infrastructure-as-code.md): remove it, or keep settings in one place`);
+  }
+  const { repo, branch } = declared.source;
+  if (repo && branch && declared.projectId && !changes.some((change) => change.key.startsWith("source."))) {
+    const found = missingBranchTrigger(
+      (await unlessNotFound(branchTriggers(client, { projectId: declared.projectId, environmentId: declared.environmentId, serviceId: declared.serviceId }))) ?? [],
+      repo,
+      branch,
+    );
+    if (found !== undefined) {
+      leftWrong.push(`no branch trigger for ${repo}@${branch} (found: ${found}): pushes will not deploy. ${GITHUB_APP_FIX} (up fails on this after its commit)`);
+    }
   }
   const allChanges = [...changes, ...proxyChanges];
   return {
