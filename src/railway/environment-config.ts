@@ -105,5 +105,6 @@ export async function stageAndCommit(
 /** The service's live public TCP proxies in the environment (none when it has no instance there). */
 export async function publicProxies(client: RailwayClient, environmentId: string, serviceId: string): Promise<{ id: string; domain: string; proxyPort: number }[]> {
   const { tcpProxies } = await client.request(TCP_PROXIES, { environmentId, serviceId });
-  return tcpProxies.filter((proxy) => !proxy.deletedAt);
+  // A deleted proxy lingers with deletedAt or syncStatus DELETING (CLI `src/controllers/tcp_proxy.rs` filters both).
+  return tcpProxies.filter((proxy) => !proxy.deletedAt && proxy.syncStatus !== "DELETING" && proxy.syncStatus !== "DELETED");
 }

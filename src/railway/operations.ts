@@ -222,12 +222,19 @@ export const SERVICE_INSTANCE_SETTINGS = operation(
 export const TCP_PROXIES = operation(
   "TcpProxies",
   `query TcpProxies($environmentId: String!, $serviceId: String!) {
-    tcpProxies(environmentId: $environmentId, serviceId: $serviceId) { id domain proxyPort applicationPort deletedAt }
+    tcpProxies(environmentId: $environmentId, serviceId: $serviceId) { id domain proxyPort applicationPort deletedAt syncStatus }
   }`,
   (zod) =>
     zod.object({
       tcpProxies: zod.array(
-        zod.object({ id: zod.string(), domain: zod.string(), proxyPort: zod.number(), applicationPort: zod.number(), deletedAt: zod.string().nullable() }),
+        zod.object({
+          id: zod.string(),
+          domain: zod.string(),
+          proxyPort: zod.number(),
+          applicationPort: zod.number(),
+          deletedAt: zod.string().nullable(),
+          syncStatus: zod.string(),
+        }),
       ),
     }),
 );

@@ -172,7 +172,10 @@ class Deployment {
     const key = this.claim(request.type, request.name);
     const old = this.options.prior?.get(key);
     const length = typeof request.inputs.length === "number" ? request.inputs.length : 16;
-    const result = (old?.outputs.result as string | undefined) ?? fakeRandomString(this.options.stack, request.name, length);
+    // `keepers` are force-new in @pulumi/random: changed keepers mean a new value.
+    const keepers = stableJson(request.inputs.keepers ?? {});
+    const kept = old && stableJson(old.inputs.keepers ?? {}) === keepers ? (old.outputs.result as string | undefined) : undefined;
+    const result = kept ?? fakeRandomString(this.options.stack, keepers === "{}" ? request.name : `${request.name}/${keepers}`, length);
     const outputs = { ...request.inputs, result };
     const id = old?.id ?? "none";
     this.state.set(key, { type: request.type, name: request.name, id, inputs: request.inputs, outputs, protect: request.protect });
