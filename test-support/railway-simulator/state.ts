@@ -11,6 +11,7 @@ import {
   type ServiceInstanceRecord,
   type ServiceInstanceSettings,
   type ServiceRecord,
+  type TcpProxyRecord,
   type VolumeInstanceRecord,
   type VolumeRecord,
 } from "./records.js";
@@ -54,6 +55,7 @@ export class SimulatorState {
   readonly volumeInstances = new Map<string, VolumeInstanceRecord>();
   readonly serviceDomains = new Map<string, ServiceDomainRecord>();
   readonly deploymentTriggers = new Map<string, DeploymentTriggerRecord>();
+  readonly tcpProxies = new Map<string, TcpProxyRecord>();
   readonly deployments = new Map<string, DeploymentRecord>();
 
   private readonly idCounters = new Map<string, number>();
@@ -71,6 +73,12 @@ export class SimulatorState {
    * answers (audit item 6). 0 shows a new deployment at once.
    */
   deployVisibilityLag = 1;
+  /**
+   * `environment.config` omits deploy and build settings equal to Railway's defaults, as Railway
+   * does for the restart policy (railwayapp/cli#1184: ON_FAILURE/10 read back as null; cli#1199:
+   * both keys missing from pulled services' deploy blocks). false echoes every stored value.
+   */
+  defaultsReadBackAsNull = true;
   /** Status reads a deployment takes to end (BUILDING, DEPLOYING, then its outcome); 0 ends it at once. */
   deployPolls = 2;
   /** serviceId → how its deployments end from now on (default SUCCESS); "STUCK" never ends. */
@@ -238,6 +246,11 @@ export class SimulatorState {
     );
   }
 
+  /** Every TCP proxy of one service instance, deleted ones included (they linger, see TcpProxyRecord). */
+  findTcpProxies(environmentId: string, serviceId: string): TcpProxyRecord[] {
+    return [...this.tcpProxies.values()].filter((p) => p.environmentId === environmentId && p.serviceId === serviceId);
+  }
+
   /** A copy of one variable scope; `serviceId: null` means the environment's shared variables. */
   getVariables(environmentId: string, serviceId: string | null): Record<string, string> {
     return { ...this.variables.get(variableScopeKey(environmentId, serviceId)) };
@@ -339,12 +352,13 @@ export class SimulatorState {
     return deployment;
   }
 
-  /** Removes everything a service owns in one environment (domains, triggers, variables, volume mounts). */
+  /** Removes everything a service owns in one environment (domains, TCP proxies, triggers, variables, volume mounts). */
   detachServiceFromEnvironment(environmentId: string, serviceId: string): void {
     for (const domain of this.findServiceDomains(environmentId, serviceId)) this.serviceDomains.delete(domain.id);
     for (const trigger of this.findDeploymentTriggers(environmentId, serviceId)) {
       this.deploymentTriggers.delete(trigger.id);
     }
+    for (const proxy of this.findTcpProxies(environmentId, serviceId)) this.tcpProxies.delete(proxy.id);
     this.variables.delete(variableScopeKey(environmentId, serviceId));
     for (const volumeInstance of this.volumeInstances.values()) {
       if (volumeInstance.environmentId === environmentId && volumeInstance.serviceId === serviceId) {

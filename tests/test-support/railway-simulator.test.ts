@@ -747,7 +747,7 @@ describe("environment config, staged patches and deploys", () => {
     expect(config.config.services[apiId]).toEqual({
       source: { repo: "acme/api", branch: "release", rootDirectory: "backend" },
       build: { builder: "NIXPACKS" },
-      deploy: expect.objectContaining({ startCommand: "npm start", numReplicas: 1, limitOverride: { containers: { memoryBytes: 1_000_000_000, cpu: 2 } } }),
+      deploy: expect.objectContaining({ startCommand: "npm start", limitOverride: { containers: { memoryBytes: 1_000_000_000, cpu: 2 } } }),
       variables: { A: { value: "1" }, DB: { value: "${{missing.URL}}" } },
       volumeMounts: { [volume.volumeCreate.id]: { mountPath: "/var/data" } },
     });
