@@ -1,10 +1,8 @@
 import {
   DEFAULT_REGION,
   RAILWAY_DOMAIN_SUFFIX,
-  TCP_PROXY_DOMAIN,
   type DeploymentTriggerRecord,
   type ServiceDomainRecord,
-  type TcpProxyRecord,
   type VolumeInstanceRecord,
   type VolumeRecord,
   type VolumeState,
@@ -64,9 +62,6 @@ interface TcpProxyCreateInput {
   environmentId: string;
   serviceId: string;
 }
-
-/** First public port the simulator hands out; Railway picks one (see DESIGN.md, simulator assumptions). */
-const FIRST_TCP_PROXY_PORT = 10_000;
 
 const DEFAULT_VOLUME_SIZE_MB = 5000;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -271,22 +266,7 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       const [existing] = state.findTcpProxies(environment.id, service.id).filter((proxy) => proxy.deletedAt === null);
       if (existing?.applicationPort === input.applicationPort) return views.tcpProxy(existing);
       if (existing) throw new RailwayApiError("Only one TCP proxy is allowed per service instance");
-      const id = state.nextId("tcp");
-      const now = state.now();
-      const proxy: TcpProxyRecord = {
-        id,
-        environmentId: environment.id,
-        serviceId: service.id,
-        applicationPort: input.applicationPort,
-        proxyPort: FIRST_TCP_PROXY_PORT + Number(id.slice("tcp-".length)),
-        domain: TCP_PROXY_DOMAIN,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-        syncStatus: "ACTIVE",
-      };
-      state.tcpProxies.set(id, proxy);
-      return views.tcpProxy(proxy);
+      return views.tcpProxy(state.addTcpProxy(environment.id, service.id, input.applicationPort));
     }),
 
     /** Soft delete, as for service domains: CLI `tcp_proxy.rs` `delete_tcp_proxy` re-reads and filters deleted proxies. */

@@ -1,6 +1,7 @@
 import {
   copySettings,
   defaultServiceInstanceSettings,
+  TCP_PROXY_DOMAIN,
   type DeployedConfig,
   type DeploymentRecord,
   type DeploymentStatus,
@@ -36,6 +37,8 @@ export function serviceInstanceKey(environmentId: string, serviceId: string): st
 export function variableScopeKey(environmentId: string, serviceId: string | null): string {
   return `${environmentId}:${serviceId ?? "shared"}`;
 }
+
+const FIRST_TCP_PROXY_PORT = 10_000;
 
 const isLive = (record: { deletedAt: string | null }): boolean => record.deletedAt === null;
 
@@ -325,6 +328,26 @@ export class SimulatorState {
     };
     this.serviceInstances.set(serviceInstanceKey(environmentId, serviceId), instance);
     return instance;
+  }
+
+  /** A live TCP proxy for one instance; its public port is the simulator's pick (see DESIGN.md, simulator assumptions). */
+  addTcpProxy(environmentId: string, serviceId: string, applicationPort: number): TcpProxyRecord {
+    const id = this.nextId("tcp");
+    const now = this.now();
+    const proxy: TcpProxyRecord = {
+      id,
+      environmentId,
+      serviceId,
+      applicationPort,
+      proxyPort: FIRST_TCP_PROXY_PORT + Number(id.slice("tcp-".length)),
+      domain: TCP_PROXY_DOMAIN,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      syncStatus: "ACTIVE",
+    };
+    this.tcpProxies.set(id, proxy);
+    return proxy;
   }
 
   /** Starts a deployment that records the config it runs with; it ends after `deployPolls` status reads. */
