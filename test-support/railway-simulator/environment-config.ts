@@ -47,14 +47,45 @@ const DEPLOY_FIELDS = {
 const BUILD_FIELDS = { builder: "RAILPACK", buildCommand: null, dockerfilePath: null } as const satisfies Partial<Record<keyof ServiceInstanceSettings, unknown>>;
 const SECRET_MASK = "*******";
 
-/** One service's entry, read from its instance (server side: no eventual-consistency lag). */
-export function serviceEntry(state: SimulatorState, instance: ServiceInstanceRecord, decryptVariables: boolean): ConfigObject {
+/**
+ * Settings a client read leaves out while they hold Railway's default. The restart policy is
+ * sourced: railwayapp/cli#1184, a service declaring `restartPolicyType: ON_FAILURE,
+ * restartPolicyMaxRetries: 10` reads back `null` for both, only non-defaults (e.g. NEVER)
+ * round-trip; cli#1199, both keys "missing from every pulled service's deploy block". The
+ * others are assumed to behave alike (DESIGN.md, simulator assumptions).
+ */
+const DEFAULTS_READ_BACK_AS_NULL = {
+  deploy: { restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 1, sleepApplication: false },
+  build: { builder: "RAILPACK" },
+} as const satisfies Record<"deploy" | "build", Partial<Record<keyof ServiceInstanceSettings, unknown>>>;
+
+function withoutDefaults(group: ConfigObject, defaults: Record<string, unknown>): ConfigObject {
+  return Object.fromEntries(Object.entries(group).filter(([key, value]) => !(key in defaults) || defaults[key] !== value));
+}
+
+/** Live TCP proxies under `networking.tcpProxies`, keyed by application port (CLI `config/environment.rs` ServiceNetworking). */
+function networkingEntry(state: SimulatorState, instance: ServiceInstanceRecord): ConfigObject | null {
+  const proxies = state.findTcpProxies(instance.environmentId, instance.serviceId).filter((proxy) => proxy.deletedAt === null);
+  if (proxies.length === 0) return null;
+  return { tcpProxies: Object.fromEntries(proxies.map((proxy) => [String(proxy.applicationPort), {}])) };
+}
+
+/**
+ * One service's entry, read from its instance (server side: no eventual-consistency lag).
+ * `clientRead` is what `environment.config` answers: defaults left out when
+ * `state.defaultsReadBackAsNull`; otherwise (deploy records, change detection) every stored value.
+ */
+export function serviceEntry(state: SimulatorState, instance: ServiceInstanceRecord, decryptVariables: boolean, clientRead = false): ConfigObject {
+  const omitDefaults = clientRead && state.defaultsReadBackAsNull;
   const source = compact({ ...instance.source, rootDirectory: instance.rootDirectory });
   const limits = instance.limitOverride ? compact({ ...instance.limitOverride }) : {};
-  const deploy = compact({
+  const storedDeploy = compact({
     ...Object.fromEntries(Object.keys(DEPLOY_FIELDS).map((key) => [key, instance[key as keyof typeof DEPLOY_FIELDS]])),
     limitOverride: Object.keys(limits).length > 0 ? { containers: limits } : null,
   });
+  const storedBuild = compact(Object.fromEntries(Object.keys(BUILD_FIELDS).map((key) => [key, instance[key as keyof typeof BUILD_FIELDS]])));
+  const deploy = omitDefaults ? withoutDefaults(storedDeploy, DEFAULTS_READ_BACK_AS_NULL.deploy) : storedDeploy;
+  const build = omitDefaults ? withoutDefaults(storedBuild, DEFAULTS_READ_BACK_AS_NULL.build) : storedBuild;
   const variables = Object.fromEntries(
     Object.entries(state.getVariables(instance.environmentId, instance.serviceId)).map(([name, value]) => [name, { value: decryptVariables ? value : SECRET_MASK }]),
   );
@@ -66,10 +97,11 @@ export function serviceEntry(state: SimulatorState, instance: ServiceInstanceRec
   );
   return compact({
     source: Object.keys(source).length > 0 ? source : null,
-    build: compact(Object.fromEntries(Object.keys(BUILD_FIELDS).map((key) => [key, instance[key as keyof typeof BUILD_FIELDS]]))),
+    build,
     deploy,
     variables,
     volumeMounts,
+    networking: networkingEntry(state, instance),
   });
 }
 
@@ -77,7 +109,7 @@ export function serviceEntry(state: SimulatorState, instance: ServiceInstanceRec
 export function environmentConfig(state: SimulatorState, environmentId: string, decryptVariables: boolean): ConfigObject {
   const services: ConfigObject = {};
   for (const instance of state.liveServiceInstances(environmentId)) {
-    if (state.observeInstance(instance)) services[instance.serviceId] = serviceEntry(state, instance, decryptVariables);
+    if (state.observeInstance(instance)) services[instance.serviceId] = serviceEntry(state, instance, decryptVariables, true);
   }
   const volumes: ConfigObject = {};
   for (const volumeInstance of state.liveVolumeInstances({ environmentId })) {

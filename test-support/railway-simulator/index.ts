@@ -36,6 +36,8 @@ export interface RailwaySimulatorOptions {
   deployPolls?: number;
   /** Reads before a new deployment shows as latest (default 1); see `SimulatorState.deployVisibilityLag`. */
   deployVisibilityLag?: number;
+  /** `environment.config` leaves out settings equal to Railway's defaults (default true); see `SimulatorState.defaultsReadBackAsNull`. */
+  defaultsReadBackAsNull?: boolean;
 }
 
 export interface RailwaySimulator {
@@ -134,6 +136,7 @@ export async function startRailwaySimulator(options: RailwaySimulatorOptions = {
   if (options.instanceVisibilityLag !== undefined) state.instanceVisibilityLag = options.instanceVisibilityLag;
   if (options.deployPolls !== undefined) state.deployPolls = options.deployPolls;
   if (options.deployVisibilityLag !== undefined) state.deployVisibilityLag = options.deployVisibilityLag;
+  if (options.defaultsReadBackAsNull !== undefined) state.defaultsReadBackAsNull = options.defaultsReadBackAsNull;
   const executor = new GraphQLExecutor(schema, state, stats);
   const faults = new FaultQueue();
   const closing = new AbortController();

@@ -56,6 +56,13 @@ export function createQueryResolvers({ state, views }: ResolverDependencies): Re
       },
     ),
 
+    /** Deleted proxies are listed too, with deletedAt and syncStatus DELETING (CLI `tcp_proxy.rs` `is_live_tcp_proxy` filters them). */
+    tcpProxies: resolver<{ environmentId: string; serviceId: string }>(({ environmentId, serviceId }) => {
+      const environment = state.requireEnvironment(environmentId);
+      state.requireService(serviceId, environment.projectId);
+      return state.findTcpProxies(environmentId, serviceId).map((proxy) => views.tcpProxy(proxy));
+    }),
+
     variables: resolver<{ projectId: string; environmentId: string; serviceId?: string | null; unrendered?: boolean | null }>(
       ({ projectId, environmentId, serviceId, unrendered }) => {
         state.requireEnvironment(environmentId, projectId);

@@ -151,6 +151,24 @@ export interface ServiceDomainRecord {
   syncStatus: "ACTIVE" | "DELETING" | "DELETED";
 }
 
+/**
+ * A TCP proxy: public `domain:proxyPort` forwarded to `applicationPort` of one service instance
+ * (schema `TCPProxy`; CLI `src/controllers/tcp_proxy.rs`).
+ */
+export interface TcpProxyRecord {
+  id: string;
+  environmentId: string;
+  serviceId: string;
+  applicationPort: number;
+  proxyPort: number;
+  domain: string;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+  /** Deleted proxies linger with deletedAt and syncStatus DELETING: CLI `tcp_proxy.rs` filters both out of `tcpProxies`. */
+  deletedAt: IsoTimestamp | null;
+  syncStatus: "ACTIVE" | "DELETING";
+}
+
 export interface DeploymentTriggerRecord {
   id: string;
   projectId: string;
@@ -213,6 +231,8 @@ export interface EnvironmentPatchRecord {
 
 export const DEFAULT_REGION = "us-west2";
 export const RAILWAY_DOMAIN_SUFFIX = "up.railway.app";
+/** Host every simulated TCP proxy answers on; proxies differ by port (see DESIGN.md, simulator assumptions). */
+export const TCP_PROXY_DOMAIN = "roundhouse.proxy.rlwy.net";
 
 export function defaultServiceInstanceSettings(): ServiceInstanceSettings {
   return {

@@ -57,6 +57,12 @@ interface DeploymentTriggerUpdateInput {
   checkSuites?: boolean | null;
 }
 
+interface TcpProxyCreateInput {
+  applicationPort: number;
+  environmentId: string;
+  serviceId: string;
+}
+
 const DEFAULT_VOLUME_SIZE_MB = 5000;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -242,6 +248,34 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       const domain = requireServiceDomain(state, id);
       domain.deletedAt = state.now();
       domain.syncStatus = "DELETING";
+      return true;
+    }),
+
+    /**
+     * One proxy per service instance: CLI `tcp_proxy.rs` `existing_proxy_for_create` returns the
+     * proxy already on that port and refuses another ("Only one TCP proxy is allowed per service
+     * instance"); application ports are 1-65535 (`validate_application_port`).
+     */
+    tcpProxyCreate: resolver<{ input: TcpProxyCreateInput }>(({ input }) => {
+      const environment = state.requireEnvironment(input.environmentId);
+      const service = state.requireService(input.serviceId, environment.projectId);
+      state.requireServiceInstance(environment.id, service.id);
+      if (!Number.isInteger(input.applicationPort) || input.applicationPort < 1 || input.applicationPort > 65_535) {
+        throw new RailwayApiError("application_port must be a number from 1 to 65535");
+      }
+      const [existing] = state.findTcpProxies(environment.id, service.id).filter((proxy) => proxy.deletedAt === null);
+      if (existing?.applicationPort === input.applicationPort) return views.tcpProxy(existing);
+      if (existing) throw new RailwayApiError("Only one TCP proxy is allowed per service instance");
+      return views.tcpProxy(state.addTcpProxy(environment.id, service.id, input.applicationPort));
+    }),
+
+    /** Soft delete, as for service domains: CLI `tcp_proxy.rs` `delete_tcp_proxy` re-reads and filters deleted proxies. */
+    tcpProxyDelete: resolver<{ id: string }>(({ id }) => {
+      const proxy = state.tcpProxies.get(id);
+      if (!proxy || proxy.deletedAt !== null) throw notFound("TCP proxy");
+      proxy.deletedAt = state.now();
+      proxy.updatedAt = proxy.deletedAt;
+      proxy.syncStatus = "DELETING";
       return true;
     }),
 

@@ -2,6 +2,7 @@ import { pollDelayMs } from "../../src/railway/deployments";
 import {
   copySettings,
   defaultServiceInstanceSettings,
+  TCP_PROXY_DOMAIN,
   type DeployedConfig,
   type DeploymentRecord,
   type DeploymentStatus,
@@ -13,6 +14,7 @@ import {
   type ServiceInstanceRecord,
   type ServiceInstanceSettings,
   type ServiceRecord,
+  type TcpProxyRecord,
   type VolumeInstanceRecord,
   type VolumeRecord,
 } from "./records.js";
@@ -38,6 +40,8 @@ export function variableScopeKey(environmentId: string, serviceId: string | null
   return `${environmentId}:${serviceId ?? "shared"}`;
 }
 
+const FIRST_TCP_PROXY_PORT = 10_000;
+
 const isLive = (record: { deletedAt: string | null }): boolean => record.deletedAt === null;
 
 /**
@@ -56,6 +60,7 @@ export class SimulatorState {
   readonly volumeInstances = new Map<string, VolumeInstanceRecord>();
   readonly serviceDomains = new Map<string, ServiceDomainRecord>();
   readonly deploymentTriggers = new Map<string, DeploymentTriggerRecord>();
+  readonly tcpProxies = new Map<string, TcpProxyRecord>();
   readonly deployments = new Map<string, DeploymentRecord>();
   readonly environmentPatches = new Map<string, EnvironmentPatchRecord>();
 
@@ -74,6 +79,12 @@ export class SimulatorState {
    * answers (audit item 6). 0 shows a new deployment at once.
    */
   deployVisibilityLag = 1;
+  /**
+   * `environment.config` omits deploy and build settings equal to Railway's defaults, as Railway
+   * does for the restart policy (railwayapp/cli#1184: ON_FAILURE/10 read back as null; cli#1199:
+   * both keys missing from pulled services' deploy blocks). false echoes every stored value.
+   */
+  defaultsReadBackAsNull = true;
   /** Status reads a deployment takes to end (BUILDING, DEPLOYING, then its outcome); 0 ends it at once. */
   deployPolls = 2;
   /**
@@ -271,6 +282,11 @@ export class SimulatorState {
     );
   }
 
+  /** Every TCP proxy of one service instance, deleted ones included (they linger, see TcpProxyRecord). */
+  findTcpProxies(environmentId: string, serviceId: string): TcpProxyRecord[] {
+    return [...this.tcpProxies.values()].filter((p) => p.environmentId === environmentId && p.serviceId === serviceId);
+  }
+
   /** A copy of one variable scope; `serviceId: null` means the environment's shared variables. */
   getVariables(environmentId: string, serviceId: string | null): Record<string, string> {
     return { ...this.variables.get(variableScopeKey(environmentId, serviceId)) };
@@ -347,6 +363,26 @@ export class SimulatorState {
     return instance;
   }
 
+  /** A live TCP proxy for one instance; its public port is the simulator's pick (see DESIGN.md, simulator assumptions). */
+  addTcpProxy(environmentId: string, serviceId: string, applicationPort: number): TcpProxyRecord {
+    const id = this.nextId("tcp");
+    const now = this.now();
+    const proxy: TcpProxyRecord = {
+      id,
+      environmentId,
+      serviceId,
+      applicationPort,
+      proxyPort: FIRST_TCP_PROXY_PORT + Number(id.slice("tcp-".length)),
+      domain: TCP_PROXY_DOMAIN,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      syncStatus: "ACTIVE",
+    };
+    this.tcpProxies.set(id, proxy);
+    return proxy;
+  }
+
   /** Starts a deployment that records the config it runs with; it ends after `deployPolls` status reads. */
   startDeploy(environmentId: string, serviceId: string): DeploymentRecord {
     const instance = this.requireServiceInstance(environmentId, serviceId);
@@ -377,12 +413,13 @@ export class SimulatorState {
     return deployment;
   }
 
-  /** Removes everything a service owns in one environment (domains, triggers, variables, volume mounts). */
+  /** Removes everything a service owns in one environment (domains, TCP proxies, triggers, variables, volume mounts). */
   detachServiceFromEnvironment(environmentId: string, serviceId: string): void {
     for (const domain of this.findServiceDomains(environmentId, serviceId)) this.serviceDomains.delete(domain.id);
     for (const trigger of this.findDeploymentTriggers(environmentId, serviceId)) {
       this.deploymentTriggers.delete(trigger.id);
     }
+    for (const proxy of this.findTcpProxies(environmentId, serviceId)) this.tcpProxies.delete(proxy.id);
     this.variables.delete(variableScopeKey(environmentId, serviceId));
     for (const volumeInstance of this.volumeInstances.values()) {
       if (volumeInstance.environmentId === environmentId && volumeInstance.serviceId === serviceId) {

@@ -9,6 +9,7 @@ import {
   type ServiceDomainRecord,
   type ServiceInstanceRecord,
   type ServiceRecord,
+  type TcpProxyRecord,
   type VolumeInstanceRecord,
   type VolumeRecord,
 } from "./records.js";
@@ -161,6 +162,10 @@ export class Views {
       newDomainName: null,
       newHostLabel: null,
     };
+  }
+
+  tcpProxy(record: TcpProxyRecord) {
+    return { ...record };
   }
 
   deploymentTrigger(record: DeploymentTriggerRecord) {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeWithRailwaySchema } from "../../test-support/railway-harness";
+import { seedDashboardProduction } from "../../test-support/railway-simulator/dashboard-production.js";
+import { environmentConfig } from "../../test-support/railway-simulator/environment-config.js";
 import { startRailwaySimulator, type RailwaySimulator } from "../../test-support/railway-simulator/index.js";
 
 interface GraphQLErrorBody {
@@ -707,7 +709,7 @@ describe("out-of-band state edits", () => {
 
 /** The parts of an environment config these tests read. */
 interface ConfigJson {
-  services: Record<string, { variables: Record<string, { value: string }> } & Record<string, unknown>>;
+  services: Record<string, { variables: Record<string, { value: string }>; deploy?: unknown; build?: unknown; networking?: unknown; volumeMounts?: unknown } & Record<string, unknown>>;
   volumes: Record<string, unknown>;
 }
 
@@ -747,7 +749,7 @@ describe("environment config, staged patches and deploys", () => {
     expect(config.config.services[apiId]).toEqual({
       source: { repo: "acme/api", branch: "release", rootDirectory: "backend" },
       build: { builder: "NIXPACKS" },
-      deploy: expect.objectContaining({ startCommand: "npm start", numReplicas: 1, limitOverride: { containers: { memoryBytes: 1_000_000_000, cpu: 2 } } }),
+      deploy: expect.objectContaining({ startCommand: "npm start", limitOverride: { containers: { memoryBytes: 1_000_000_000, cpu: 2 } } }),
       variables: { A: { value: "1" }, DB: { value: "${{missing.URL}}" } },
       volumeMounts: { [volume.volumeCreate.id]: { mountPath: "/var/data" } },
     });
@@ -832,6 +834,177 @@ describe("eventual consistency and deploy progress", () => {
     } finally {
       await lagged.close();
     }
+  });
+});
+
+describe("read-back of Railway's defaults", () => {
+  const readEntry = async (environmentId: string, serviceId: string) =>
+    (await graphqlData<{ environment: { config: ConfigJson } }>(`query { environment(id: "${environmentId}") { config(decryptVariables: true) } }`)).environment.config.services[serviceId];
+
+  it("leaves defaults out of environment.config (cli#1184) while ServiceInstance still reports them; non-defaults round-trip", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    sim.state.updateServiceInstance(productionId, apiId, { restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 1, sleepApplication: false, builder: "RAILPACK" });
+    const entry = await readEntry(productionId, apiId);
+    expect(entry?.deploy).toEqual({});
+    expect(entry?.build).toEqual({});
+    const instance = await graphqlData<{ serviceInstance: Record<string, unknown> }>(
+      `query { serviceInstance(environmentId: "${productionId}", serviceId: "${apiId}") { restartPolicyType restartPolicyMaxRetries numReplicas sleepApplication builder } }`,
+    );
+    expect(instance.serviceInstance).toEqual({ restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 1, sleepApplication: false, builder: "RAILPACK" });
+
+    sim.state.updateServiceInstance(productionId, apiId, { restartPolicyType: "NEVER", numReplicas: 2, sleepApplication: true, builder: "NIXPACKS" });
+    const changed = await readEntry(productionId, apiId);
+    expect(changed?.deploy).toEqual({ restartPolicyType: "NEVER", numReplicas: 2, sleepApplication: true });
+    expect(changed?.build).toEqual({ builder: "NIXPACKS" });
+  });
+
+  it("a patch writing the defaults changes nothing stored, deploys nothing, and deployments record the full settings", async () => {
+    const { projectId, productionId } = await createProject();
+    const apiId = await createService(projectId, "api");
+    sim.resetStats();
+    const patch = { services: { [apiId]: { deploy: { restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 } } } };
+    await graphqlData(`mutation ($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p) }`, { e: productionId, p: patch });
+    expect(sim.stats.deploys).toBe(0);
+    expect((await readEntry(productionId, apiId))?.deploy).toEqual({});
+    await graphqlData(`mutation { serviceInstanceRedeploy(environmentId: "${productionId}", serviceId: "${apiId}") }`);
+    expect([...sim.state.deployments.values()].at(-1)?.config.deploy).toMatchObject({ restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 1 });
+  });
+
+  it("echoes every stored value with defaultsReadBackAsNull: false", async () => {
+    const echoing = await startRailwaySimulator({ instanceVisibilityLag: 0, deployPolls: 0, deployVisibilityLag: 0, defaultsReadBackAsNull: false });
+    try {
+      const seeded = seedDashboardProduction(echoing);
+      const services = environmentConfig(echoing.state, seeded.environmentId, true).services as ConfigJson["services"];
+      expect(services[seeded.serviceIds.redis]).toMatchObject({
+        build: { builder: "RAILPACK" },
+        deploy: { restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10, numReplicas: 1, sleepApplication: false },
+      });
+    } finally {
+      await echoing.close();
+    }
+  });
+});
+
+describe("TCP proxies", () => {
+  const list = async (environmentId: string, serviceId: string) =>
+    (await graphqlData<{ tcpProxies: Array<Record<string, unknown>> }>(
+      `query { tcpProxies(environmentId: "${environmentId}", serviceId: "${serviceId}") { id applicationPort proxyPort domain environmentId serviceId syncStatus deletedAt } }`,
+    )).tcpProxies;
+  const create = (environmentId: string, serviceId: string, applicationPort: number) =>
+    `mutation { tcpProxyCreate(input: { environmentId: "${environmentId}", serviceId: "${serviceId}", applicationPort: ${applicationPort} }) { id applicationPort proxyPort domain syncStatus } }`;
+
+  it("creates one per instance, lists it, shows it in the config's networking, and deletes it softly", async () => {
+    const { projectId, productionId } = await createProject();
+    const redisId = await createService(projectId, "Redis");
+    expect(await list(productionId, redisId)).toEqual([]);
+
+    const created = (await graphqlData<{ tcpProxyCreate: { id: string; proxyPort: number; domain: string } }>(create(productionId, redisId, 6379))).tcpProxyCreate;
+    expect(created).toMatchObject({ applicationPort: 6379, syncStatus: "ACTIVE", domain: expect.stringMatching(/\.proxy\.rlwy\.net$/) });
+    expect((await graphqlData<{ tcpProxyCreate: { id: string } }>(create(productionId, redisId, 6379))).tcpProxyCreate.id).toBe(created.id);
+    expect(await graphqlError(create(productionId, redisId, 6380))).toBe("Only one TCP proxy is allowed per service instance");
+    expect(await graphqlError(create(productionId, redisId, 0))).toBe("application_port must be a number from 1 to 65535");
+    expect(await list(productionId, redisId)).toEqual([
+      { id: created.id, applicationPort: 6379, proxyPort: created.proxyPort, domain: created.domain, environmentId: productionId, serviceId: redisId, syncStatus: "ACTIVE", deletedAt: null },
+    ]);
+    const config = await graphqlData<{ environment: { config: ConfigJson } }>(`query { environment(id: "${productionId}") { config } }`);
+    expect(config.environment.config.services[redisId]?.networking).toEqual({ tcpProxies: { "6379": {} } });
+
+    expect(await graphqlData(`mutation { tcpProxyDelete(id: "${created.id}") }`)).toEqual({ tcpProxyDelete: true });
+    expect(await list(productionId, redisId)).toEqual([expect.objectContaining({ id: created.id, syncStatus: "DELETING", deletedAt: expect.any(String) })]);
+    expect(await graphqlError(`mutation { tcpProxyDelete(id: "${created.id}") }`)).toBe("TCP proxy not found");
+    const after = await graphqlData<{ environment: { config: ConfigJson } }>(`query { environment(id: "${productionId}") { config } }`);
+    expect(after.environment.config.services[redisId]?.networking).toBeUndefined();
+  });
+});
+
+describe("config as code", () => {
+  it("reports an instance's railwayConfigFile", async () => {
+    const { projectId, productionId } = await createProject();
+    const webId = await createService(projectId, "web");
+    const read = `query { serviceInstance(environmentId: "${productionId}", serviceId: "${webId}") { railwayConfigFile } }`;
+    expect(await graphqlData(read)).toEqual({ serviceInstance: { railwayConfigFile: null } });
+    sim.state.updateServiceInstance(productionId, webId, { railwayConfigFile: "/frontend/railway.json" });
+    expect(await graphqlData(read)).toEqual({ serviceInstance: { railwayConfigFile: "/frontend/railway.json" } });
+  });
+});
+
+describe("dashboard-made production seed", () => {
+  interface InstanceRead {
+    serviceName: string;
+    rootDirectory: string | null;
+    railwayConfigFile: string | null;
+    cronSchedule: string | null;
+    source: { image: string | null; repo: string | null } | null;
+    latestDeployment: { status: string } | null;
+  }
+  const projectsNamed = async (name: string) =>
+    (await graphqlData<{ projects: { edges: Array<{ node: { id: string; name: string } }> } }>(`query { projects { edges { node { id name } } } }`)).projects.edges
+      .map((edge) => edge.node)
+      .filter((project) => project.name === name);
+  const instances = async (environmentId: string) =>
+    (await graphqlData<{ environment: { serviceInstances: { edges: Array<{ node: InstanceRead }> } } }>(
+      `query { environment(id: "${environmentId}") { serviceInstances { edges { node { serviceName rootDirectory railwayConfigFile cronSchedule source { image repo } latestDeployment { status } } } } } }`,
+    )).environment.serviceInstances.edges.map((edge) => edge.node);
+
+  it("builds the live app and backups projects, readable through the API, without counting a request or deploy", async () => {
+    const seeded = seedDashboardProduction(sim);
+    expect(sim.stats).toMatchObject({ requests: 0, mutations: 0, deploys: 0 });
+    expect(await projectsNamed("client-fulfillment-v2")).toEqual([{ id: seeded.projectId, name: "client-fulfillment-v2" }]);
+    expect(await projectsNamed("client-fulfillment-backups")).toEqual([{ id: seeded.backups.projectId, name: "client-fulfillment-backups" }]);
+
+    const app = Object.fromEntries((await instances(seeded.environmentId)).map((instance) => [instance.serviceName, instance]));
+    expect(Object.keys(app).sort()).toEqual(["Redis", "backend", "crawl4ai", "frontend"]);
+    expect(app.Redis).toMatchObject({ source: { image: "redis:8.2.1", repo: null }, latestDeployment: { status: "SUCCESS" } });
+    expect(app.crawl4ai).toMatchObject({ source: { image: "unclecode/crawl4ai:0.9.2" }, latestDeployment: { status: "SUCCESS" } });
+    expect(app.backend).toMatchObject({ rootDirectory: "/backend", railwayConfigFile: null, source: { repo: "client-fulfillment/client-fulfillment-v2" }, latestDeployment: { status: "SUCCESS" } });
+    expect(app.frontend).toMatchObject({ rootDirectory: "/frontend", railwayConfigFile: "/frontend/railway.json", latestDeployment: { status: "SUCCESS" } });
+    const [backupJob] = await instances(seeded.backups.environmentId);
+    expect(backupJob).toMatchObject({ serviceName: "postgres-s3-backups", cronSchedule: "0 */6 * * *", source: { repo: "railwayapp-templates/postgres-s3-backups" }, latestDeployment: { status: "SUCCESS" } });
+
+    const config = (await graphqlData<{ environment: { config: ConfigJson; unmergedChangesCount: number } }>(
+      `query { environment(id: "${seeded.environmentId}") { config(decryptVariables: true) unmergedChangesCount } }`,
+    )).environment;
+    expect(config.unmergedChangesCount).toBe(0);
+    const redis = config.config.services[seeded.serviceIds.redis];
+    expect(redis?.deploy).toEqual({ startCommand: expect.stringContaining("--requirepass $REDIS_PASSWORD") });
+    expect(redis?.volumeMounts).toEqual({ [seeded.redisVolumeId]: { mountPath: "/data" } });
+    expect(redis?.networking).toEqual({ tcpProxies: { "6379": {} } });
+    expect(Object.keys(redis?.variables ?? {}).sort()).toEqual(["REDISHOST", "REDISPASSWORD", "REDISPORT", "REDISUSER", "REDIS_PASSWORD", "REDIS_PUBLIC_URL", "REDIS_URL"]);
+    expect(redis?.variables.REDIS_PASSWORD?.value).toBe(seeded.secrets.redisPassword);
+    expect(config.config.services[seeded.serviceIds.crawl4ai]?.variables.CRAWL4AI_API_TOKEN?.value).toBe(seeded.secrets.crawl4aiApiToken);
+    const backend = config.config.services[seeded.serviceIds.backend];
+    expect(backend?.deploy).toEqual({ healthcheckPath: "/health" });
+    expect(backend?.variables).toMatchObject({ REDIS_URL: { value: "${{Redis.REDIS_URL}}" }, SENTRY_DSN: { value: expect.any(String) }, LOG_LEVEL: { value: "info" }, DATABASE_URL: { value: expect.any(String) } });
+    expect(sim.state.findTcpProxies(seeded.environmentId, seeded.serviceIds.redis).map((proxy) => proxy.id)).toEqual([seeded.redisTcpProxyId]);
+    expect(sim.state.findServiceDomains(seeded.environmentId, seeded.serviceIds.backend)).toHaveLength(1);
+    expect(sim.state.findDeploymentTriggers(seeded.environmentId, seeded.serviceIds.frontend)).toMatchObject([{ branch: "main", repository: "client-fulfillment/client-fulfillment-v2" }]);
+  });
+
+  it("varies names, hand-set variables, the TCP proxy and config file, and adds a staged edit and a second project of the same name", async () => {
+    const seeded = seedDashboardProduction(sim, {
+      serviceNames: { backend: "Backend", redis: "redis" },
+      handSetVariables: { frontend: { ANALYTICS_ID: "G-123" } },
+      redisTcpProxy: false,
+      frontendConfigFile: null,
+      pendingStagedEdit: true,
+      duplicateProject: true,
+    });
+    expect(seeded.serviceNames).toMatchObject({ backend: "Backend", redis: "redis", frontend: "frontend" });
+    const names = (await instances(seeded.environmentId)).map((instance) => instance.serviceName).sort();
+    expect(names).toEqual(["Backend", "crawl4ai", "frontend", "redis"]);
+    expect(sim.state.getVariables(seeded.environmentId, seeded.serviceIds.backend)).not.toHaveProperty("SENTRY_DSN");
+    expect(sim.state.getVariables(seeded.environmentId, seeded.serviceIds.backend).REDIS_URL).toBe("${{redis.REDIS_URL}}");
+    expect(sim.state.getVariables(seeded.environmentId, seeded.serviceIds.frontend)).toMatchObject({ ANALYTICS_ID: "G-123", NEXT_PUBLIC_API_URL: "https://${{Backend.RAILWAY_PUBLIC_DOMAIN}}" });
+    expect(seeded.redisTcpProxyId).toBeNull();
+    expect(sim.state.findTcpProxies(seeded.environmentId, seeded.serviceIds.redis)).toEqual([]);
+    expect(sim.state.findServiceInstance(seeded.environmentId, seeded.serviceIds.frontend)?.railwayConfigFile).toBeNull();
+    expect(sim.staged.unmergedChangesCount(seeded.environmentId)).toBe(1);
+    expect((await projectsNamed("client-fulfillment-v2")).map((project) => project.id)).toEqual([seeded.projectId, seeded.duplicateProjectId]);
+  });
+
+  it("refuses a staged edit without the simulator's staged changes", () => {
+    expect(() => seedDashboardProduction({ state: sim.state }, { pendingStagedEdit: true })).toThrow(/pendingStagedEdit needs the simulator's `staged`/);
   });
 });
 
