@@ -16,7 +16,11 @@ export class RailwayApiError extends Error {
     readonly errors: readonly GraphQLErrorShape[],
     message: string,
   ) {
-    super(`Railway ${operation} failed${status ? ` (HTTP ${status})` : ""}: ${message}`);
+    const text = `Railway ${operation} failed${status ? ` (HTTP ${status})` : ""}: ${message}`;
+    super(text);
+    // Set again: Pulumi serializes the provider's code, and a serialized subclass of Error loses
+    // the message its super() call set (the engine then reports an error with no text).
+    this.message = text;
     this.name = "RailwayApiError";
   }
 

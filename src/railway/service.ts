@@ -116,6 +116,7 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
     const outs: ServiceOutputs = {
       projectId: found.service.projectId,
       name: found.service.name,
+      nameConfigKey: props?.nameConfigKey,
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
       serviceId: id,
       adopted: props?.adopted ?? true,

@@ -44,7 +44,8 @@ const DEPLOY_FIELDS = {
   overlapSeconds: null,
   drainingSeconds: null,
 } as const satisfies Partial<Record<keyof ServiceInstanceSettings, unknown>>;
-const BUILD_FIELDS = { builder: "RAILPACK", buildCommand: null, dockerfilePath: null } as const satisfies Partial<Record<keyof ServiceInstanceSettings, unknown>>;
+/** `watchPatterns` is a list in the build block (CLI `src/controllers/config/environment.rs` BuildConfig). */
+const BUILD_FIELDS = { builder: "RAILPACK", buildCommand: null, dockerfilePath: null, watchPatterns: [] } as const satisfies Partial<Record<keyof ServiceInstanceSettings, unknown>>;
 const SECRET_MASK = "*******";
 
 /**
@@ -83,7 +84,15 @@ export function serviceEntry(state: SimulatorState, instance: ServiceInstanceRec
     ...Object.fromEntries(Object.keys(DEPLOY_FIELDS).map((key) => [key, instance[key as keyof typeof DEPLOY_FIELDS]])),
     limitOverride: Object.keys(limits).length > 0 ? { containers: limits } : null,
   });
-  const storedBuild = compact(Object.fromEntries(Object.keys(BUILD_FIELDS).map((key) => [key, instance[key as keyof typeof BUILD_FIELDS]])));
+  // An empty watch-pattern list is left out, like the unset settings beside it (assumption, DESIGN.md).
+  const storedBuild = compact(
+    Object.fromEntries(
+      Object.keys(BUILD_FIELDS).map((key) => {
+        const value = instance[key as keyof typeof BUILD_FIELDS];
+        return [key, Array.isArray(value) && value.length === 0 ? null : value];
+      }),
+    ),
+  );
   const deploy = omitDefaults ? withoutDefaults(storedDeploy, DEFAULTS_READ_BACK_AS_NULL.deploy) : storedDeploy;
   const build = omitDefaults ? withoutDefaults(storedBuild, DEFAULTS_READ_BACK_AS_NULL.build) : storedBuild;
   const variables = Object.fromEntries(
