@@ -46,6 +46,8 @@ export interface AdoptionCheckOptions {
   readonly env: NodeJS.ProcessEnv;
   /** A client to use instead of one built from the token (tests count its requests). */
   readonly client?: RailwayClient;
+  /** The stack's config map ("ns:key" → string) instead of the stack file's (a rehearsal's edited config). */
+  readonly stackConfig?: Record<string, string>;
 }
 
 const DYNAMIC_TYPE = /^pulumi-nodejs:dynamic\/railway:(\w+)$/;
@@ -144,7 +146,8 @@ function summarize(stack: string, findings: Finding[], notes: string[]): Adoptio
 
 /** Runs the check for one stack; staging first reads production's live project and services, by production's own stack file. */
 export async function runAdoptionCheck(options: AdoptionCheckOptions): Promise<AdoptionReport> {
-  const stackFile = readStackFile(options.projectDir, options.stack);
+  const file = readStackFile(options.projectDir, options.stack);
+  const stackFile = options.stackConfig ? { config: options.stackConfig, secretKeys: file.secretKeys } : file;
   const config = parseStackConfig(options.stack, projectConfigValues(stackFile.config), stackFile.secretKeys);
   const client = options.client ?? clientFor(stackFile.config, stackFile.secretKeys, options.env);
   const notes: string[] = [];
