@@ -13,7 +13,7 @@ import { SERVICE_INSTANCE_SETTINGS } from "./operations";
 import { projectsNamed } from "./project";
 import { lookUpService } from "./service";
 import { adoptableDomain, liveServiceDomains, type ServiceDomainInputs } from "./service-domain";
-import { describePatch, keepsLiveValue, servicePatch, type PatchChange, type ServiceConfigInputs } from "./service-patch";
+import { describePatch, keepsLiveValue, patchNeedsDeploy, servicePatch, type PatchChange, type ServiceConfigInputs } from "./service-patch";
 import { unlessNotFound } from "./provider";
 import { liveVolumeInstances } from "./volume";
 
@@ -253,7 +253,7 @@ export async function inspectServiceConfig(
       kind: "service-config",
       status: blockers.length ? "blocked" : allChanges.length ? "change" : "unchanged",
       changes: allChanges,
-      deploys: Object.keys(patch).length > 0,
+      deploys: patchNeedsDeploy(patch),
       unknown: unknown.map((name) => `variables.${name}`),
       kept,
       leftWrong,

@@ -19,6 +19,7 @@ import {
   CONFIG_KEYS,
   configChanged,
   liveInputs,
+  patchNeedsDeploy,
   RESTART_POLICIES,
   servicePatch,
   VARIABLE_NAME,
@@ -108,8 +109,9 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     await this.closePublicProxies(client, environment, inputs);
     const patch = servicePatch(entry, inputs);
     if (!entry) patch.isCreated = true;
-    const lastDeploymentId = await this.apply(client, environment, inputs, patch, entry !== undefined);
-    return { id: instanceId(inputs), outs: { ...inputs, adopted, lastDeploymentId } };
+    const lastDeploymentId = await this.apply(client, environment, inputs, patch);
+    // No undefined in outputs: the dynamic-provider plugin's Struct rejects it.
+    return { id: instanceId(inputs), outs: { ...inputs, adopted, ...(lastDeploymentId ? { lastDeploymentId } : {}) } };
   }
 
   async read(id: string, props?: ServiceConfigOutputs): Promise<pulumi.dynamic.ReadResult<ServiceConfigOutputs>> {
@@ -131,9 +133,10 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     const mustSettle = configChanged(olds, news);
     const mustRedeploy = JSON.stringify(olds.redeployOn ?? {}) !== JSON.stringify(news.redeployOn ?? {});
     let lastDeploymentId = olds.lastDeploymentId;
-    if (Object.keys(patch).length > 0 || (mustSettle && !mustRedeploy)) lastDeploymentId = await this.apply(client, environment, news, patch, entry !== undefined);
+    if (Object.keys(patch).length > 0 || (mustSettle && !mustRedeploy)) lastDeploymentId = await this.apply(client, environment, news, patch);
     else if (mustRedeploy) lastDeploymentId = await this.redeploy(client, environment, news);
-    return { outs: { ...news, adopted: olds.adopted, lastDeploymentId: lastDeploymentId ?? olds.lastDeploymentId } };
+    const deployment = lastDeploymentId ?? olds.lastDeploymentId;
+    return { outs: { ...news, adopted: olds.adopted, ...(deployment ? { lastDeploymentId: deployment } : {}) } };
   }
 
   /**
@@ -197,14 +200,16 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
    * it settles the latest deployment instead: a run that committed and then failed or timed out
    * is finished (or fails again) by the next one, never passed silently.
    */
-  private async apply(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs, patch: Record<string, unknown>, _instanceExists: boolean): Promise<string | undefined> {
+  private async apply(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs, patch: Record<string, unknown>): Promise<string | undefined> {
     const wait = this.deployWait(environment, inputs);
     if (Object.keys(patch).length === 0) return (await settleLatest(client, wait))?.id;
+    const deploys = patchNeedsDeploy(patch);
     const patchId = await stageAndCommit(client, environment, { services: { [inputs.serviceId]: patch } }, {
-      skipDeploys: false,
+      skipDeploys: !deploys,
       commitMessage: `pulumi: configure ${inputs.serviceName} in ${environment.name}`,
     });
     const { stagedAt } = await awaitPatchApplied(client, patchId, wait);
+    if (!deploys) return undefined;
     if (inputs.source.repo && inputs.source.branch) await requireBranchTrigger(client, wait, inputs.source.repo, inputs.source.branch);
     return (await awaitDeploymentSince(client, wait, stagedAt)).id;
   }

@@ -242,6 +242,24 @@ export function servicePatch(live: LiveServiceEntry | undefined, news: ServiceCo
   return patch;
 }
 
+/**
+ * Settings that only decide which future pushes deploy (docs deployments/monorepo.md: watch paths
+ * filter the commits that trigger a deployment): changing them alone needs no new deployment.
+ */
+const TRIGGER_ONLY = [["build", "watchPatterns"]] as const;
+
+/** Whether committing this patch must deploy the service: false when it changes only trigger settings. */
+export function patchNeedsDeploy(patch: Record<string, unknown>): boolean {
+  const leaves: string[][] = [];
+  const walk = (node: unknown, path: string[]) => {
+    if (typeof node === "object" && node !== null && !Array.isArray(node) && !TRIGGER_ONLY.some((only) => only.join(".") === path.join("."))) {
+      for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+    } else leaves.push(path);
+  };
+  walk(patch, []);
+  return leaves.some((path) => !TRIGGER_ONLY.some((only) => only.join(".") === path.join(".")));
+}
+
 /** One key of the patch, as a reader should see it: where, and what happens; secret values never shown. */
 export interface PatchChange {
   /** e.g. "source.rootDirectory", "deploy.restartPolicyType", "variables.LOG_LEVEL". */

@@ -48,6 +48,8 @@ export interface StackRehearsalOptions {
   readonly change?: ConfigEdit;
   /** Called as each scenario finishes (progress output). */
   readonly onScenario?: (result: ScenarioResult) => void;
+  /** Simulated length of each build and deploy (no real sleeping), so polling is counted as a real build costs it. */
+  readonly buildSeconds?: number;
 }
 
 /** Edits one structured key of the project's namespace (`client-fulfillment-infra:<key>`). */
@@ -57,6 +59,9 @@ export function editProjectKey(config: Record<string, string>, key: string, edit
   edit(value);
   return { ...config, [fullKey]: JSON.stringify(value) };
 }
+
+/** A fresh `up`'s requests, polls included: Railway's Hobby plan allows 1,000 an hour (docs integrations/api.md). */
+export const FRESH_UP_REQUEST_BUDGET = 120;
 
 export const CHANGED_VARIABLE = { name: "REHEARSAL_CHANGE", value: "changed" };
 export const CHANGED_HEALTHCHECK_PATH = "/health/rehearsal";
@@ -137,7 +142,7 @@ function deploysByService(measurement: Measurement, roles: Map<string, string>):
 function targetsFor(id: ScenarioId, measurement: Measurement, backendId: string | undefined): TargetCheck[] {
   switch (id) {
     case "a":
-      return [];
+      return [{ description: `≤ ${FRESH_UP_REQUEST_BUDGET} requests (Hobby allows 1,000 an hour)`, ok: measurement.requests <= FRESH_UP_REQUEST_BUDGET }];
     case "b":
       return [
         { description: "0 mutations", ok: measurement.mutations === 0 },
@@ -178,6 +183,7 @@ export async function rehearseStack(stack: StackName, options: StackRehearsalOpt
   };
 
   const target = await startRailwayTarget();
+  target.sim.state.deploySimulatedSeconds = options.buildSeconds;
   try {
     const run = await stackRun(projectDir, stack, target);
     const productionOutputs = (up: UpResult) => run.production?.outputs ?? up.outputs;
@@ -195,6 +201,7 @@ export async function rehearseStack(stack: StackName, options: StackRehearsalOpt
   }
 
   const live = await startRailwayTarget();
+  live.sim.state.deploySimulatedSeconds = options.buildSeconds;
   try {
     const run = await stackRun(projectDir, stack, live);
     const made = await run.up(undefined);

@@ -5,6 +5,7 @@ import {
   keepsLiveValue,
   liveInputs,
   normalizedLeaf,
+  patchNeedsDeploy,
   RAILWAY_DEFAULTS,
   sameLeaf,
   servicePatch,
@@ -162,5 +163,17 @@ describe("describePatch", () => {
   it("lists settings with their live and declared values", () => {
     const live = readBack({ deploy: { ...readBack().deploy, restartPolicyType: "NEVER" } });
     expect(describePatch(live, servicePatch(live, declared()), [])).toEqual([{ key: "deploy.restartPolicyType", kind: "set", from: "NEVER", to: "ON_FAILURE" }]);
+  });
+});
+
+describe("patchNeedsDeploy", () => {
+  it.each([
+    [{ build: { watchPatterns: ["/backend/**"] } }, false],
+    [{ build: { watchPatterns: ["/backend/**"], builder: "RAILPACK" } }, true],
+    [{ deploy: { restartPolicyType: "ON_FAILURE" } }, true],
+    [{ variables: { A: { value: "1" } } }, true],
+    [{ isCreated: true, build: { watchPatterns: ["/x/**"] } }, true],
+  ])("%j deploys: %s", (patch, expected) => {
+    expect(patchNeedsDeploy(patch)).toBe(expected);
   });
 });
