@@ -79,6 +79,19 @@ describeWithRailwaySchema("railway:check", () => {
     target.sim.state.deleteVariable(project.id, environmentId, serviceIds.frontend!, "HAND_SET_TOKEN");
   });
 
+  it("names a missing branch trigger and a public domain on a private service", async () => {
+    const triggers = [...target.sim.state.deploymentTriggers.entries()].filter(([, trigger]) => trigger.serviceId === serviceIds.backend);
+    for (const [id] of triggers) target.sim.state.deploymentTriggers.delete(id);
+    const backendDomain = [...target.sim.state.serviceDomains.values()].find((domain) => domain.serviceId === serviceIds.backend)!;
+    target.sim.state.serviceDomains.set("dom-redis", { ...backendDomain, id: "dom-redis", serviceId: serviceIds.redis!, domain: "redis-public.up.railway.app" });
+    const report = await check();
+    expect(configOf(report, "backend").leftWrong).toEqual([expect.stringMatching(/no branch trigger for client-fulfillment\/client-fulfillment-v2@main.*GitHub app/)]);
+    expect(configOf(report, "redis").leftWrong).toEqual([expect.stringContaining("public domain redis-public.up.railway.app on a private service")]);
+    expect(configOf(report, "frontend").leftWrong).toEqual([]);
+    for (const [id, trigger] of triggers) target.sim.state.deploymentTriggers.set(id, trigger);
+    target.sim.state.serviceDomains.delete("dom-redis");
+  });
+
   it("is blocked by staged dashboard edits nobody applied, and exits 2", async () => {
     target.sim.staged.stage(environmentId, { services: { [serviceIds.crawl4ai!]: { variables: { X: { value: "1" } } } } });
     const report = await check();
