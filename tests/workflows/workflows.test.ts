@@ -150,6 +150,34 @@ describe("checks", () => {
   });
 });
 
+describe("checks and .ci/run", () => {
+  /** The commands of a shell script, one per line that runs npm. */
+  const ciRunCommands = () =>
+    readFileSync(path.resolve(WORKFLOW_DIR, "../../.ci/run"), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => /^(npm |\(cd policy && npm ci\))/.test(line))
+      // Node 24 itself: setup-node's counterpart in the workflow.
+      .filter((line) => !line.includes("$NODE_PACKAGE"))
+      .map((line) => line.replace(/ >\/dev\/null$/, ""));
+  const checksCommands = () =>
+    allSteps(workflow("checks.yml"))
+      .filter(({ step }) => step.run)
+      .map(({ step }) => (step["working-directory"] === "policy" ? `(cd policy && ${step.run})` : step.run!));
+
+  it("run the same steps in the same order; only GitHub fetches Railway's schema, which .ci/run has beside the clone", () => {
+    expect(checksCommands().filter((command) => command !== "npm run railway:schema")).toEqual(ciRunCommands());
+  });
+  it("GitHub fetches the pinned schema before the tests and forbids schema-bound tests to skip", () => {
+    const steps = allSteps(workflow("checks.yml")).map(({ step }) => step);
+    const schema = steps.findIndex((step) => step.run === "npm run railway:schema");
+    const test = steps.findIndex((step) => step.run === "npm test");
+    expect(schema).toBeGreaterThan(-1);
+    expect(schema).toBeLessThan(test);
+    expect(steps[test]?.env).toEqual({ RAILWAY_SCHEMA_REQUIRED: "1" });
+  });
+});
+
 describe("preview", () => {
   const wf = workflow("preview.yml");
   const job = wf.jobs.preview!;
