@@ -461,10 +461,6 @@ export function parseStackConfig(
   return result.data;
 }
 
-export function isProduction(config: StackConfig): config is ProductionConfig {
-  return config.environment === "production";
-}
-
 /**
  * Under the Pulumi CLI the project's root directory is known and its stack file is where a plain
  * `railwaySecrets` value would sit in clear text; the mock runtime has no root directory.

@@ -51,7 +51,7 @@ export class RailwayApiError extends Error {
    * reported as a GraphQL error (HTTP 200), e.g. `extensions.code: "RATE_LIMITED"`,
    * "You are creating volumes too quickly", "Failed to create service domain,
    * please try again", and project/environment creates limited to about one per
-   * 30 s (alchemy `packages/alchemy/src/Railway/transient.ts`; audit item 7).
+   * 30 s (alchemy `packages/alchemy/src/Railway/transient.ts`).
    * Nothing was done, so resending is safe even for a create.
    */
   get isTransient(): boolean {

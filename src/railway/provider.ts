@@ -82,7 +82,7 @@ export abstract class RailwayProvider {
    * The service's entry in the environment's config, waiting for it when
    * Railway is still fanning a new service out: `serviceCreate` gives the service
    * an instance in every environment that is not a fork (schema,
-   * `ServiceCreateInput.environmentId`), asynchronously (alchemy; audit item 8).
+   * `ServiceCreateInput.environmentId`), asynchronously (alchemy `packages/alchemy/src/Railway`, which waits 8×1 s).
    * An instance is awaited only where one is coming: not in a fork, and not in an
    * environment created after the service (created empty, CLI
    * `environment/new.rs`). Returns the environment as last read.

@@ -99,7 +99,7 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
       const source = toSourceSettings(input.source, input.source?.repo ? (input.branch ?? DEFAULT_BRANCH) : null);
       for (const environment of environments) {
         const instance = state.createServiceInstance(environment.id, service.id, { ...defaultServiceInstanceSettings(), source });
-        // Railway fans the instances out asynchronously (alchemy retries 8×1 s; audit item 8).
+        // Railway fans the instances out asynchronously (alchemy retries 8×1 s).
         instance.hiddenReads = state.instanceVisibilityLag;
       }
       const environmentIds = environments.map((e) => e.id);

@@ -70,13 +70,13 @@ export class SimulatorState {
   /**
    * Reads that miss a service's new instances after `serviceCreate`: Railway fans
    * the instance out asynchronously (alchemy retries 8×1 s, and 12×5 s for domains'
-   * "ServiceInstance not found"; audit item 8). 0 makes them visible at once.
+   * "ServiceInstance not found"). 0 makes them visible at once.
    */
   instanceVisibilityLag = 1;
   /**
    * Reads of `latestDeployment` that still show the previous deployment after a new one starts:
    * `environmentPatchCommitStaged` returns a workflow id, so its deploys may start after it
-   * answers (audit item 6). 0 shows a new deployment at once.
+   * answers (CLI `template_apply.rs`). 0 shows a new deployment at once.
    */
   deployVisibilityLag = 1;
   /**
