@@ -125,7 +125,7 @@ async function inspectStack(
       return undefined;
     }
   };
-  const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: [...stackFile.secretKeys], stackReferences, resourceHandler: handler });
+  const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: [...stackFile.secretKeys], stackReferences, resourceHandler: handler, serializeProviders: false });
   if (fatal) throw fatal;
   return { findings, outputs: Object.fromEntries(Object.entries(run.outputs).map(([key, output]) => [key, output.value])) };
 }

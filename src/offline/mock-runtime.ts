@@ -50,6 +50,35 @@ export interface OfflineRunOptions {
   readonly resourceHandler?: OfflineResourceHandler;
   /** Replaces the stack's program (a small test program); the stack config is then not validated. */
   readonly program?: () => Record<string, unknown>;
+  /**
+   * Serialize each dynamic resource's provider (`__provider`), as `up` does; needed only when a
+   * plugin runs the providers (the rehearsal). Off, the run skips the SDK's closure serializer,
+   * which loads TypeScript and walks every provider's code: most of an offline plan's time.
+   */
+  readonly serializeProviders?: boolean;
+}
+
+/** Stands in for a dynamic resource's serialized provider when nothing will run it. */
+export const UNSERIALIZED_PROVIDER = "(provider code not serialized offline)";
+
+type ClosureSerializer = { serializeFunction: (func: unknown, args?: unknown) => Promise<{ text: string; containsSecrets: boolean }> };
+
+/**
+ * The SDK's closure serializer, swapped for a stand-in during a run that does not need the
+ * providers' code. `@pulumi/pulumi/dynamic` requires the module at each resource's construction
+ * and calls `serializeFunction` on it, so replacing the export takes effect for that run.
+ */
+async function withProviderSerialization<T>(serialize: boolean, run: () => Promise<T>): Promise<T> {
+  if (serialize) return run();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own module object, patched for this run only
+  const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as ClosureSerializer;
+  const original = closure.serializeFunction;
+  closure.serializeFunction = () => Promise.resolve({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
+  try {
+    return await run();
+  } finally {
+    closure.serializeFunction = original;
+  }
 }
 
 /** One registration as the mock monitor sees it, with the options a stack transformation saw. */
@@ -136,6 +165,10 @@ interface ResourceOptionsSeen {
  * options, and the stack outputs.
  */
 export async function runProgramOffline(options: OfflineRunOptions): Promise<OfflinePlan> {
+  return withProviderSerialization(options.serializeProviders ?? true, () => runProgram(options));
+}
+
+async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
   const registered = new Map<string, { inputs: unknown; custom: boolean }>();
   // Filled by the stack transformation, which runs when a resource is constructed (before it registers).
   const optionsSeen = new Map<string, ResourceOptionsSeen>();

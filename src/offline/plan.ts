@@ -62,7 +62,7 @@ export async function runPlan(projectDir: string, stack: string): Promise<{ docu
   const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys, stackFile.plainValueKeys);
   const stackReferences =
     config.environment === "staging" ? { [config.railway.productionStack]: productionOutputsForStaging(projectDir) } : {};
-  const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences });
+  const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences, serializeProviders: false });
 
   const invariants = evaluateStackRules({
     stack,
