@@ -3,7 +3,9 @@
  * made by one rehearsed `up`, then edited out of band as a human would. Every case counts the
  * mutations the proxy saw: the check must send none.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdoptionReport } from "../../src/offline/adoption-check";
 import { describeWithRailwaySchema } from "../../test-support/railway-harness";
 import type { RailwayTarget } from "../../test-support/rehearsal/target";
@@ -127,5 +129,27 @@ describeWithRailwaySchema("railway:check", () => {
     expect(report.findings.find((f) => f.kind === "environment")).toMatchObject({ status: "create" });
     expect(report.findings.filter((f) => f.kind === "service-config").every((f) => f.status === "create" && f.deploys)).toBe(true);
     expect(report.exitCode).toBe(1);
+  });
+});
+
+describe("railway:check on the command line", () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/railway-check.ts", ...args], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { PATH: process.env.PATH, ...env },
+      encoding: "utf8",
+    });
+
+  it("without a token exits 2 with the fix on stderr and nothing on stdout", () => {
+    const result = run(["--stack", "production", "--json"], {});
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("No Railway API token: export RAILWAY_API_TOKEN=<token>");
+  });
+
+  it("refuses an unsupported stack with exit 2 and the usage", () => {
+    const result = run(["--stack", "dev"], { RAILWAY_API_TOKEN: "x" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/stack "dev" is not supported[\s\S]*usage: RAILWAY_API_TOKEN=<token> npm run -s railway:check/);
   });
 });
