@@ -1,0 +1,36 @@
+// Mutation testing of the Railway provider's core: `npm run mutation` (scripts/mutation-test.sh)
+// installs Stryker outside the project and runs it with this file. Plain JS without imports, so
+// neither the project's install nor its type check depends on Stryker.
+export default {
+  mutate: [
+    "src/railway/service-patch.ts",
+    "src/railway/deployments.ts",
+    "src/railway/environment-config.ts",
+    "src/railway/client.ts",
+    "src/railway/service-config.ts",
+  ],
+  // The tests that import those files in-process. Not the rehearsal or subprocess plans: a child
+  // process never sees the active mutant, and an instrumented provider crashes once serialized.
+  testFiles: [
+    "tests/railway/client.test.ts",
+    "tests/railway/deployments.test.ts",
+    "tests/railway/environment-config.test.ts",
+    "tests/railway/service-config.test.ts",
+    "tests/railway/service-patch.test.ts",
+    "tests/railway/service.test.ts",
+  ],
+  testRunner: "vitest",
+  // Threads break Pulumi's closure serializer; `related` would narrow testFiles by import graph.
+  vitest: { configFile: "vitest.config.mts", pool: "forks", related: false },
+  coverageAnalysis: "perTest",
+  // Message wording is pinned where it matters by exact-text tests; mutating every string would
+  // bury the behaviour mutants under text ones.
+  mutator: { excludedMutations: ["StringLiteral"] },
+  reporters: ["clear-text", "progress", "json"],
+  // scripts/mutation-test.sh puts both outside the worktree.
+  tempDirName: process.env.MUTATION_SANDBOXES ?? ".stryker-tmp",
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? "reports/mutation/mutation.json" },
+  clearTextReporter: { reportMutants: false, reportTests: false },
+  thresholds: { high: 90, low: 87, break: null },
+  timeoutMS: 10_000,
+};
