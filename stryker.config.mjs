@@ -9,19 +9,10 @@ export default {
     "src/railway/client.ts",
     "src/railway/service-config.ts",
   ],
-  // The tests that import those files in-process. Not the rehearsal or subprocess plans: a child
-  // process never sees the active mutant, and an instrumented provider crashes once serialized.
-  testFiles: [
-    "tests/railway/client.test.ts",
-    "tests/railway/deployments.test.ts",
-    "tests/railway/environment-config.test.ts",
-    "tests/railway/service-config.test.ts",
-    "tests/railway/service-patch.test.ts",
-    "tests/railway/service.test.ts",
-  ],
   testRunner: "vitest",
-  // Threads break Pulumi's closure serializer; `related` would narrow testFiles by import graph.
-  vitest: { configFile: "vitest.config.mts", pool: "forks", related: false },
+  // Threads break Pulumi's closure serializer; the mutation config lists the tests to run, and
+  // `related` would pull in every test that imports the client, rehearsals included.
+  vitest: { configFile: "vitest.mutation.config.mjs", pool: "forks", related: false },
   coverageAnalysis: "perTest",
   // Message wording is pinned where it matters by exact-text tests; mutating every string would
   // bury the behaviour mutants under text ones.
