@@ -14,6 +14,7 @@ export default {
       "tests/railway/deployments.test.ts",
       "tests/railway/environment-config.test.ts",
       "tests/railway/service-config.test.ts",
+      "tests/railway/service-config-check.test.ts",
       "tests/railway/service-patch.test.ts",
       "tests/railway/service.test.ts",
     ],
