@@ -1,6 +1,8 @@
 // Mutation testing of the Railway provider's core: `npm run mutation` (scripts/mutation-test.sh)
-// installs Stryker outside the project and runs it with this file. Plain JS without imports, so
-// neither the project's install nor its type check depends on Stryker.
+// installs Stryker outside the project and runs it with this file. Plain JS importing nothing of
+// Stryker's, so neither the project's install nor its type check depends on Stryker.
+import process from "node:process";
+
 export default {
   mutate: [
     "src/railway/service-patch.ts",
