@@ -15,6 +15,7 @@ export default {
       "tests/railway/environment-config.test.ts",
       "tests/railway/service-config.test.ts",
       "tests/railway/service-config-check.test.ts",
+      "tests/railway/service-config-paths.test.ts",
       "tests/railway/service-patch.test.ts",
       "tests/railway/service.test.ts",
     ],
