@@ -289,3 +289,98 @@ describe("RailwayApiError", () => {
     expect(errorOf(undefined, "x").name).toBe("RailwayApiError");
   });
 });
+
+describe("RailwayClient against a scripted server", () => {
+  interface Scripted {
+    status: number;
+    body?: string;
+    headers?: Record<string, string>;
+  }
+  let server: ReturnType<typeof createServer> | undefined;
+  let hits: number;
+  let waits: number[];
+
+  /** A client of a server answering each request with the next scripted answer (the last repeats). */
+  async function scripted(answers: Scripted[], options: Partial<ConstructorParameters<typeof RailwayClient>[0]> = {}): Promise<RailwayClient> {
+    hits = 0;
+    waits = [];
+    server = createServer((_request, response) => {
+      const answer = answers[Math.min(hits++, answers.length - 1)] as Scripted;
+      response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(answer.body ?? "");
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    return new RailwayClient({
+      token: "t",
+      tokenSource: "stack config railway:token",
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql/v2`,
+      maxRetries: 3,
+      baseDelayMs: 10,
+      throttleDelayMs: 25,
+      sleep: async (ms) => void waits.push(ms),
+      ...options,
+    });
+  }
+  afterEach(() => server?.close());
+
+  const listIn = (railway: RailwayClient) => railway.request(PROJECTS_IN_WORKSPACE, { workspaceId: "ws" });
+  const ok = { status: 200, body: JSON.stringify({ data: { projects: { edges: [] } } }) };
+
+  it("names a server error as such once the retries run out", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 500 }])));
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 500): server error");
+    expect(hits).toBe(4);
+  });
+
+  it("stops backing off when the next wait would pass the retry budget, keeping the server's error", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 502 }], { retryBudgetMs: 35 })));
+    expect(waits).toEqual([10, 20]);
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 502): server error");
+  });
+
+  it("says Railway did not name a reset when a 429 without headers outlasts the budget", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 429 }], { retryBudgetMs: 35 })));
+    expect(waits).toEqual([10, 20]);
+    expect(error.message).toContain("Railway did not say when it resets");
+    expect(error.status).toBe(429);
+  });
+
+  it("waits a Retry-After that spends exactly the whole budget", async () => {
+    await listIn(await scripted([{ status: 429, headers: { "retry-after": "7" } }, ok], { retryBudgetMs: 7_000 }));
+    expect(waits).toEqual([7_000]);
+  });
+
+  it("does not retry a refused token (HTTP 401)", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 401, body: "{}" }])));
+    expect(error.message).toContain("Railway rejected the token from stack config railway:token");
+    expect(hits).toBe(1);
+  });
+
+  it("reads a GraphQL 'Not Authorized' as a refused token", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 200, body: JSON.stringify({ errors: [{ message: "Not Authorized" }] }) }])));
+    expect(error.message).toContain("Railway rejected the token from stack config railway:token");
+    expect(error.errors).toEqual([{ message: "Not Authorized" }]);
+    expect(hits).toBe(1);
+  });
+
+  it("fails at once on an answer that is not JSON, and on an HTTP error without GraphQL errors", async () => {
+    const notJson = await failureOf(listIn(await scripted([{ status: 200, body: "<html>maintenance</html>" }])));
+    expect(notJson.message).toBe("Railway ProjectsInWorkspace failed (HTTP 200): the answer was not JSON (OK)");
+    expect(hits).toBe(1);
+    server?.close();
+    const badRequest = await failureOf(listIn(await scripted([{ status: 400, body: "{}" }])));
+    expect(badRequest.message).toBe("Railway ProjectsInWorkspace failed (HTTP 400): Bad Request");
+    expect(badRequest.errors).toEqual([]);
+    expect(hits).toBe(1);
+  });
+
+  it("says a dropped connection failed, and why, with no GraphQL errors", async () => {
+    await scripted([ok]);
+    const port = (server?.address() as AddressInfo).port;
+    await new Promise((resolve) => server?.close(resolve));
+    const refused = new RailwayClient({ token: "t", tokenSource: "s", endpoint: `http://127.0.0.1:${port}/graphql/v2`, maxRetries: 1, sleep: async () => undefined });
+    const error = await failureOf(refused.request(PROJECTS_IN_WORKSPACE, { workspaceId: "ws" }));
+    expect(error.message).toBe(`Railway ProjectsInWorkspace failed: connection failed (Error: connect ECONNREFUSED 127.0.0.1:${port})`);
+    expect(error.errors).toEqual([]);
+    expect(error.isAmbiguous).toBe(true);
+  });
+});
