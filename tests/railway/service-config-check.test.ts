@@ -41,6 +41,7 @@ describe("ServiceConfig check", () => {
     expect(await failuresOf(valid())).toEqual([]);
     expect(await failuresOf(valid({ source: { image: "redis:8.2.1" }, build: undefined, deploy: undefined, limits: undefined }))).toEqual([]);
     expect(await failuresOf(valid(deploy({ cronSchedule: " 0 */6 * * * " })))).toEqual([]);
+    expect(await failuresOf(valid(deploy({ cronSchedule: "0  */6 * * *" })))).toEqual([]);
   });
 
   it.each([

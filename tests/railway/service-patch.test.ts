@@ -54,6 +54,7 @@ describe("Railway's defaults", () => {
     [["source", "rootDirectory"], "/", null],
     [["build", "watchPatterns"], ["/b/**", "/a/**"], ["/a/**", "/b/**"]],
     [["build", "watchPatterns"], null, []],
+    [["deploy", "preDeployCommand"], undefined, []],
   ] as const)("normalises %j = %j to %j", (path, value, expected) => {
     expect(normalizedLeaf(path, value)).toEqual(expected);
   });
