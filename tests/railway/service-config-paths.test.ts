@@ -79,7 +79,7 @@ describe("ServiceConfig create", () => {
   it("records no deployment for a matching instance that was never deployed", async () => {
     const configs = new FakeClientConfigs({ EnvironmentConfig: environmentConfig({ svc: liveRedis }), ServiceInstanceDeployment: latest(null) });
     const created = await configs.create(inputs());
-    expect(created.outs.lastDeploymentId).toBeUndefined();
+    expect(created.outs?.lastDeploymentId).toBeUndefined();
     expect(configs.operations().filter((name) => name === "ServiceInstanceDeployment")).toHaveLength(8);
   });
 
@@ -121,7 +121,7 @@ describe("ServiceConfig create", () => {
       Deployment: deployment("WAITING"),
     });
     const created = await configs.create(inputs());
-    expect(created.outs.lastDeploymentId).toBe("dep-new");
+    expect(created.outs?.lastDeploymentId).toBe("dep-new");
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("is waiting for the commit's GitHub checks"));
   });
 });
