@@ -79,7 +79,7 @@ describe("ServiceConfig create", () => {
   it("records no deployment for a matching instance that was never deployed", async () => {
     const configs = new FakeClientConfigs({ EnvironmentConfig: environmentConfig({ svc: liveRedis }), ServiceInstanceDeployment: latest(null) });
     const created = await configs.create(inputs());
-    expect(created.outs?.lastDeploymentId).toBeUndefined();
+    expect(created.outs).toMatchObject({ adopted: true, lastDeploymentId: undefined });
     expect(configs.operations().filter((name) => name === "ServiceInstanceDeployment")).toHaveLength(8);
   });
 
