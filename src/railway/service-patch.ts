@@ -237,7 +237,8 @@ export function servicePatch(live: LiveServiceEntry | undefined, news: ServiceCo
   }
   for (const path of releasedPaths(olds, news)) {
     const liveValue = valueAt(live, path);
-    if (path.length === 2 ? liveValue !== undefined && liveValue !== null : !sameLeaf(path, liveValue, null)) setAt(patch, path, null);
+    const wholeEntry = path[0] === "variables" || path[0] === "volumeMounts";
+    if (wholeEntry ? liveValue !== undefined && liveValue !== null : !sameLeaf(path, liveValue, null)) setAt(patch, path, null);
   }
   return patch;
 }

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RailwayApiError, RailwayClient } from "../../src/railway/client";
+import { RailwayApiError, RailwayClient, rateLimitWait } from "../../src/railway/client";
 import { PROJECT, PROJECT_CREATE, PROJECTS_IN_WORKSPACE, type Operation } from "../../src/railway/operations";
 import { describeWithRailwaySchema } from "../../test-support/railway-harness";
 import { startRailwaySimulator, type RailwaySimulator } from "../../test-support/railway-simulator";
@@ -218,5 +218,169 @@ describe("RailwayApiError.isNotFound", () => {
     expect(errorOf(502, "Upstream not found").isNotFound).toBe(false);
     expect(errorOf(undefined, "connection failed (host not found)").isNotFound).toBe(false);
     expect(errorOf(200, "Problem processing request").isNotFound).toBe(false);
+  });
+});
+
+describe("rateLimitWait", () => {
+  const now = Date.parse("2026-12-01T10:00:00Z");
+  const headers = (entries: Record<string, string>) => new Headers(entries);
+
+  it.each([
+    ["Retry-After in seconds", { "retry-after": "7" }, { waitMs: 7_000, resetAt: now + 7_000 }],
+    ["a negative Retry-After as no wait", { "retry-after": "-3" }, { waitMs: 0, resetAt: now }],
+    ["Retry-After before X-RateLimit-Reset", { "retry-after": "2", "x-ratelimit-reset": String(now / 1000 + 60) }, { waitMs: 2_000, resetAt: now + 2_000 }],
+    ["a blank Retry-After, falling back to X-RateLimit-Reset", { "retry-after": " ", "x-ratelimit-reset": String(now / 1000 + 60) }, { waitMs: 60_000, resetAt: now + 60_000 }],
+    ["a Retry-After date (not seconds), falling back to X-RateLimit-Reset", { "retry-after": "Tue, 01 Dec 2026 10:01:00 GMT", "x-ratelimit-reset": String(now / 1000 + 30) }, { waitMs: 30_000, resetAt: now + 30_000 }],
+    ["X-RateLimit-Reset in Unix seconds", { "x-ratelimit-reset": String(now / 1000 + 3_600) }, { waitMs: 3_600_000, resetAt: now + 3_600_000 }],
+    ["X-RateLimit-Reset as a date", { "x-ratelimit-reset": "2026-12-01T10:05:00Z" }, { waitMs: 300_000, resetAt: now + 300_000 }],
+    ["an X-RateLimit-Reset already past as no wait", { "x-ratelimit-reset": String(now / 1000 - 10) }, { waitMs: 0, resetAt: now - 10_000 }],
+  ])("reads %s", (_case, entries, expected) => {
+    expect(rateLimitWait(headers(entries), now)).toEqual(expected);
+  });
+
+  it.each([
+    ["no header", {}],
+    ["a blank X-RateLimit-Reset", { "x-ratelimit-reset": "  " }],
+    ["an X-RateLimit-Reset that is neither seconds nor a date", { "x-ratelimit-reset": "soon" }],
+  ])("says nothing for %s", (_case, entries) => {
+    expect(rateLimitWait(headers(entries), now)).toBeUndefined();
+  });
+});
+
+describe("RailwayApiError", () => {
+  const errorOf = (status: number | undefined, ...messages: string[]) =>
+    new RailwayApiError("Service", status, messages.map((message) => ({ message })), messages.join("; "));
+
+  it("reads any one of several errors: not found, unauthorized, conflict, throttled", () => {
+    expect(errorOf(200, "Problem processing request", "Service not found").isNotFound).toBe(true);
+    expect(errorOf(200, "Problem processing request", "Not Authorized").isUnauthorized).toBe(true);
+    expect(errorOf(200, "Problem processing request", "Service backend already exists").isConflict).toBe(true);
+    expect(errorOf(200, "Problem processing request", "Ratelimited, slow down").isTransient).toBe(true);
+  });
+
+  it.each([
+    [undefined, true],
+    [500, true],
+    [503, true],
+    [499, false],
+    [200, false],
+  ])("with HTTP %s may or may not have run: %s", (status, ambiguous) => {
+    expect(errorOf(status, "x").isAmbiguous).toBe(ambiguous);
+  });
+
+  it.each([
+    [401, "x", true],
+    [403, "x", true],
+    [200, "You are unauthorized", true],
+    [400, "bad input", false],
+    [200, "Service backend already exists", false],
+  ])("with HTTP %s and %j is a refused token: %s", (status, message, unauthorized) => {
+    expect(errorOf(status, message).isUnauthorized).toBe(unauthorized);
+  });
+
+  it("reads an unrelated error as none of them", () => {
+    const error = errorOf(200, "Problem processing request");
+    expect([error.isConflict, error.isTransient, error.isNotFound, error.isUnauthorized]).toEqual([false, false, false, false]);
+  });
+
+  it("names the operation and the HTTP status, when there is one", () => {
+    expect(errorOf(502, "server error").message).toBe("Railway Service failed (HTTP 502): server error");
+    expect(errorOf(undefined, "connection failed").message).toBe("Railway Service failed: connection failed");
+    expect(errorOf(undefined, "x").name).toBe("RailwayApiError");
+  });
+});
+
+describe("RailwayClient against a scripted server", () => {
+  interface Scripted {
+    status: number;
+    body?: string;
+    headers?: Record<string, string>;
+  }
+  let server: ReturnType<typeof createServer> | undefined;
+  let hits: number;
+  let waits: number[];
+
+  /** A client of a server answering each request with the next scripted answer (the last repeats). */
+  async function scripted(answers: Scripted[], options: Partial<ConstructorParameters<typeof RailwayClient>[0]> = {}): Promise<RailwayClient> {
+    hits = 0;
+    waits = [];
+    server = createServer((_request, response) => {
+      const answer = answers[Math.min(hits++, answers.length - 1)] as Scripted;
+      response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(answer.body ?? "");
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    return new RailwayClient({
+      token: "t",
+      tokenSource: "stack config railway:token",
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql/v2`,
+      maxRetries: 3,
+      baseDelayMs: 10,
+      throttleDelayMs: 25,
+      sleep: async (ms) => void waits.push(ms),
+      ...options,
+    });
+  }
+  afterEach(() => server?.close());
+
+  const listIn = (railway: RailwayClient) => railway.request(PROJECTS_IN_WORKSPACE, { workspaceId: "ws" });
+  const ok = { status: 200, body: JSON.stringify({ data: { projects: { edges: [] } } }) };
+
+  it("names a server error as such once the retries run out", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 500 }])));
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 500): server error");
+    expect(hits).toBe(4);
+  });
+
+  it("stops backing off when the next wait would pass the retry budget, keeping the server's error", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 502 }], { retryBudgetMs: 35 })));
+    expect(waits).toEqual([10, 20]);
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 502): server error");
+  });
+
+  it("says Railway did not name a reset when a 429 without headers outlasts the budget", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 429 }], { retryBudgetMs: 35 })));
+    expect(waits).toEqual([10, 20]);
+    expect(error.message).toContain("Railway did not say when it resets");
+    expect(error.status).toBe(429);
+  });
+
+  it("waits a Retry-After that spends exactly the whole budget", async () => {
+    await listIn(await scripted([{ status: 429, headers: { "retry-after": "7" } }, ok], { retryBudgetMs: 7_000 }));
+    expect(waits).toEqual([7_000]);
+  });
+
+  it("does not retry a refused token (HTTP 401)", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 401, body: "{}" }])));
+    expect(error.message).toContain("Railway rejected the token from stack config railway:token");
+    expect(hits).toBe(1);
+  });
+
+  it("reads a GraphQL 'Not Authorized' as a refused token", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 200, body: JSON.stringify({ errors: [{ message: "Not Authorized" }] }) }])));
+    expect(error.message).toContain("Railway rejected the token from stack config railway:token");
+    expect(error.errors).toEqual([{ message: "Not Authorized" }]);
+    expect(hits).toBe(1);
+  });
+
+  it("fails at once on an answer that is not JSON, and on an HTTP error without GraphQL errors", async () => {
+    const notJson = await failureOf(listIn(await scripted([{ status: 200, body: "<html>maintenance</html>" }])));
+    expect(notJson.message).toBe("Railway ProjectsInWorkspace failed (HTTP 200): the answer was not JSON (OK)");
+    expect(hits).toBe(1);
+    server?.close();
+    const badRequest = await failureOf(listIn(await scripted([{ status: 400, body: "{}" }])));
+    expect(badRequest.message).toBe("Railway ProjectsInWorkspace failed (HTTP 400): Bad Request");
+    expect(badRequest.errors).toEqual([]);
+    expect(hits).toBe(1);
+  });
+
+  it("says a dropped connection failed, and why, with no GraphQL errors", async () => {
+    await scripted([ok]);
+    const port = (server?.address() as AddressInfo).port;
+    await new Promise((resolve) => server?.close(resolve));
+    const refused = new RailwayClient({ token: "t", tokenSource: "s", endpoint: `http://127.0.0.1:${port}/graphql/v2`, maxRetries: 1, sleep: async () => undefined });
+    const error = await failureOf(refused.request(PROJECTS_IN_WORKSPACE, { workspaceId: "ws" }));
+    expect(error.message).toBe(`Railway ProjectsInWorkspace failed: connection failed (Error: connect ECONNREFUSED 127.0.0.1:${port})`);
+    expect(error.errors).toEqual([]);
+    expect(error.isAmbiguous).toBe(true);
   });
 });

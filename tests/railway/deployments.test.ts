@@ -8,8 +8,10 @@ import type { Operation } from "../../src/railway/operations";
 import {
   awaitDeploymentSince,
   awaitPatchApplied,
+  newestDeploymentAt,
   pollDelayMs,
   requireBranchTrigger,
+  settleLatest,
   verdict,
   type DeployWait,
   type RailwayReader,
@@ -138,6 +140,84 @@ describe("deploy waiting (pure)", () => {
     await expect(requireBranchTrigger(triggers({ repository: "acme/app", branch: "staging" }), waitFor(), "acme/app", "main")).rejects.toThrow("found: acme/app@staging");
   });
 });
+
+describe("deploy waiting, edge cases (pure)", () => {
+  it("starts a redeploy's wait just after the newest deployment, or at the epoch when there is none", async () => {
+    const some = fakeClient({
+      ServiceDeployments: listing(
+        { id: "d1", status: "SUCCESS", createdAt: "2026-12-01T09:00:00.000Z" },
+        { id: "d2", status: "REMOVED", createdAt: "2026-12-01T10:00:00.000Z" },
+        { id: "d0", status: "REMOVED", createdAt: "2026-12-01T08:00:00.000Z" },
+      ),
+    });
+    await expect(newestDeploymentAt(some, waitFor())).resolves.toBe("2026-12-01T10:00:00.001Z");
+    await expect(newestDeploymentAt(fakeClient({ ServiceDeployments: listing() }), waitFor())).resolves.toBe("1970-01-01T00:00:00.001Z");
+  });
+
+  it("takes a deployment created at the very instant of the stage as the commit's", async () => {
+    const client = fakeClient({ ServiceDeployments: listing({ id: "dep-ours", status: "SUCCESS", createdAt: "2026-12-01T10:00:00Z" }) });
+    await expect(awaitDeploymentSince(client, waitFor(), "2026-12-01T10:00:00Z")).resolves.toEqual({ id: "dep-ours", status: "SUCCESS" });
+  });
+
+  it("polls at a fixed interval when one is set", async () => {
+    const client = fakeClient({
+      ServiceDeployments: listing({ id: "d", status: "BUILDING", createdAt: "2026-12-01T10:00:05Z" }),
+      Deployment: statuses("BUILDING", "DEPLOYING", "SUCCESS"),
+    });
+    const wait = waitFor({ pollIntervalMs: 5 });
+    await awaitDeploymentSince(client, wait, "2026-12-01T10:00:00Z");
+    expect(wait.pauses).toEqual([5, 5, 5]);
+  });
+
+  it("times out on a deployment that never ends, naming it and its last status", async () => {
+    const client = fakeClient({ Deployment: statuses("DEPLOYING") });
+    const wait = waitFor({ timeoutSeconds: 0 });
+    await expect(settleLatestOf(client, wait, { id: "dep-9", status: "DEPLOYING" })).rejects.toThrow(
+      'Railway deployment dep-9 (last status DEPLOYING) of service "backend" in environment "production" did not finish within 0 s. ' +
+        "It may still finish: check the Railway dashboard. To wait longer, set deployTimeoutSeconds on this ServiceConfig or `pulumi config set railway:deployTimeoutSeconds <seconds>`",
+    );
+  });
+
+  it("times out on a patch Railway never applies, naming its last status", async () => {
+    const client = fakeClient({ EnvironmentPatch: ({ id }) => ({ environmentPatch: { id, status: "APPLYING", lastAppliedError: null, createdAt: "2026-12-01T10:00:00Z" } }) });
+    await expect(awaitPatchApplied(client, "patch-1", waitFor({ timeoutSeconds: 0 }))).rejects.toThrow("Railway patch patch-1 (last status APPLYING) of service");
+  });
+
+  it("ends well on SUCCESS and SLEEPING, badly on FAILED, CRASHED and REMOVED", () => {
+    const wait = waitFor();
+    for (const status of ["SUCCESS", "SLEEPING"]) expect(verdict(wait, { id: "d", status })).toEqual({ id: "d", status });
+    for (const status of ["FAILED", "CRASHED", "REMOVED"]) expect(() => verdict(wait, { id: "d", status })).toThrow(`Railway deployment d of service "backend" in environment "production" ended ${status}.`);
+    for (const status of ["INITIALIZING", "QUEUED", "BUILDING", "DEPLOYING"]) expect(verdict(wait, { id: "d", status })).toBeUndefined();
+    expect(() => verdict(wait, { id: "d", status: "NEEDS_APPROVAL" })).toThrow("What this program committed is not running");
+    expect(() => verdict(waitFor({ cron: true }), { id: "d", status: "SKIPPED" })).toThrow("was skipped by Railway");
+    expect(wait.warnings).toEqual([]);
+  });
+
+  it("settles the latest deployment, and believes there is none only after eight reads", async () => {
+    const none = fakeClient({ ServiceInstanceDeployment: () => ({ serviceInstance: { id: "si", latestDeployment: null } }) });
+    const wait = waitFor({ consistencyDelayMs: 3 });
+    await expect(settleLatest(none, wait)).resolves.toBeUndefined();
+    expect(none.asked).toEqual(Array(8).fill("ServiceInstanceDeployment"));
+    expect(wait.pauses).toEqual(Array(7).fill(3));
+
+    let reads = 0;
+    const showsLate = fakeClient({
+      ServiceInstanceDeployment: () => ({ serviceInstance: { id: "si", latestDeployment: reads++ < 2 ? null : { id: "dep-1", status: "DEPLOYING" } } }),
+      Deployment: statuses("SUCCESS"),
+    });
+    await expect(settleLatest(showsLate, waitFor())).resolves.toEqual({ id: "dep-1", status: "SUCCESS" });
+    expect(showsLate.asked).toEqual(["ServiceInstanceDeployment", "ServiceInstanceDeployment", "ServiceInstanceDeployment", "Deployment"]);
+  });
+});
+
+/** settleLatest on a service whose latest deployment is `latest`. */
+function settleLatestOf(client: RailwayReader, wait: DeployWait, latest: { id: string; status: string }) {
+  const withInstance: RailwayReader = {
+    request: async (operation, variables) =>
+      operation.name === "ServiceInstanceDeployment" ? ({ serviceInstance: { id: "si", latestDeployment: latest } } as never) : client.request(operation, variables),
+  };
+  return settleLatest(withInstance, wait);
+}
 
 describeWithRailwaySchema("ServiceConfig waits for its own deployment (simulator)", () => {
   let harness: Harness;

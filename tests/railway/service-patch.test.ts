@@ -8,6 +8,7 @@ import {
   patchNeedsDeploy,
   RAILWAY_DEFAULTS,
   sameLeaf,
+  configChanged,
   servicePatch,
   type ServiceConfigInputs,
 } from "../../src/railway/service-patch";
@@ -54,6 +55,7 @@ describe("Railway's defaults", () => {
     [["source", "rootDirectory"], "/", null],
     [["build", "watchPatterns"], ["/b/**", "/a/**"], ["/a/**", "/b/**"]],
     [["build", "watchPatterns"], null, []],
+    [["deploy", "preDeployCommand"], undefined, []],
   ] as const)("normalises %j = %j to %j", (path, value, expected) => {
     expect(normalizedLeaf(path, value)).toEqual(expected);
   });
@@ -175,5 +177,157 @@ describe("patchNeedsDeploy", () => {
     [{ isCreated: true, build: { watchPatterns: ["/x/**"] } }, true],
   ])("%j deploys: %s", (patch, expected) => {
     expect(patchNeedsDeploy(patch)).toBe(expected);
+  });
+});
+
+describe("normalisation, beyond defaults", () => {
+  it.each([
+    [["source", "rootDirectory"], "//apps/backend//", "apps/backend"],
+    [["source", "rootDirectory"], "apps/backend", "apps/backend"],
+    [["source", "repo"], "/acme/app/", "/acme/app/"],
+    [["deploy", "healthcheckPath"], "/health/", "/health/"],
+    [["deploy", "startCommand"], "/app/start.sh", "/app/start.sh"],
+    [["deploy", "preDeployCommand"], ["migrate", "seed"], ["migrate", "seed"]],
+    [["deploy", "preDeployCommand"], ["seed", "migrate"], ["seed", "migrate"]],
+    [["deploy", "restartPolicyType"], "NEVER", "NEVER"],
+  ] as const)("keeps %j = %j as %j", (path, value, expected) => {
+    expect(normalizedLeaf(path, value)).toEqual(expected);
+  });
+
+  it("reads watch patterns as a set, and a pre-deploy command in order", () => {
+    expect(sameLeaf(["build", "watchPatterns"], ["/b/**", "/a/**"], ["/a/**", "/b/**"])).toBe(true);
+    expect(sameLeaf(["deploy", "preDeployCommand"], ["seed", "migrate"], ["migrate", "seed"])).toBe(false);
+  });
+});
+
+describe("servicePatch, limits, mounts and removals", () => {
+  it("sends vCPUs as the container's cpu, and memory in bytes", () => {
+    const live = readBack({ deploy: { ...readBack().deploy, limitOverride: { containers: { memoryBytes: 2_000_000_000, cpu: 1 } } } });
+    expect(servicePatch(live, declared({ limits: { memoryGB: 2, vCPUs: 2 } }))).toEqual({ deploy: { limitOverride: { containers: { cpu: 2 } } } });
+    expect(servicePatch(readBack(), declared({ limits: { memoryGB: 0.5 } }))).toEqual({ deploy: { limitOverride: { containers: { memoryBytes: 500_000_000 } } } });
+  });
+
+  it("mounts a declared volume, and unmounts a released one as a whole entry", () => {
+    const mounted = declared({ volumeMounts: { "vol-1": "/data" } });
+    expect(servicePatch(readBack(), mounted)).toEqual({ volumeMounts: { "vol-1": { mountPath: "/data" } } });
+    expect(servicePatch(readBack({ volumeMounts: { "vol-1": { mountPath: "/data" } } }), mounted)).toEqual({});
+    expect(servicePatch(readBack({ volumeMounts: { "vol-1": { mountPath: "/data" } } }), declared(), mounted)).toEqual({ volumeMounts: { "vol-1": null } });
+    expect(servicePatch(readBack(), declared(), mounted)).toEqual({});
+  });
+
+  it("releases a setting or a limit only where Railway holds a value other than its default", () => {
+    const olds = declared({ deploy: { ...declared().deploy, numReplicas: 2 }, limits: { memoryGB: 2, vCPUs: 2 } });
+    const news = declared({ limits: { memoryGB: 2 } });
+    const holding = (numReplicas: number | null, cpu: number | null) =>
+      readBack({ deploy: { ...readBack().deploy, numReplicas, limitOverride: { containers: { memoryBytes: 2_000_000_000, cpu } } } });
+    expect(servicePatch(holding(2, 2), news, olds)).toEqual({ deploy: { numReplicas: null, limitOverride: { containers: { cpu: null } } } });
+    expect(servicePatch(holding(1, null), news, olds)).toEqual({});
+    expect(servicePatch(holding(null, null), news, olds)).toEqual({});
+  });
+
+  it("releases a plain variable that became a secret by writing it, not removing it", () => {
+    const olds = declared({ variables: { ENVIRONMENT: "production", TOKEN: "t" } });
+    const news = declared({ secretVariables: { ...declared().secretVariables, TOKEN: "t2" } });
+    const live = readBack({ variables: { ...readBack().variables, TOKEN: { value: "t" } } });
+    expect(servicePatch(live, news, olds)).toEqual({ variables: { TOKEN: { value: "t2" } } });
+  });
+
+  it("builds its patch for a service with no instance yet: what is declared, no nulls", () => {
+    const patch = servicePatch(undefined, declared({ source: { image: "redis:8.2.1" }, build: undefined, deploy: undefined, limits: undefined, variables: undefined, secretVariables: undefined }));
+    expect(patch).toEqual({ source: { image: "redis:8.2.1" } });
+  });
+});
+
+describe("generated secrets, edge cases", () => {
+  const news = declared({ secretVariables: { REDIS_PASSWORD: "generated" }, preservedVariables: { REDIS_PASSWORD: "" } });
+
+  it.each([
+    ["no live instance", undefined],
+    ["no variables block", readBack({ variables: undefined })],
+    ["a null variables block", readBack({ variables: null })],
+    ["no such variable", readBack({ variables: {} })],
+    ["a null variable", readBack({ variables: { REDIS_PASSWORD: null } })],
+    ["an empty value", readBack({ variables: { REDIS_PASSWORD: { value: "" } } })],
+  ])("writes the generated value over %s", (_case, live) => {
+    expect(keepsLiveValue("REDIS_PASSWORD", live, news)).toBe(false);
+  });
+
+  it("keeps it when the last apply had no labels and this one's label is empty, and rotates when it is not", () => {
+    const live = readBack({ variables: { REDIS_PASSWORD: { value: "live" } } });
+    const unlabelled = declared({ secretVariables: { REDIS_PASSWORD: "generated" } });
+    expect(keepsLiveValue("REDIS_PASSWORD", live, news, unlabelled)).toBe(true);
+    expect(keepsLiveValue("REDIS_PASSWORD", live, declared({ ...news, preservedVariables: { REDIS_PASSWORD: "2026-12" } }), unlabelled)).toBe(false);
+    expect(keepsLiveValue("ENVIRONMENT", readBack(), news)).toBe(false);
+  });
+});
+
+describe("describePatch, every kind", () => {
+  it("adds, changes and removes variables, and sets and removes settings", () => {
+    const live = readBack({ variables: { ENVIRONMENT: { value: "staging" }, OLD: { value: "1" } }, deploy: { numReplicas: 2 } });
+    const patch = { variables: { ENVIRONMENT: { value: "production" }, NEW: { value: "x" }, OLD: null }, deploy: { numReplicas: null, startCommand: "run" } };
+    expect(describePatch(live, patch, [])).toEqual([
+      { key: "variables.ENVIRONMENT", kind: "change", from: "staging", to: "production" },
+      { key: "variables.NEW", kind: "add", from: undefined, to: "x" },
+      { key: "variables.OLD", kind: "remove", from: "1", to: undefined },
+      { key: "deploy.numReplicas", kind: "remove", from: 2, to: null },
+      { key: "deploy.startCommand", kind: "set", from: null, to: "run" },
+    ]);
+  });
+
+  it("shows a list as one setting, and describes a service with no instance yet", () => {
+    expect(describePatch(undefined, { build: { watchPatterns: ["/a/**"] }, variables: { TOKEN: { value: "s" } } }, ["TOKEN"])).toEqual([
+      { key: "build.watchPatterns", kind: "set", from: null, to: ["/a/**"] },
+      { key: "variables.TOKEN", kind: "add" },
+    ]);
+  });
+});
+
+describe("liveInputs, every group", () => {
+  it("records build, limits and mounts as Railway holds them", () => {
+    const props = declared({ build: { watchPatterns: ["/backend/**"], builder: "RAILPACK" }, limits: { memoryGB: 2, vCPUs: 1 }, volumeMounts: { "vol-1": "/data", "vol-2": "/cache" } });
+    const live = readBack({
+      build: { watchPatterns: ["/**"], builder: "RAILPACK" },
+      deploy: { ...readBack().deploy, limitOverride: { containers: { memoryBytes: 4_000_000_000, cpu: 2 } } },
+      volumeMounts: { "vol-1": { mountPath: "/mnt" } },
+    });
+    const recorded = liveInputs(live, props);
+    expect(recorded.build).toEqual({ watchPatterns: ["/**"], builder: "RAILPACK" });
+    expect(recorded.limits).toEqual({ memoryGB: 4, vCPUs: 2 });
+    expect(recorded.volumeMounts).toEqual({ "vol-1": "/mnt" });
+    expect(recorded.deploy).not.toHaveProperty("limitOverride");
+  });
+
+  it("records a variable removed live as missing, and leaves undeclared groups undeclared", () => {
+    const props = declared({ build: undefined, deploy: undefined, limits: undefined, volumeMounts: undefined });
+    const recorded = liveInputs(readBack({ variables: { DATABASE_URL: { value: "changed" } } }), props);
+    expect(recorded.variables).toEqual({});
+    expect(recorded.secretVariables).toEqual({ DATABASE_URL: "changed" });
+    expect([recorded.build, recorded.deploy, recorded.limits, recorded.volumeMounts]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(recorded.source).toEqual({ repo: "acme/app", branch: "main", rootDirectory: "backend" });
+  });
+
+  it("records an image service's unset branch and root directory as absent", () => {
+    const props = declared({ source: { image: "redis:8.2.1" } });
+    expect(liveInputs(readBack({ source: { image: "redis:8.2.1", repo: null, branch: null, rootDirectory: null } }), props).source).toEqual({ image: "redis:8.2.1" });
+  });
+});
+
+describe("configChanged", () => {
+  it.each([
+    ["nothing", {}, false],
+    ["a label only", { role: "worker", redeployOn: { x: "1" }, deployTimeoutSeconds: 5 }, false],
+    ["the source", { source: { repo: "acme/app", branch: "next", rootDirectory: "backend" } }, true],
+    ["a build setting", { build: { watchPatterns: ["/**"] } }, true],
+    ["a deploy setting", { deploy: { healthcheckPath: "/ready" } }, true],
+    ["a limit", { limits: { memoryGB: 4 } }, true],
+    ["a variable", { variables: { ENVIRONMENT: "staging" } }, true],
+    ["a secret", { secretVariables: { DATABASE_URL: "postgresql://other" } }, true],
+    ["a mount", { volumeMounts: { "vol-1": "/data" } }, true],
+  ] as [string, Partial<ServiceConfigInputs>, boolean][])("is %s a config change: %s", (_case, overrides, expected) => {
+    expect(configChanged(declared(), declared(overrides))).toBe(expected);
+  });
+
+  it("reads an absent group as an absent group, whichever way it is written", () => {
+    expect(configChanged(declared({ build: undefined }), { ...declared(), build: null as never })).toBe(false);
   });
 });
