@@ -154,7 +154,9 @@ function serviceLine(
   let worstHours: number;
   let runs = 0;
   if (cron !== undefined) {
-    runs = averageRunsPerMonth(cron);
+    const counted = runsOf(cron);
+    if (counted === undefined) problems.push(`${role}'s cron schedule "${cron}" is not a five-field cron expression, so its runs cannot be counted (see backup-cron-meets-rpo).`);
+    runs = counted ?? 0;
     const runMinutes = assumed.runMinutes ?? defaults.runMinutes ?? 1;
     hours = (runs * runMinutes) / 60;
     // A run lasts as long whatever its size; the worst case is a run at the limits.
@@ -309,16 +311,20 @@ export function estimateMonthlyCost(snapshot: StackSnapshot): CostEstimate {
   };
 }
 
-function backupRunsPerMonth(snapshot: StackSnapshot): number | undefined {
-  const job = snapshot.resources.find((resource) => resource.type === RESOURCE_TYPES.railwayServiceConfig && typeof inputRecord(resource.inputs.deploy).cronSchedule === "string");
-  const schedule = job ? inputRecord(job.inputs.deploy).cronSchedule : snapshot.outputs.backupSchedule;
-  if (typeof schedule !== "string") return undefined;
+/** Undefined for an expression the rules' cron parser refuses (another rule reports it). */
+function runsOf(cron: string): number | undefined {
   try {
-    return averageRunsPerMonth(schedule);
+    return averageRunsPerMonth(cron);
   } catch (error) {
     if (error instanceof CronSyntaxError) return undefined;
     throw error;
   }
+}
+
+function backupRunsPerMonth(snapshot: StackSnapshot): number | undefined {
+  const job = snapshot.resources.find((resource) => resource.type === RESOURCE_TYPES.railwayServiceConfig && typeof inputRecord(resource.inputs.deploy).cronSchedule === "string");
+  const schedule = job ? inputRecord(job.inputs.deploy).cronSchedule : snapshot.outputs.backupSchedule;
+  return typeof schedule === "string" ? runsOf(schedule) : undefined;
 }
 
 /** The biggest expected lines first, as the failure names them. */

@@ -134,6 +134,11 @@ describe("monthly-cost-within-budget", () => {
     expect(result.message).toContain("crawl4ai is expected to use 6 GB of RAM, above its 4 GB limit");
   });
 
+  it("fails, without throwing, on a cron schedule it cannot count", () => {
+    const job = serviceConfig("backupJob", { deploy: { cronSchedule: "@hourly" } });
+    expect(costBudgetResult(snapshot([railwayProject, job]))).toMatchObject({ status: "fail", message: expect.stringContaining('backupJob\'s cron schedule "@hourly" is not a five-field cron expression') });
+  });
+
   it("is undecided without a budget", () => {
     expect(costBudgetResult(snapshot([railwayProject], { budgetMonthlyUsd: undefined })).status).toBe("undecided");
   });
