@@ -20,6 +20,7 @@ import { LIFECYCLE_RULE } from "../src/invariants/backup-lifecycle";
 import { SCHEDULE_RULE } from "../src/invariants/backup-schedule";
 import { APP_URL_RULE, BACKUP_URL_RULE } from "../src/invariants/database-url";
 import { ENVIRONMENT_RULE } from "../src/invariants/environment";
+import { COST_BUDGET_RULE } from "../src/invariants/cost-model";
 import { CU_BUDGET_RULE } from "../src/invariants/neon-compute";
 import { PITR_RULE, type NeonPlan } from "../src/invariants/neon-plan";
 import { RAILWAY_RULES } from "../src/invariants/railway-rules";
@@ -38,6 +39,7 @@ export const RULES: readonly { readonly id: string; readonly description: string
   { id: SCHEDULE_RULE, description: "The backup schedule never leaves a gap longer than the RPO." },
   // The Railway rules carry their own catalogue.
   ...RAILWAY_RULES.map(({ id, description }) => ({ id, description })),
+  { id: COST_BUDGET_RULE, description: "The stack's expected monthly cost (Railway after included usage, R2, Neon) fits budget.monthlyUsd; the worst case is reported." },
 ];
 
 export const UNDECIDED_POLICY = "invariants-undecided";
@@ -55,8 +57,19 @@ export const DEFAULT_EXPECTATIONS: Readonly<Record<string, Expectations>> = {
     retentionDays: 30,
     rpoHours: 6,
     pgVersion: 17,
+    budgetMonthlyUsd: 60,
+    railwayPlan: "hobby",
+    usage: {},
+    expectedDumpMB: 20,
   },
-  staging: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free" satisfies NeonPlan, neonActiveHoursPerMonth: 120 },
+  staging: {
+    appUrlScheme: "postgresql+asyncpg",
+    neonPlan: "free" satisfies NeonPlan,
+    neonActiveHoursPerMonth: 120,
+    budgetMonthlyUsd: 10,
+    railwayPlan: "hobby",
+    usage: {},
+  },
 };
 
 /** Per-policy config (`--policy-pack-config`): `{ "<policy>": { "expected": { "<stack>": { "retentionDays": 14 } } } }`. */
@@ -70,7 +83,8 @@ const CONFIG_SCHEMA = {
   properties: {
     expected: {
       type: "object",
-      description: "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion).",
+      description:
+        "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, budgetMonthlyUsd, railwayPlan, usage, expectedDumpMB).",
     },
     stack: { type: "string", description: "Stack name; read from the resources' URNs when omitted." },
   },

@@ -3,6 +3,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { backupScheduleViolations, MAX_RPO_HOURS, MIN_RPO_HOURS } from "./invariants/backup-schedule";
+import { HOURS_PER_MONTH } from "./invariants/cost-model";
+import { RAILWAY_PLAN_NAMES } from "./invariants/cost-prices";
 import { APP_URL_SCHEMES } from "./invariants/database-url";
 import { environmentViolations, type DeployedEnvironment } from "./invariants/environment";
 import { computeSizeViolations, HOURS_PER_MONTH_MAX } from "./invariants/neon-compute";
@@ -69,7 +71,33 @@ const backupsSchema = z.strictObject({
       .min(MIN_RPO_HOURS, `must be at least ${MIN_RPO_HOURS.toFixed(4)} (5 minutes, Railway's shortest cron interval)`)
       .max(MAX_RPO_HOURS, `must be at most ${MAX_RPO_HOURS} (a week)`),
     tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
+    /** Size of one compressed dump in MB: R2 keeps one per run for retentionDays (the cost estimate). */
+    expectedDumpMB: z.number().positive(),
   });
+
+/** What the stack may cost a month, and the Railway plan whose prices and limits the estimate uses. */
+const budgetSchema = z.strictObject({
+  /** The `monthly-cost-within-budget` rule fails when the expected month costs more. */
+  monthlyUsd: z.number().positive(),
+  railwayPlan: z.enum(RAILWAY_PLAN_NAMES).default("hobby"),
+});
+
+/**
+ * What a service is expected to use, for the cost estimate (src/invariants/cost-model.ts); each
+ * key left out takes the role's default there (USAGE_DEFAULTS). Assumptions until measured:
+ * copy them from Railway's usage page once the service has run a month.
+ */
+const usageFields = {
+  /** Average GB of RAM in use; at most the service's memory limit. */
+  memoryGB: z.number().positive().optional(),
+  /** Average vCPU in use. */
+  vCPU: z.number().positive().optional(),
+  /** GB a month sent to the internet; private networking is free. */
+  egressGBPerMonth: z.number().min(0).optional(),
+};
+/** Only with sleepApplication: true; unset, a sleeping service counts 120 h a month awake. */
+const awakeHoursPerMonth = z.number().min(0).max(HOURS_PER_MONTH, `an average month has ${HOURS_PER_MONTH} hours`).optional();
+const appUsage = z.strictObject({ ...usageFields, awakeHoursPerMonth }).optional();
 
 /** Railway variable names: what a shell accepts, so `${{svc.NAME}}` references can name them. */
 const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name such as API_KEY");
@@ -145,14 +173,22 @@ const repoServiceFields = {
   sleepApplication,
   watchPatterns,
   variables: extraVariables,
+  usage: appUsage,
 };
 
 function withDefaultWatchPatterns<T extends { rootDirectory?: string; watchPatterns?: string[] }>(service: T): T {
   return { ...service, watchPatterns: service.watchPatterns ?? defaultWatchPatterns(service.rootDirectory) };
 }
 
+/** Crawl4AI's README asks for at least 4 GB; its image health check fails under 2 GB. */
+const CRAWL4AI_MEMORY_FLOOR = {
+  production: { gb: 4, message: "Crawl4AI needs at least 4 GB (its README); set 4 or more" },
+  // Staging crawls a page or two per test: enough for the browser the image's health check needs.
+  staging: { gb: 2, message: "Crawl4AI's image fails its own health check under 2 GB; set 2 or more (production keeps the README's 4)" },
+} as const;
+
 /** The app's services; `name` is pinned in production and comes from production's outputs in staging. */
-function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N) {
+function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N, crawl4aiMemoryFloor: { gb: number; message: string }) {
   return {
     backend: z
       .strictObject({ name, ...repoServiceFields, healthcheckPath: healthcheckPath.default("/health"), preDeployCommand })
@@ -167,16 +203,26 @@ function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N)
         subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label").optional(),
       })
       .transform(withDefaultWatchPatterns),
-    redis: z.strictObject({ name, image: dockerImage.default("redis:8.2"), sleepApplication, passwordRotation: rotationLabel, variables: extraVariables }),
+    redis: z.strictObject({
+      name,
+      image: dockerImage.default("redis:8.2"),
+      sleepApplication,
+      passwordRotation: rotationLabel,
+      variables: extraVariables,
+      /** `volumeGB`: space used on its volume, billed whether awake or not. */
+      usage: z.strictObject({ ...usageFields, awakeHoursPerMonth, volumeGB: z.number().min(0).optional() }).optional(),
+    }),
     crawl4ai: z.strictObject({
       name,
       image: dockerImage.default("unclecode/crawl4ai:0.9.2"),
-      /** Crawl4AI's README asks for at least 4 GB; its image health check fails under 2 GB. */
-      memoryGB: z.number().min(4, "Crawl4AI needs at least 4 GB (its README); set 4 or more").default(4),
+      /** The memory limit; see CRAWL4AI_MEMORY_FLOOR. */
+      memoryGB: z.number().min(crawl4aiMemoryFloor.gb, crawl4aiMemoryFloor.message).default(4),
       healthcheckTimeout,
       sleepApplication,
       tokenRotation: rotationLabel,
       variables: extraVariables,
+      /** Unset, `memoryGB` is estimated at the limit: Crawl4AI's memory grows until it reaches it. */
+      usage: appUsage,
     }),
   };
 }
@@ -192,6 +238,8 @@ const backupJobSchema = z.strictObject({
   /** Node image the job builds on; its Alpine release must ship postgresql<pgVersion>-client. */
   nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'must be a Node version such as "22"'),
   variables: extraVariables,
+  /** `runMinutes`: how long one run takes; its egress is the dumps it uploads. */
+  usage: z.strictObject({ memoryGB: usageFields.memoryGB, vCPU: usageFields.vCPU, runMinutes: z.number().positive().optional() }).optional(),
 });
 
 const railwayProductionSchema = z.strictObject({
@@ -199,14 +247,14 @@ const railwayProductionSchema = z.strictObject({
   projectName: z.string().min(1),
   /** Only needed to create a project that does not exist yet; adoption finds it with the token's scope. */
   workspaceId: z.string().min(1).optional(),
-  ...railwayServicesSchema(pinnedServiceName),
+  ...railwayServicesSchema(pinnedServiceName, CRAWL4AI_MEMORY_FLOOR.production),
   backupJob: backupJobSchema,
 });
 
 const railwayStagingSchema = z.strictObject({
   /** Stack whose outputs hold the Railway project and service ids ("production", or "<org>/client-fulfillment-infra/production"). */
   productionStack: z.string().min(1),
-  ...railwayServicesSchema(nameFromProduction),
+  ...railwayServicesSchema(nameFromProduction, CRAWL4AI_MEMORY_FLOOR.staging),
 });
 
 /** Roles of the app's Railway services; `railwaySecrets.<role>.<NAME>` adds a secret variable to one. */
@@ -244,6 +292,7 @@ const productionSchema = z.strictObject({
   backups: backupsSchema,
   railway: railwayProductionSchema,
   railwaySecrets: railwaySecretsSchema,
+  budget: budgetSchema,
 });
 
 const stagingSchema = z.strictObject({
@@ -252,6 +301,7 @@ const stagingSchema = z.strictObject({
   database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
   railway: railwayStagingSchema,
   railwaySecrets: railwaySecretsSchema.refine((secrets) => !("backupJob" in secrets), "staging runs no backup job"),
+  budget: budgetSchema,
 });
 
 export type ProductionConfig = z.infer<typeof productionSchema>;
@@ -359,6 +409,26 @@ function crossKeyIssues(values: Record<string, unknown>): { path: string[]; mess
     }
   }
   issues.push(...sharedServiceNameIssues(values.railway));
+  issues.push(...usageIssues(values.railway));
+  return issues;
+}
+
+/** Expected usage must be possible: awake hours only where Railway may sleep, RAM within the limit. */
+function usageIssues(railway: unknown): { path: string[]; message: string }[] {
+  if (!isRecord(railway)) return [];
+  const issues: { path: string[]; message: string }[] = [];
+  for (const role of APP_ROLES) {
+    const service = railway[role];
+    const usage = isRecord(service) ? service.usage : undefined;
+    if (!isRecord(service) || !isRecord(usage)) continue;
+    if (usage.awakeHoursPerMonth !== undefined && service.sleepApplication !== true) {
+      issues.push({ path: ["railway", role, "usage", "awakeHoursPerMonth"], message: `only a service with sleepApplication: true sleeps; remove the key or set railway.${role}.sleepApplication: true` });
+    }
+    const limit = typeof service.memoryGB === "number" ? service.memoryGB : undefined;
+    if (limit !== undefined && typeof usage.memoryGB === "number" && usage.memoryGB > limit) {
+      issues.push({ path: ["railway", role, "usage", "memoryGB"], message: `is ${usage.memoryGB} GB, above the service's ${limit} GB limit (railway.${role}.memoryGB); Railway stops it at the limit` });
+    }
+  }
   return issues;
 }
 

@@ -426,3 +426,47 @@ describe("railwaySecrets values judged one by one", () => {
     expect(() => readStackConfig("")).not.toThrow();
   });
 });
+
+describe("cost config", () => {
+  it("needs a positive budget and a known Railway plan in each stack", () => {
+    const values = { ...valuesOf("staging"), budget: { monthlyUsd: 0, railwayPlan: "team" } };
+    expect(railwayIssues("staging", values).map((issue) => issue.key)).toEqual([
+      "client-fulfillment-infra:budget.monthlyUsd",
+      "client-fulfillment-infra:budget.railwayPlan",
+    ]);
+    const { budget: _budget, ...withoutBudget } = valuesOf("production");
+    expect(railwayIssues("production", withoutBudget)).toEqual([{ key: "client-fulfillment-infra:budget", message: expect.stringContaining("required") }]);
+  });
+
+  it("lets staging's Crawl4AI go down to 2 GB for tests, and production keep the README's 4", () => {
+    const small = (stack: string, memoryGB: number) => withRailway(stack, (railway) => {
+      railway.crawl4ai = { ...railway.crawl4ai, memoryGB };
+    });
+    expect(parseStackConfig("staging", small("staging", 2)).railway.crawl4ai.memoryGB).toBe(2);
+    expect(railwayIssues("staging", small("staging", 1))).toEqual([
+      { key: "client-fulfillment-infra:railway.crawl4ai.memoryGB", message: "Crawl4AI's image fails its own health check under 2 GB; set 2 or more (production keeps the README's 4)" },
+    ]);
+    expect(railwayIssues("production", small("production", 2)).map((issue) => issue.message)).toEqual(["Crawl4AI needs at least 4 GB (its README); set 4 or more"]);
+  });
+
+  it("accepts awake hours only on a service that sleeps, and expected memory only within its limit", () => {
+    const values = withRailway("production", (railway) => {
+      railway.backend = { ...railway.backend, usage: { awakeHoursPerMonth: 100 } };
+      railway.crawl4ai = { ...railway.crawl4ai, usage: { memoryGB: 5 } };
+    });
+    expect(railwayIssues("production", values)).toEqual([
+      {
+        key: "client-fulfillment-infra:railway.backend.usage.awakeHoursPerMonth",
+        message: "only a service with sleepApplication: true sleeps; remove the key or set railway.backend.sleepApplication: true",
+      },
+      {
+        key: "client-fulfillment-infra:railway.crawl4ai.usage.memoryGB",
+        message: "is 5 GB, above the service's 4 GB limit (railway.crawl4ai.memoryGB); Railway stops it at the limit",
+      },
+    ]);
+  });
+
+  it("needs the size of one dump for R2's estimate", () => {
+    expect(railwayIssues("production", withBackups({ expectedDumpMB: 0 })).map((issue) => issue.key)).toEqual(["client-fulfillment-infra:backups.expectedDumpMB"]);
+  });
+});

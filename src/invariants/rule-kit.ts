@@ -7,6 +7,7 @@ export const RESOURCE_TYPES = {
   neonBranch: "neon:index/branch:Branch",
   r2Bucket: "cloudflare:index/r2Bucket:R2Bucket",
   r2Lifecycle: "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle",
+  railwayProject: "pulumi-nodejs:dynamic/railway:Project",
   railwayServiceConfig: "pulumi-nodejs:dynamic/railway:ServiceConfig",
   railwayServiceDomain: "pulumi-nodejs:dynamic/railway:ServiceDomain",
   railwayVolume: "pulumi-nodejs:dynamic/railway:Volume",

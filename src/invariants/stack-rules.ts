@@ -1,5 +1,7 @@
 import { lifecycleRetentionViolations, LIFECYCLE_RULE, type LifecycleRuleShape } from "./backup-lifecycle";
 import { backupScheduleViolations, SCHEDULE_RULE } from "./backup-schedule";
+import { costBudgetResult, type ServiceUsage } from "./cost-model";
+import type { RailwayPlan } from "./cost-prices";
 import { APP_URL_RULE, appDatabaseUrlViolations, BACKUP_URL_RULE, backupDatabaseUrlViolations } from "./database-url";
 import { ENVIRONMENT_RULE, environmentViolations } from "./environment";
 import { computeSizeViolations, CU_BUDGET_RULE, cuBudgetViolations, foreignComputeViolation, type NeonComputeBudget } from "./neon-compute";
@@ -40,6 +42,14 @@ export interface StackSnapshot {
     readonly rpoHours?: number;
     /** Postgres major of the Neon server the backup job dumps. */
     readonly pgVersion?: number;
+    /** `budget.monthlyUsd`: what the expected month may cost. */
+    readonly budgetMonthlyUsd?: number;
+    /** `budget.railwayPlan`: the workspace's Railway plan, whose prices and limits apply. */
+    readonly railwayPlan?: RailwayPlan;
+    /** `railway.<role>.usage` as the stack file sets it; what it leaves out takes the role's default. */
+    readonly usage?: Readonly<Partial<Record<string, ServiceUsage>>>;
+    /** `backups.expectedDumpMB`: the size of one compressed dump. */
+    readonly expectedDumpMB?: number;
   };
 }
 
@@ -195,5 +205,6 @@ export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
     );
   }
   results.push(...evaluateRailwayRules(snapshot));
+  results.push(costBudgetResult(snapshot));
   return results;
 }

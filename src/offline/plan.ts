@@ -1,5 +1,6 @@
-import { parseStackConfig, projectConfigValues, type StackConfig } from "../config";
-import { evaluateStackRules } from "../invariants/stack-rules";
+import { parseStackConfig, projectConfigValues, RAILWAY_ROLES, type RailwayRole, type StackConfig } from "../config";
+import { estimateMonthlyCost, formatUsd, type CostEstimate, type ServiceUsage } from "../invariants/cost-model";
+import { evaluateStackRules, type StackSnapshot } from "../invariants/stack-rules";
 import { RULE_MARKS, type RuleResult } from "../invariants/violation";
 import { runProgramOffline, SECRET_PLACEHOLDER, type OfflinePlan, type PlannedResource } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
@@ -22,6 +23,8 @@ export interface PlanDocument {
   /** Which Railway service gets which variable from where. */
   readonly wiring: readonly ServiceWiring[];
   readonly invariants: readonly RuleResult[];
+  /** The month's estimate, expected and worst case, per service and for the stack. */
+  readonly costs: CostEstimate;
 }
 
 export const PLAN_NOTE =
@@ -35,6 +38,7 @@ export function stackExpectations(config: StackConfig) {
     appUrlScheme: config.database.appUrlScheme,
     neonPlan: config.neon.plan,
     neonActiveHoursPerMonth: config.neon.compute.activeHoursPerMonth,
+    ...costExpectations(config),
   };
   return config.environment === "production"
     ? {
@@ -42,8 +46,16 @@ export function stackExpectations(config: StackConfig) {
         retentionDays: config.backups.retentionDays,
         rpoHours: config.backups.rpoHours,
         pgVersion: config.neon.pgVersion,
+        expectedDumpMB: config.backups.expectedDumpMB,
       }
     : database;
+}
+
+/** The budget and the usage keys the stack file sets; the cost model applies its defaults to the rest. */
+function costExpectations(config: StackConfig) {
+  const railway: Partial<Record<RailwayRole, { usage?: ServiceUsage }>> = config.railway;
+  const usage = Object.fromEntries(RAILWAY_ROLES.flatMap((role) => (railway[role]?.usage ? [[role, railway[role].usage]] : [])));
+  return { budgetMonthlyUsd: config.budget.monthlyUsd, railwayPlan: config.budget.railwayPlan, usage };
 }
 
 /** A dynamic resource's serialized provider (`__provider`) is code, not desired state: never printed. */
@@ -64,12 +76,13 @@ export async function runPlan(projectDir: string, stack: string): Promise<{ docu
     config.environment === "staging" ? { [config.railway.productionStack]: productionOutputsForStaging(projectDir) } : {};
   const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences, serializeProviders: false });
 
-  const invariants = evaluateStackRules({
+  const snapshot: StackSnapshot = {
     stack,
     resources: run.resources,
     outputs: Object.fromEntries(Object.entries(run.outputs).map(([key, output]) => [key, output.value])),
     expected: stackExpectations(config),
-  });
+  };
+  const invariants = evaluateStackRules(snapshot);
   const document: PlanDocument = {
     stack,
     note: PLAN_NOTE,
@@ -87,6 +100,7 @@ export async function runPlan(projectDir: string, stack: string): Promise<{ docu
     ),
     wiring: railwayWiring(run.resources, run.outputs),
     invariants,
+    costs: estimateMonthlyCost(snapshot),
   };
   return { document, run };
 }
@@ -123,7 +137,25 @@ export function renderPlanText(plan: PlanDocument): string {
   lines.push("", "Outputs:");
   for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${formatValue(value)}`);
   lines.push(...renderWiring(plan.wiring));
+  lines.push(...renderCosts(plan.costs));
   lines.push("", "Invariants:");
   for (const rule of plan.invariants) lines.push(`  ${RULE_MARKS[rule.status]} ${rule.rule}: ${rule.message}`);
   return lines.join("\n");
+}
+
+/** The cost table: one row per service or product, then Railway's bill and the stack's month. */
+export function renderCosts(costs: CostEstimate): string[] {
+  const rows = costs.lines.flatMap((line) => [
+    [line.item, formatUsd(line.expectedUsd), formatUsd(line.worstUsd), line.basis],
+    ["", "", "", `worst: ${line.worstBasis}`],
+  ]);
+  const { railway } = costs;
+  rows.push(
+    [`Railway ${costs.railwayPlan} bill`, formatUsd(railway.billExpectedUsd), formatUsd(railway.billWorstUsd), `${formatUsd(railway.subscriptionUsd)} subscription + usage above ${formatUsd(railway.includedUsageUsd)} included`],
+    ["Total", formatUsd(costs.expectedUsd), formatUsd(costs.worstUsd), ""],
+  );
+  const header = ["item", "expected/month", "worst case", "basis"];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const format = (row: readonly string[]) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ")}`.trimEnd();
+  return ["", "Monthly cost (estimate; assumptions below):", format(header), ...rows.map(format), ...costs.assumptions.map((line) => `  · ${line}`)];
 }

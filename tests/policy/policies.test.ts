@@ -94,6 +94,10 @@ const MUTATIONS = {
   oldBackupClient: withServiceVariables("backupJob", (variables) => {
     variables.PG_VERSION = "16";
   }),
+  crawlerAtEightGB: ((resources) =>
+    resources.map((r) =>
+      r.type === "pulumi-nodejs:dynamic/railway:ServiceConfig" && r.props.role === "crawl4ai" ? { ...r, props: { ...r.props, limits: { memoryGB: 8 } } } : r,
+    )) as Mutation,
 };
 
 /** One mutation per rule: applied to the passing production stack, the rule's policy must fail. */
@@ -114,6 +118,7 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
   "railway-references-resolve": MUTATIONS.danglingReference,
   "crawl4ai-private-with-token": MUTATIONS.crawlerWithPublicDomain,
   "backup-client-matches-server": MUTATIONS.oldBackupClient,
+  "monthly-cost-within-budget": MUTATIONS.crawlerAtEightGB,
 };
 
 describe("the rule catalogue", () => {

@@ -112,7 +112,7 @@ describe("pinning and permissions", () => {
         const writes = Object.entries(permissions).filter(([, level]) => level === "write").map(([scope]) => scope);
         const uses = (job.steps ?? []).map((step) => step.uses ?? "");
         const withs = (job.steps ?? []).map((step) => step.with ?? {});
-        const comments = withs.some((w) => w["comment-on-pr"] === true);
+        const comments = withs.some((w) => w["comment-on-pr"] === true) || (job.steps ?? []).some((step) => step.run?.includes("gh pr comment"));
         const oidc = uses.some((u) => u.startsWith("pulumi/auth-actions@"));
         const drift = path.basename(file) === "drift.yml";
         for (const scope of writes) {
@@ -147,6 +147,47 @@ describe("checks", () => {
       expect(runs).toContain(command);
     }
     for (const stack of STACKS) expect(runs).toContain(`npm run -s plan -- --stack ${stack}`);
+  });
+
+  describe("the cost job", () => {
+    const job = wf.jobs.cost!;
+    const steps = job.steps ?? [];
+    const named = (name: string) => steps.find((step) => step.name === name);
+
+    it("runs on pull requests only, with read access and the right to comment, nothing more", () => {
+      expect(job.if).toBe("github.event_name == 'pull_request'");
+      expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+      expect(wf.jobs.checks?.permissions).toBeUndefined();
+    });
+
+    it("checks out the base's stack files only, and no step keeps credentials", () => {
+      const checkouts = steps.filter((step) => step.uses?.startsWith("actions/checkout@"));
+      expect(checkouts).toHaveLength(2);
+      for (const checkout of checkouts) expect(checkout.with?.["persist-credentials"]).toBe(false);
+      expect(checkouts[1]?.with).toMatchObject({ ref: "${{ github.event.pull_request.base.sha }}", path: ".cost-base", "sparse-checkout-cone-mode": false });
+      expect(String(checkouts[1]?.with?.["sparse-checkout"]).trim().split("\n")).toEqual(STACKS.map((stack) => `Pulumi.${stack}.yaml`));
+    });
+
+    it("plans both stacks on base and head and writes the diff to the run summary", () => {
+      const plans = named("Offline plans of base and head")?.run ?? "";
+      expect(plans).toContain("for stack in staging production; do");
+      expect(plans).toContain('npm run -s plan -- --stack "$stack" --json > "$RUNNER_TEMP/cost/head-$stack.json" || test $? -eq 1');
+      expect(plans).toContain('npm run -s plan -- --stack "$stack" --json --dir .cost-base > "$RUNNER_TEMP/cost/base-$stack.json" || test $? -le 2');
+      const summary = named("Cost of base vs head, in the run summary");
+      expect(summary?.if).toBeUndefined();
+      for (const stack of STACKS) expect(summary?.run).toContain(`"${stack}=$RUNNER_TEMP/cost/base-${stack}.json,$RUNNER_TEMP/cost/head-${stack}.json"`);
+      expect(summary?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    });
+
+    it("comments only for pull requests from this repository, and only that step holds the token", () => {
+      const comment = named("Comment the cost on the pull request");
+      expect(comment?.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+      expect(comment?.env).toEqual({ GH_TOKEN: "${{ github.token }}", PR_NUMBER: "${{ github.event.pull_request.number }}" });
+      expect(comment?.run).toContain("--method PATCH");
+      expect(comment?.run).toContain('gh pr comment "$PR_NUMBER"');
+      const holders = steps.filter((step) => JSON.stringify(step).includes("github.token"));
+      expect(holders).toEqual([comment]);
+    });
   });
 });
 

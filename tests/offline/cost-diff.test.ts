@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { buildPlan, type PlanDocument } from "../../src/offline/plan";
+import { COST_COMMENT_MARKER, renderCostDiff } from "../../src/offline/cost-diff";
+import { planScript, stackDirWith } from "../../test-support/plan-script";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+let base: PlanDocument;
+let head: PlanDocument;
+
+beforeAll(async () => {
+  base = await buildPlan(ROOT, "production");
+  // The pull request: Crawl4AI's limit from 4 to 6 GB, set structurally.
+  const dir = stackDirWith("production", (text) => {
+    const document = parseDocument(text);
+    document.setIn(["config", "client-fulfillment-infra:railway", "crawl4ai", "memoryGB"], 6);
+    return document.toString();
+  });
+  head = await buildPlan(dir, "production");
+}, 60_000);
+
+describe("renderCostDiff", () => {
+  it("shows base, head, the difference and the worst case per stack, and what moved it", () => {
+    const markdown = renderCostDiff([{ stack: "production", base: base.costs, head: head.costs }]);
+    expect(markdown.startsWith(`${COST_COMMENT_MARKER}\n### Monthly cost estimate\n`)).toBe(true);
+    expect(markdown).toMatch(/\| production \| \$47\.78 \| \$67\.78 \| \+\$20\.00\/month \| \$\d+\.\d\d \|/);
+    expect(markdown).toContain("- **production** +$20.00/month: crawl4ai memory limit 4 → 6 GB, memory 4 → 6 GB\n");
+  });
+
+  it("lists nothing for a stack that did not change, and says which side has no estimate", () => {
+    const markdown = renderCostDiff([
+      { stack: "production", base: base.costs, head: base.costs },
+      { stack: "staging", base: undefined, head: base.costs },
+      { stack: "other", base: base.costs, head: undefined },
+    ]);
+    expect(markdown).toContain("| production | $47.78 | $47.78 | +$0.00/month |");
+    expect(markdown).not.toContain("- **production**");
+    expect(markdown).toContain("- **staging**: no estimate for the base: its stack file does not parse under this branch's config schema.");
+    expect(markdown).toContain("- **other**: no estimate for the head: its plan failed (see the checks job).");
+  });
+
+  it("names a service that goes away, with its saving", () => {
+    const without = { ...head.costs, lines: head.costs.lines.filter((line) => line.item !== "backupJob") };
+    expect(renderCostDiff([{ stack: "production", base: head.costs, head: without }])).toMatch(/- \*\*production\*\* −\$0\.\d\d\/month: backupJob removed/);
+  });
+});
+
+describe("the cost:diff script", { timeout: 60_000 }, () => {
+  it("reads two plan JSONs per stack and prints the markdown; an empty file is a side without an estimate", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "cost-diff-"));
+    const files = { base: path.join(dir, "base.json"), head: path.join(dir, "head.json"), empty: path.join(dir, "empty.json") };
+    writeFileSync(files.base, JSON.stringify(base));
+    writeFileSync(files.head, JSON.stringify(head));
+    writeFileSync(files.empty, "");
+    const result = await planScript([`production=${files.base},${files.head}`, `staging=${files.empty},${files.head}`], [process.execPath, "--import", "tsx", "scripts/cost-diff.ts"]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toBe(
+      renderCostDiff([
+        { stack: "production", base: base.costs, head: head.costs },
+        { stack: "staging", base: undefined, head: head.costs },
+      ]),
+    );
+  });
+
+  it("refuses an argument that is not stack=base,head", async () => {
+    const result = await planScript(["production=only-one.json"], [process.execPath, "--import", "tsx", "scripts/cost-diff.ts"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"production=only-one.json" is not <stack>=<base.json>,<head.json>');
+  });
+});
