@@ -201,9 +201,10 @@ describe("checks and .ci/run", () => {
       // Node 24 itself: setup-node's counterpart in the workflow.
       .filter((line) => !line.includes("$NODE_PACKAGE"))
       .map((line) => line.replace(/ >\/dev\/null$/, ""));
+  /** The `checks` job's commands (the `cost` job compares plans for the pull request, which .ci/run has none of). */
   const checksCommands = () =>
     allSteps(workflow("checks.yml"))
-      .filter(({ step }) => step.run)
+      .filter(({ job, step }) => job === "checks" && step.run)
       .map(({ step }) => (step["working-directory"] === "policy" ? `(cd policy && ${step.run})` : step.run!));
 
   it("run the same steps in the same order; only GitHub fetches Railway's schema, which .ci/run has beside the clone", () => {
