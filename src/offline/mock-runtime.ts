@@ -62,22 +62,30 @@ export interface OfflineRunOptions {
 export const UNSERIALIZED_PROVIDER = "(provider code not serialized offline)";
 
 type ClosureSerializer = { serializeFunction: (func: unknown, args?: unknown) => Promise<{ text: string; containsSecrets: boolean }> };
+type RuntimeState = { getStore(): { settings: { options: { cacheDynamicProviders: boolean } } } };
 
 /**
  * The SDK's closure serializer, swapped for a stand-in during a run that does not need the
  * providers' code. `@pulumi/pulumi/dynamic` requires the module at each resource's construction
- * and calls `serializeFunction` on it, so replacing the export takes effect for that run.
+ * and calls `serializeFunction` on it, so replacing the export takes effect for that run. The
+ * SDK caches each provider object's serialization: caching is off meanwhile, so a later run in
+ * the same process (a rehearsal after a plan) serializes the real code.
  */
 async function withProviderSerialization<T>(serialize: boolean, run: () => Promise<T>): Promise<T> {
   if (serialize) return run();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own module object, patched for this run only
   const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as ClosureSerializer;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own settings, for this run only
+  const { options } = (require("@pulumi/pulumi/runtime/state") as RuntimeState).getStore().settings;
   const original = closure.serializeFunction;
+  const caching = options.cacheDynamicProviders;
   closure.serializeFunction = () => Promise.resolve({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
+  options.cacheDynamicProviders = false;
   try {
     return await run();
   } finally {
     closure.serializeFunction = original;
+    options.cacheDynamicProviders = caching;
   }
 }
 
