@@ -40,6 +40,8 @@ const neonProjectSchema = z.strictObject({
       maxCu: z.number().positive(),
       activeHoursPerMonth: z.number().min(0).max(HOURS_PER_MONTH_MAX, `a month has at most ${HOURS_PER_MONTH_MAX} hours`),
     }),
+    /** Public transfer the app itself pulls from Neon a month (an estimate; the console's Usage page shows it), besides the backups. */
+    appTransferGBPerMonth: z.number().min(0).optional(),
     /** An existing project to adopt with the `import` option instead of creating one. */
     adoptProjectId: z
       .string()
@@ -69,6 +71,14 @@ const backupsSchema = z.strictObject({
       .min(MIN_RPO_HOURS, `must be at least ${MIN_RPO_HOURS.toFixed(4)} (5 minutes, Railway's shortest cron interval)`)
       .max(MAX_RPO_HOURS, `must be at most ${MAX_RPO_HOURS} (a week)`),
     tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
+    /** Name of the read-only bucket-scoped token that `backups:verify` and the restore drill use. */
+    readerTokenName: z.string().min(1).default("client-fulfillment-backups-reader"),
+    /** Longest tolerated restore (download + decompress + pg_restore), which the drill measures. */
+    rtoMinutes: z.number().positive().default(60),
+    /** Size of one pg_dump as it leaves Neon (before gzip); `backups:verify` prints the measured figure. */
+    expectedDumpMB: z.number().positive().default(10),
+    /** Tables the restore drill must find; unset, it only compares with the dump's own table of contents. */
+    expectedTables: z.number().int().positive().optional(),
   });
 
 /** Railway variable names: what a shell accepts, so `${{svc.NAME}}` references can name them. */
