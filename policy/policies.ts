@@ -22,6 +22,7 @@ import { APP_URL_RULE, BACKUP_URL_RULE } from "../src/invariants/database-url";
 import { ENVIRONMENT_RULE } from "../src/invariants/environment";
 import { CU_BUDGET_RULE } from "../src/invariants/neon-compute";
 import { PITR_RULE, type NeonPlan } from "../src/invariants/neon-plan";
+import { TRANSFER_RULE } from "../src/invariants/neon-transfer";
 import { RAILWAY_RULES } from "../src/invariants/railway-rules";
 import { evaluateStackRules, PROTECTED_RULE, type StackSnapshot } from "../src/invariants/stack-rules";
 import type { RuleResult, RuleStatus } from "../src/invariants/violation";
@@ -33,6 +34,7 @@ export const RULES: readonly { readonly id: string; readonly description: string
   { id: PROTECTED_RULE, description: "Every Neon project and R2 bucket is protected against deletion." },
   { id: PITR_RULE, description: "The Neon project's PITR window fits its plan." },
   { id: CU_BUDGET_RULE, description: "Each Neon project's computes fit the plan's monthly CU-hours (max CU × active hours)." },
+  { id: TRANSFER_RULE, description: "Dumps a month × backups.expectedDumpMB + the app's transfer fit the Neon plan's monthly public transfer." },
   { id: BACKUP_URL_RULE, description: "The backup job's URL uses the direct host and exactly ?sslmode=require." },
   { id: LIFECYCLE_RULE, description: "R2 deletes backups after exactly the configured retention and aborts incomplete uploads." },
   { id: SCHEDULE_RULE, description: "The backup schedule never leaves a gap longer than the RPO." },
@@ -55,6 +57,8 @@ export const DEFAULT_EXPECTATIONS: Readonly<Record<string, Expectations>> = {
     retentionDays: 30,
     rpoHours: 6,
     pgVersion: 17,
+    expectedDumpMB: 10,
+    appTransferGBPerMonth: 1,
   },
   staging: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free" satisfies NeonPlan, neonActiveHoursPerMonth: 120 },
 };
@@ -70,7 +74,7 @@ const CONFIG_SCHEMA = {
   properties: {
     expected: {
       type: "object",
-      description: "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion).",
+      description: "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, expectedDumpMB, appTransferGBPerMonth).",
     },
     stack: { type: "string", description: "Stack name; read from the resources' URNs when omitted." },
   },

@@ -42,6 +42,8 @@ export function stackExpectations(config: StackConfig) {
         retentionDays: config.backups.retentionDays,
         rpoHours: config.backups.rpoHours,
         pgVersion: config.neon.pgVersion,
+        expectedDumpMB: config.backups.expectedDumpMB,
+        ...(config.neon.appTransferGBPerMonth === undefined ? {} : { appTransferGBPerMonth: config.neon.appTransferGBPerMonth }),
       }
     : database;
 }
