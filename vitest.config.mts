@@ -6,7 +6,7 @@ export default defineConfig({
     // Each file gets its own Pulumi mock runtime; sharing one leaks stack names and registrations.
     isolate: true,
     testTimeout: 20_000,
-    // Says once why the schema-bound tests skip in a clone without Railway's schema.
-    globalSetup: ["test-support/schema-notice.ts"],
+    // Says once why the schema-bound (or PostgreSQL-bound) tests skip where it is missing.
+    globalSetup: ["test-support/schema-notice.ts", "test-support/postgres-notice.ts"],
   },
 });

@@ -23,6 +23,7 @@ import { ENVIRONMENT_RULE } from "../src/invariants/environment";
 import { COST_BUDGET_RULE } from "../src/invariants/cost-model";
 import { CU_BUDGET_RULE } from "../src/invariants/neon-compute";
 import { PITR_RULE, type NeonPlan } from "../src/invariants/neon-plan";
+import { TRANSFER_RULE } from "../src/invariants/neon-transfer";
 import { RAILWAY_RULES } from "../src/invariants/railway-rules";
 import { evaluateStackRules, PROTECTED_RULE, type StackSnapshot } from "../src/invariants/stack-rules";
 import type { RuleResult, RuleStatus } from "../src/invariants/violation";
@@ -34,6 +35,7 @@ export const RULES: readonly { readonly id: string; readonly description: string
   { id: PROTECTED_RULE, description: "Every Neon project and R2 bucket is protected against deletion." },
   { id: PITR_RULE, description: "The Neon project's PITR window fits its plan." },
   { id: CU_BUDGET_RULE, description: "Each Neon project's computes fit the plan's monthly CU-hours (max CU × active hours)." },
+  { id: TRANSFER_RULE, description: "Dumps a month × backups.expectedDumpMB + the app's transfer fit the Neon plan's monthly public transfer." },
   { id: BACKUP_URL_RULE, description: "The backup job's URL uses the direct host and exactly ?sslmode=require." },
   { id: LIFECYCLE_RULE, description: "R2 deletes backups after exactly the configured retention and aborts incomplete uploads." },
   { id: SCHEDULE_RULE, description: "The backup schedule never leaves a gap longer than the RPO." },
@@ -60,7 +62,8 @@ export const DEFAULT_EXPECTATIONS: Readonly<Record<string, Expectations>> = {
     budgetMonthlyUsd: 60,
     railwayPlan: "hobby",
     usage: {},
-    expectedDumpMB: 20,
+    expectedDumpMB: 10,
+    appTransferGBPerMonth: 1,
   },
   staging: {
     appUrlScheme: "postgresql+asyncpg",
@@ -84,7 +87,7 @@ const CONFIG_SCHEMA = {
     expected: {
       type: "object",
       description:
-        "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, budgetMonthlyUsd, railwayPlan, usage, expectedDumpMB).",
+        "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, budgetMonthlyUsd, railwayPlan, usage, expectedDumpMB, appTransferGBPerMonth).",
     },
     stack: { type: "string", description: "Stack name; read from the resources' URNs when omitted." },
   },

@@ -42,6 +42,8 @@ const neonProjectSchema = z.strictObject({
       maxCu: z.number().positive(),
       activeHoursPerMonth: z.number().min(0).max(HOURS_PER_MONTH_MAX, `a month has at most ${HOURS_PER_MONTH_MAX} hours`),
     }),
+    /** Public transfer the app itself pulls from Neon a month (an estimate; the console's Usage page shows it), besides the backups. */
+    appTransferGBPerMonth: z.number().min(0).optional(),
     /** An existing project to adopt with the `import` option instead of creating one. */
     adoptProjectId: z
       .string()
@@ -71,8 +73,18 @@ const backupsSchema = z.strictObject({
       .min(MIN_RPO_HOURS, `must be at least ${MIN_RPO_HOURS.toFixed(4)} (5 minutes, Railway's shortest cron interval)`)
       .max(MAX_RPO_HOURS, `must be at most ${MAX_RPO_HOURS} (a week)`),
     tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
-    /** Size of one compressed dump in MB: R2 keeps one per run for retentionDays (the cost estimate). */
-    expectedDumpMB: z.number().positive(),
+    /** Name of the read-only bucket-scoped token that `backups:verify` and the restore drill use. */
+    readerTokenName: z.string().min(1).default("client-fulfillment-backups-reader"),
+    /** Longest tolerated restore (download + decompress + pg_restore), which the drill measures. */
+    rtoMinutes: z.number().positive().default(60),
+    /**
+     * Size of one pg_dump as it leaves Neon (before gzip); `backups:verify` prints the measured
+     * figure. Neon's transfer rule multiplies it by the dumps a month; the cost estimate by the
+     * dumps R2 keeps, an upper bound since R2 holds them gzipped.
+     */
+    expectedDumpMB: z.number().positive().default(10),
+    /** Tables the restore drill must find; unset, it only compares with the dump's own table of contents. */
+    expectedTables: z.number().int().positive().optional(),
   });
 
 /** What the stack may cost a month, and the Railway plan whose prices and limits the estimate uses. */

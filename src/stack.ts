@@ -39,6 +39,7 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     retentionDays: backups.retentionDays,
     adopt: backups.adoptBucket,
     tokenName: backups.tokenName,
+    readerTokenName: backups.readerTokenName,
     provider: cloudflareProvider,
   });
 
@@ -107,6 +108,8 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     backupS3Region: bucket.s3Region,
     backupAccessKeyId: bucket.accessKeyId,
     backupSecretAccessKey: bucket.secretAccessKey,
+    backupsReaderAccessKeyId: pulumi.secret(bucket.readerAccessKeyId),
+    backupsReaderSecretAccessKey: bucket.readerSecretAccessKey,
   };
 }
 

@@ -78,8 +78,14 @@ describe("production stack on the mock runtime", () => {
     expect(rules.map((rule) => rule.deleteObjectsTransition.condition.maxAge)).toEqual([30 * 86_400]);
   });
 
+  const tokenNamed = (name: string) => {
+    const found = plan.resources.find((resource) => resource.type === "cloudflare:index/accountToken:AccountToken" && resource.name === name);
+    if (!found) throw new Error(`no token ${name}`);
+    return found;
+  };
+
   it("mints a token that may only write objects of this one bucket", () => {
-    const token = only(plan, "cloudflare:index/accountToken:AccountToken");
+    const token = tokenNamed("backups-writer-token");
     expect(token.parent).toBe("backups");
     expect(token.inputs.policies).toEqual([
       {
@@ -92,9 +98,28 @@ describe("production stack on the mock runtime", () => {
     ]);
     expect(outputValue(plan, "backupS3Endpoint")).toBe("https://fa80d2f9a9e3a5f7971ca70c11cd0458.r2.cloudflarestorage.com");
     expect(outputValue(plan, "backupS3Region")).toBe("auto");
-    expect(outputValue(plan, "backupAccessKeyId")).toBe("computed-token-id");
-    // R2's S3 secret is the SHA-256 hex of the token value (here the placeholder "computed-token-value").
-    expect(outputValue(plan, "backupSecretAccessKey")).toBe(createHash("sha256").update("computed-token-value").digest("hex"));
+    expect(outputValue(plan, "backupAccessKeyId")).toBe("computed-backups-writer-token-id");
+    // R2's S3 secret is the SHA-256 hex of the token value (here the placeholder "computed-backups-writer-token-value").
+    expect(outputValue(plan, "backupSecretAccessKey")).toBe(createHash("sha256").update("computed-backups-writer-token-value").digest("hex"));
+  });
+
+  it("mints a second token, read-only on the same bucket, for the restore drill, exported as secrets", () => {
+    const reader = tokenNamed("backups-reader-token");
+    expect(reader.parent).toBe("backups");
+    expect(reader.inputs.name).toBe("client-fulfillment-backups-reader");
+    expect(reader.inputs.policies).toEqual([
+      {
+        effect: "allow",
+        permissionGroups: [{ id: "6a018a9f2fc74eb6b293b0c548f38b39" }],
+        resources: JSON.stringify({
+          "com.cloudflare.edge.r2.bucket.fa80d2f9a9e3a5f7971ca70c11cd0458_default_client-fullfilment-backups": "*",
+        }),
+      },
+    ]);
+    expect(outputValue(plan, "backupsReaderAccessKeyId")).toBe("computed-backups-reader-token-id");
+    expect(outputValue(plan, "backupsReaderSecretAccessKey")).toBe(createHash("sha256").update("computed-backups-reader-token-value").digest("hex"));
+    expect(plan.outputs.backupsReaderAccessKeyId?.secret).toBe(true);
+    expect(plan.outputs.backupsReaderSecretAccessKey?.secret).toBe(true);
   });
 
   it("wires a DATABASE_URL with no query string and a backup URL with exactly sslmode=require", () => {

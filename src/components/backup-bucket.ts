@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** The permission group that lets a token read, write and list objects of one bucket, nothing more. */
 export const BUCKET_ITEM_WRITE_GROUP = "Workers R2 Storage Bucket Item Write";
+/** The permission group that lets a token read and list objects of one bucket, nothing more. */
+export const BUCKET_ITEM_READ_GROUP = "Workers R2 Storage Bucket Item Read";
 const SECONDS_PER_DAY = 86_400;
 /** R2's own default for abandoned multipart uploads, which declaring rules would otherwise drop. */
 const ABORT_MULTIPART_AFTER_DAYS = 7;
@@ -18,6 +20,8 @@ export interface BackupBucketArgs {
   readonly adopt?: boolean;
   /** Name of the bucket-scoped API token minted for the backup job. */
   readonly tokenName: string;
+  /** Name of the read-only bucket-scoped token minted for verifying and restoring the backups. */
+  readonly readerTokenName: string;
   /** Explicit Cloudflare provider (carrying the API token from config). Defaults to the stack's default provider. */
   readonly provider?: pulumi.ProviderResource;
 }
@@ -51,6 +55,10 @@ export class BackupBucket extends pulumi.ComponentResource {
   public readonly accessKeyId: pulumi.Output<string>;
   /** S3 secret access key: SHA-256 hex of the token's value. */
   public readonly secretAccessKey: pulumi.Output<string>;
+  /** S3 access key id of the read-only token the restore drill uses. */
+  public readonly readerAccessKeyId: pulumi.Output<string>;
+  /** S3 secret access key of the read-only token. */
+  public readonly readerSecretAccessKey: pulumi.Output<string>;
 
   constructor(name: string, args: BackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:backups:BackupBucket", name, {}, opts);
@@ -68,34 +76,38 @@ export class BackupBucket extends pulumi.ComponentResource {
       childOpts,
     );
 
-    const itemWriteGroupId = cloudflare
-      .getAccountApiTokenPermissionGroupsListOutput({ accountId }, { parent: this, provider: args.provider })
-      .results.apply((groups) => {
-        const group = groups.find((candidate) => candidate.name === BUCKET_ITEM_WRITE_GROUP);
+    const permissionGroups = cloudflare.getAccountApiTokenPermissionGroupsListOutput({ accountId }, { parent: this, provider: args.provider }).results;
+    const groupId = (groupName: string) =>
+      permissionGroups.apply((groups) => {
+        const group = groups.find((candidate) => candidate.name === groupName);
         if (!group) {
           throw new pulumi.ResourceError(
-            `Cloudflare account ${accountId} lists no permission group "${BUCKET_ITEM_WRITE_GROUP}"; ` +
+            `Cloudflare account ${accountId} lists no permission group "${groupName}"; ` +
               "check that the operator token has Account API Tokens Read.",
             this,
           );
         }
         return group.id;
       });
-    const token = new cloudflare.AccountToken(
-      `${name}-writer-token`,
-      {
-        accountId,
-        name: args.tokenName,
-        policies: [
-          {
-            effect: "allow",
-            permissionGroups: [{ id: itemWriteGroupId }],
-            resources: JSON.stringify({ [`com.cloudflare.edge.r2.bucket.${accountId}_default_${bucketName}`]: "*" }),
-          },
-        ],
-      },
-      childOpts,
-    );
+    const bucketToken = (role: string, tokenName: string, group: string) =>
+      new cloudflare.AccountToken(
+        `${name}-${role}-token`,
+        {
+          accountId,
+          name: tokenName,
+          policies: [
+            {
+              effect: "allow",
+              permissionGroups: [{ id: groupId(group) }],
+              resources: JSON.stringify({ [`com.cloudflare.edge.r2.bucket.${accountId}_default_${bucketName}`]: "*" }),
+            },
+          ],
+        },
+        childOpts,
+      );
+    const token = bucketToken("writer", args.tokenName, BUCKET_ITEM_WRITE_GROUP);
+    // The job's token stays the job's alone: verifying and restoring need only to read.
+    const reader = bucketToken("reader", args.readerTokenName, BUCKET_ITEM_READ_GROUP);
 
     this.bucketName = bucket.name;
     this.s3Endpoint = pulumi.output(`https://${accountId}.r2.cloudflarestorage.com`);
@@ -104,12 +116,16 @@ export class BackupBucket extends pulumi.ComponentResource {
     this.secretAccessKey = pulumi.secret(
       token.value.apply((value) => createHash("sha256").update(value).digest("hex")),
     );
+    this.readerAccessKeyId = reader.id;
+    this.readerSecretAccessKey = pulumi.secret(reader.value.apply((value) => createHash("sha256").update(value).digest("hex")));
     this.registerOutputs({
       bucketName: this.bucketName,
       s3Endpoint: this.s3Endpoint,
       s3Region: this.s3Region,
       accessKeyId: this.accessKeyId,
       secretAccessKey: this.secretAccessKey,
+      readerAccessKeyId: this.readerAccessKeyId,
+      readerSecretAccessKey: this.readerSecretAccessKey,
     });
   }
 }

@@ -266,3 +266,26 @@ export function backupScheduleViolations(cron: string, rpoHours: number): Violat
   }
   return violations;
 }
+
+/**
+ * The most runs a UTC cron expression makes in one calendar month, over the 400-year cycle:
+ * the month a monthly allowance must survive (a 31-day month for a daily schedule).
+ */
+export function maxRunsPerMonth(cron: string | ParsedCron): number {
+  const parsed = typeof cron === "string" ? parseCron(cron) : cron;
+  const perDay = parsed.hours.length * parsed.minutes.length;
+  let most = 0;
+  let index = 0;
+  for (let year = CYCLE_FIRST_YEAR; year < CYCLE_FIRST_YEAR + 400; year++) {
+    for (let month = 1; month <= 12; month++) {
+      const length = daysInMonth(year, month);
+      if (parsed.months.has(month)) {
+        let days = 0;
+        for (let day = 1; day <= length; day++) if (runsOn(parsed, day, (CYCLE_FIRST_WEEKDAY + index + day - 1) % 7)) days++;
+        most = Math.max(most, days);
+      }
+      index += length;
+    }
+  }
+  return most * perDay;
+}

@@ -6,6 +6,7 @@ import { APP_URL_RULE, appDatabaseUrlViolations, BACKUP_URL_RULE, backupDatabase
 import { ENVIRONMENT_RULE, environmentViolations } from "./environment";
 import { computeSizeViolations, CU_BUDGET_RULE, cuBudgetViolations, foreignComputeViolation, type NeonComputeBudget } from "./neon-compute";
 import { historyRetentionViolations, NEON_PLAN_LIMITS, PITR_RULE, type NeonPlan } from "./neon-plan";
+import { monthlyTransfer, TRANSFER_RULE, transferViolations } from "./neon-transfer";
 import { evaluateRailwayRules } from "./railway-rules";
 import { inputRecord, notApplicable, RESOURCE_TYPES, verdict } from "./rule-kit";
 import type { RuleResult, Violation } from "./violation";
@@ -48,8 +49,10 @@ export interface StackSnapshot {
     readonly railwayPlan?: RailwayPlan;
     /** `railway.<role>.usage` as the stack file sets it; what it leaves out takes the role's default. */
     readonly usage?: Readonly<Partial<Record<string, ServiceUsage>>>;
-    /** `backups.expectedDumpMB`: the size of one compressed dump. */
+    /** One dump as it leaves Neon, in MB (`backups.expectedDumpMB`). */
     readonly expectedDumpMB?: number;
+    /** The app's own public transfer from Neon a month (`neon.appTransferGBPerMonth`). */
+    readonly appTransferGBPerMonth?: number;
   };
 }
 
@@ -124,6 +127,32 @@ function cuBudgetResult(snapshot: StackSnapshot): RuleResult {
   return result(CU_BUDGET_RULE, violations, `${summaries.join("; ")}.`);
 }
 
+/** Backups and the app against the plan's monthly public transfer, from the schedule the stack exports. */
+function transferResult(snapshot: StackSnapshot): RuleResult {
+  const { expected } = snapshot;
+  const schedule = snapshot.outputs.backupSchedule;
+  if (typeof schedule !== "string" && expected.appTransferGBPerMonth === undefined) {
+    return notApplicable(TRANSFER_RULE, `${snapshot.stack} schedules no backups and estimates no app transfer`);
+  }
+  if (expected.neonPlan === undefined) return { rule: TRANSFER_RULE, status: "undecided", message: "The Neon plan is unknown here, so its transfer allowance cannot be compared." };
+  if (typeof schedule === "string" && expected.expectedDumpMB === undefined) {
+    return { rule: TRANSFER_RULE, status: "undecided", message: "backups.expectedDumpMB is unknown here, so the backups' transfer cannot be computed." };
+  }
+  const budget = {
+    plan: expected.neonPlan,
+    schedule: typeof schedule === "string" ? schedule : undefined,
+    rpoHours: expected.rpoHours,
+    dumpMB: expected.expectedDumpMB,
+    appGBPerMonth: expected.appTransferGBPerMonth,
+  };
+  try {
+    return result(TRANSFER_RULE, transferViolations(budget), `${monthlyTransfer(budget).figure}.`);
+  } catch {
+    // An unreadable schedule is backup-schedule-meets-rpo's to report.
+    return { rule: TRANSFER_RULE, status: "undecided", message: `backups.schedule "${schedule}" is not a schedule this rule can count.` };
+  }
+}
+
 /** Every rule that applies to the stack, evaluated on the values actually wired into resources and outputs. */
 export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
   const { outputs, expected, resources } = snapshot;
@@ -168,6 +197,7 @@ export function evaluateStackRules(snapshot: StackSnapshot): RuleResult[] {
     results.push(result(PITR_RULE, violations, `PITR window ${projects.map((p) => String(p.inputs.historyRetentionSeconds)).join(", ")} s fits the ${plan} plan.`));
   }
   results.push(cuBudgetResult(snapshot));
+  results.push(transferResult(snapshot));
 
   const declaresBackups = expected.retentionDays !== undefined || resources.some((resource) => resource.type === R2_BUCKET);
   const noBackups = `${snapshot.stack} declares no backup bucket and runs no backups`;

@@ -60,7 +60,7 @@ export function computedState(type: string, name: string, inputs: Record<string,
     case "cloudflare:index/r2Bucket:R2Bucket":
       return { id: String(inputs.name), outputs: {} };
     case "cloudflare:index/accountToken:AccountToken":
-      return { id: `${COMPUTED}-token-id`, outputs: { value: `${COMPUTED}-token-value` } };
+      return { id: `${COMPUTED}-${name}-id`, outputs: { value: `${COMPUTED}-${name}-value` } };
     case "random:index/randomPassword:RandomPassword":
       return { id: `${COMPUTED}-${name}-id`, outputs: { result: `${COMPUTED}-${name}-value` } };
     case "pulumi-nodejs:dynamic/railway:Project":

@@ -47,6 +47,7 @@ export function stackExpectations(config: StackConfig) {
         rpoHours: config.backups.rpoHours,
         pgVersion: config.neon.pgVersion,
         expectedDumpMB: config.backups.expectedDumpMB,
+        ...(config.neon.appTransferGBPerMonth === undefined ? {} : { appTransferGBPerMonth: config.neon.appTransferGBPerMonth }),
       }
     : database;
 }

@@ -75,6 +75,7 @@ const MUTATIONS = {
   retentionSevenDays: ((resources) =>
     mapResources(resources, (value, key) => (key === "maxAge" && value === 30 * DAY ? 7 * DAY : value))) as Mutation,
   dailySchedule: ((resources) => mapResources(resources, (value) => (value === "0 */6 * * *" ? "0 0 * * *" : value))) as Mutation,
+  everyFiveMinutes: ((resources) => mapResources(resources, (value) => (value === "0 */6 * * *" ? "*/5 * * * *" : value))) as Mutation,
   backendPort: withServiceVariables("backend", (variables) => {
     variables.PORT = "8000";
   }),
@@ -109,6 +110,7 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
   "stateful-resources-protected": MUTATIONS.unprotectNeon,
   "pitr-within-plan": MUTATIONS.pitrTooLong,
   "neon-cu-hours-within-plan": MUTATIONS.neonComputeTooLarge,
+  "neon-transfer-within-plan": MUTATIONS.everyFiveMinutes,
   "backup-database-url-direct-and-ssl": MUTATIONS.backupUrlAmpersand,
   "backup-retention-matches-config": MUTATIONS.retentionSevenDays,
   "backup-job-writes-retained-bucket": MUTATIONS.retentionSevenDays,

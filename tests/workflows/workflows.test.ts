@@ -31,7 +31,7 @@ const permissionsOf = (job: Job) => (typeof job.permissions === "object" ? job.p
 describe("actionlint", () => {
   it("finds nothing in .github/workflows", async () => {
     const files = readWorkflows();
-    expect(files.map((f) => path.basename(f.file))).toEqual(["checks.yml", "deploy.yml", "drift.yml", "preview.yml"]);
+    expect(files.map((f) => path.basename(f.file))).toEqual(["checks.yml", "deploy.yml", "drift.yml", "preview.yml", "restore-drill.yml"]);
     const findings = await actionlint();
     expect(formatFindings(findings)).toBe("");
   });
@@ -114,7 +114,7 @@ describe("pinning and permissions", () => {
         const withs = (job.steps ?? []).map((step) => step.with ?? {});
         const comments = withs.some((w) => w["comment-on-pr"] === true) || (job.steps ?? []).some((step) => step.run?.includes("gh pr comment"));
         const oidc = uses.some((u) => u.startsWith("pulumi/auth-actions@"));
-        const drift = path.basename(file) === "drift.yml";
+        const drift = ["drift.yml", "restore-drill.yml"].includes(path.basename(file));
         for (const scope of writes) {
           const allowed = (scope === "pull-requests" && comments) || (scope === "id-token" && oidc) || (scope === "issues" && drift);
           expect(allowed, `${path.basename(file)} ${name}: ${scope}: write`).toBe(true);
@@ -319,5 +319,51 @@ describe("drift", () => {
     expect(script).toContain("gh issue comment");
     expect(script).toContain("gh issue create");
     expect(permissionsOf(job)).toEqual({ contents: "read", issues: "write", "id-token": "write" });
+  });
+});
+
+describe("restore drill", () => {
+  const wf = workflow("restore-drill.yml");
+  const job = wf.jobs.drill!;
+  const script = () => allSteps(wf).map(({ step: s }) => s.run ?? "").join("\n");
+  it("runs weekly and on demand, reading only, with no Pulumi or Neon credentials", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(permissionsOf(job)).toEqual({ contents: "read", issues: "write" });
+    const text = readFileSync(path.join(WORKFLOW_DIR, "restore-drill.yml"), "utf8");
+    expect([...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1]).sort()).toEqual(["BACKUPS_R2_ACCESS_KEY_ID", "BACKUPS_R2_SECRET_ACCESS_KEY"]);
+  });
+  it("restores into a postgres:17 service container with a PostgreSQL 17 client", () => {
+    const services = (job as unknown as { services: Record<string, { image: string }> }).services;
+    expect(services.postgres?.image).toBe("postgres:17");
+    expect(script()).toContain("apt-get install -y -qq postgresql-client-17");
+    expect(script()).toContain("BACKUPS_PG_BIN=/usr/lib/postgresql/17/bin");
+    expect(script()).toContain('npm run -s backups:verify -- --stack production --json --restore-into "$RESTORE_URL"');
+    expect(job.env?.RESTORE_URL).toMatch(/@localhost:5432\//);
+  });
+  it("keeps the evidence as an artifact, even when the drill fails", () => {
+    const upload = allSteps(wf).find(({ step: s }) => s.uses?.startsWith("actions/upload-artifact@"))?.step;
+    expect(upload?.if).toBe("always()");
+    expect(String(upload?.with?.path)).toContain("evidence.json");
+  });
+  it("keeps one issue labelled backups: comments or creates on failure, closes on a pass", () => {
+    expect(job.env?.ISSUE_TITLE).toBe("Restore drill failed for production");
+    for (const command of ["gh issue list", "--label backups", "gh issue comment", "gh issue create", "gh issue close"]) expect(script()).toContain(command);
+  });
+  it.each([
+    [0, "pass"],
+    [1, "fail"],
+    [2, "error"],
+  ])("the drill step, when backups:verify exits %i, reports %s", (exit, result) => {
+    const step = allSteps(wf).find(({ step: s }) => s.run?.includes("backups:verify"))?.step;
+    const dir = mkdtempSync(path.join(tmpdir(), "drill-step-"));
+    writeFileSync(path.join(dir, "npm"), `#!/bin/sh\necho '{"checks":[{"id":"x","status":"pass","message":"m"}],"durationsMs":{},"rtoMinutes":60}'\nexit ${exit}\n`, { mode: 0o755 });
+    const output = path.join(dir, "output");
+    const run = spawnSync("bash", ["-eo", "pipefail", "-c", step!.run!], {
+      cwd: dir,
+      env: { PATH: `${dir}:${process.env.PATH}`, RESTORE_URL: "postgresql://x@localhost:5432/d", GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md") },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(readFileSync(output, "utf8")).toBe(`result=${result}\n`);
   });
 });
