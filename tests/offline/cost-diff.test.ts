@@ -27,7 +27,10 @@ describe("renderCostDiff", () => {
   it("shows base, head, the difference and the worst case per stack, and what moved it", () => {
     const markdown = renderCostDiff([{ stack: "production", base: base.costs, head: head.costs }]);
     expect(markdown.startsWith(`${COST_COMMENT_MARKER}\n### Monthly cost estimate\n`)).toBe(true);
-    expect(markdown).toMatch(/\| production \| \$47\.78 \| \$67\.78 \| \+\$20\.00\/month \| \$\d+\.\d\d \|/);
+    const usd = (value: number) => `$${value.toFixed(2)}`;
+    // 2 GB more of RAM at Railway's $10/GB-month: the difference follows the prices, the totals follow the stack file.
+    expect(head.costs.expectedUsd - base.costs.expectedUsd).toBeCloseTo(20, 2);
+    expect(markdown).toContain(`| production | ${usd(base.costs.expectedUsd)} | ${usd(head.costs.expectedUsd)} | +$20.00/month |`);
     expect(markdown).toContain("- **production** +$20.00/month: crawl4ai memory limit 4 → 6 GB, memory 4 → 6 GB\n");
   });
 
@@ -37,7 +40,8 @@ describe("renderCostDiff", () => {
       { stack: "staging", base: undefined, head: base.costs },
       { stack: "other", base: base.costs, head: undefined },
     ]);
-    expect(markdown).toContain("| production | $47.78 | $47.78 | +$0.00/month |");
+    const total = `$${base.costs.expectedUsd.toFixed(2)}`;
+    expect(markdown).toContain(`| production | ${total} | ${total} | +$0.00/month |`);
     expect(markdown).not.toContain("- **production**");
     expect(markdown).toContain("- **staging**: no estimate for the base: its stack file does not parse under this branch's config schema.");
     expect(markdown).toContain("- **other**: no estimate for the head: its plan failed (see the checks job).");
