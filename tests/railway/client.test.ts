@@ -200,6 +200,7 @@ afterEach(() => sim.close());
     expect(error.message).toContain("Railway ProjectsInWorkspace failed");
     expect(error.message).toContain("projects.total");
     expect(error.message).toContain("has Railway's API changed?");
+    expect(error.errors).toEqual([]);
   });
 });
 
@@ -332,16 +333,24 @@ describe("RailwayClient against a scripted server", () => {
   });
 
   it("stops backing off when the next wait would pass the retry budget, keeping the server's error", async () => {
-    const error = await failureOf(listIn(await scripted([{ status: 502 }], { retryBudgetMs: 35 })));
+    const error = await failureOf(listIn(await scripted([{ status: 502 }], { retryBudgetMs: 30 })));
     expect(waits).toEqual([10, 20]);
     expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 502): server error");
   });
 
   it("says Railway did not name a reset when a 429 without headers outlasts the budget", async () => {
-    const error = await failureOf(listIn(await scripted([{ status: 429 }], { retryBudgetMs: 35 })));
+    const error = await failureOf(listIn(await scripted([{ status: 429 }], { retryBudgetMs: 30 })));
     expect(waits).toEqual([10, 20]);
     expect(error.message).toContain("Railway did not say when it resets");
     expect(error.status).toBe(429);
+    expect(error.errors).toEqual([]);
+  });
+
+  it("names a rate limit as such once the retries run out within the budget", async () => {
+    const error = await failureOf(listIn(await scripted([{ status: 429, headers: { "retry-after": "0" } }])));
+    expect(error.message).toBe("Railway ProjectsInWorkspace failed (HTTP 429): rate limited");
+    expect(error.errors).toEqual([]);
+    expect(waits).toEqual([0, 0, 0]);
   });
 
   it("waits a Retry-After that spends exactly the whole budget", async () => {
@@ -352,6 +361,7 @@ describe("RailwayClient against a scripted server", () => {
   it("does not retry a refused token (HTTP 401)", async () => {
     const error = await failureOf(listIn(await scripted([{ status: 401, body: "{}" }])));
     expect(error.message).toContain("Railway rejected the token from stack config railway:token");
+    expect(error.errors).toEqual([]);
     expect(hits).toBe(1);
   });
 
@@ -365,6 +375,7 @@ describe("RailwayClient against a scripted server", () => {
   it("fails at once on an answer that is not JSON, and on an HTTP error without GraphQL errors", async () => {
     const notJson = await failureOf(listIn(await scripted([{ status: 200, body: "<html>maintenance</html>" }])));
     expect(notJson.message).toBe("Railway ProjectsInWorkspace failed (HTTP 200): the answer was not JSON (OK)");
+    expect(notJson.errors).toEqual([]);
     expect(hits).toBe(1);
     server?.close();
     const badRequest = await failureOf(listIn(await scripted([{ status: 400, body: "{}" }])));

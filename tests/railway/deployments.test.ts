@@ -87,7 +87,7 @@ describe("deploy waiting (pure)", () => {
 
   it("keeps listing until the commit's deployment shows, and times out naming it was never started", async () => {
     const client = fakeClient({ ServiceDeployments: listing({ id: "dep-old", status: "SUCCESS", createdAt: "2026-12-01T09:00:00Z" }) });
-    await expect(awaitDeploymentSince(client, waitFor({ timeoutSeconds: 0 }), "2026-12-01T10:00:00Z")).rejects.toThrow(
+    expect(await messageOf(awaitDeploymentSince(client, waitFor({ timeoutSeconds: 0 }), "2026-12-01T10:00:00Z"))).toContain(
       'Railway deployment (not started yet) of service "backend" in environment "production" did not finish within 0 s',
     );
   });
@@ -138,6 +138,7 @@ describe("deploy waiting (pure)", () => {
       /no branch trigger for acme\/app@main on service "backend" in environment "production" \(found: none\).*Railway's GitHub app/,
     );
     await expect(requireBranchTrigger(triggers({ repository: "acme/app", branch: "staging" }), waitFor(), "acme/app", "main")).rejects.toThrow("found: acme/app@staging");
+    await expect(requireBranchTrigger(triggers({ repository: "acme/fork", branch: "main" }), waitFor(), "acme/app", "main")).rejects.toThrow("found: acme/fork@main");
   });
 });
 
@@ -172,7 +173,7 @@ describe("deploy waiting, edge cases (pure)", () => {
   it("times out on a deployment that never ends, naming it and its last status", async () => {
     const client = fakeClient({ Deployment: statuses("DEPLOYING") });
     const wait = waitFor({ timeoutSeconds: 0 });
-    await expect(settleLatestOf(client, wait, { id: "dep-9", status: "DEPLOYING" })).rejects.toThrow(
+    expect(await messageOf(settleLatestOf(client, wait, { id: "dep-9", status: "DEPLOYING" }))).toContain(
       'Railway deployment dep-9 (last status DEPLOYING) of service "backend" in environment "production" did not finish within 0 s. ' +
         "It may still finish: check the Railway dashboard. To wait longer, set deployTimeoutSeconds on this ServiceConfig or `pulumi config set railway:deployTimeoutSeconds <seconds>`",
     );
@@ -180,7 +181,7 @@ describe("deploy waiting, edge cases (pure)", () => {
 
   it("times out on a patch Railway never applies, naming its last status", async () => {
     const client = fakeClient({ EnvironmentPatch: ({ id }) => ({ environmentPatch: { id, status: "APPLYING", lastAppliedError: null, createdAt: "2026-12-01T10:00:00Z" } }) });
-    await expect(awaitPatchApplied(client, "patch-1", waitFor({ timeoutSeconds: 0 }))).rejects.toThrow("Railway patch patch-1 (last status APPLYING) of service");
+    expect(await messageOf(awaitPatchApplied(client, "patch-1", waitFor({ timeoutSeconds: 0 })))).toContain("Railway patch patch-1 (last status APPLYING) of service");
   });
 
   it("ends well on SUCCESS and SLEEPING, badly on FAILED, CRASHED and REMOVED", () => {
@@ -209,6 +210,16 @@ describe("deploy waiting, edge cases (pure)", () => {
     expect(showsLate.asked).toEqual(["ServiceInstanceDeployment", "ServiceInstanceDeployment", "ServiceInstanceDeployment", "Deployment"]);
   });
 });
+
+/**
+ * The message of the Error `promise` rejects with. Not `rejects.toThrow(text)`: vitest passes
+ * that when the rejection is `undefined`, so a failure built wrongly would go unseen.
+ */
+async function messageOf(promise: Promise<unknown>): Promise<string> {
+  const failure = await promise.then(() => undefined, (error: unknown) => error);
+  expect(failure).toBeInstanceOf(Error);
+  return (failure as Error).message;
+}
 
 /** settleLatest on a service whose latest deployment is `latest`. */
 function settleLatestOf(client: RailwayReader, wait: DeployWait, latest: { id: string; status: string }) {
