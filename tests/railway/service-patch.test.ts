@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LiveServiceEntry } from "../../src/railway/environment-config";
 import {
@@ -329,5 +331,18 @@ describe("configChanged", () => {
 
   it("reads an absent group as an absent group, whichever way it is written", () => {
     expect(configChanged(declared({ build: undefined }), { ...declared(), build: null as never })).toBe(false);
+  });
+});
+
+describe("DESIGN.md's table of Railway's defaults", () => {
+  it("lists every default with its value, and as an assumption exactly those no source confirms", () => {
+    const design = readFileSync(path.resolve(__dirname, "../../src/railway/DESIGN.md"), "utf8");
+    const rows = [...design.matchAll(/^\| `((?:deploy|build)\.\w+)` \| ([^|]+) \| [^|]+ \| (yes|no: assumption) \|$/gm)];
+    expect(rows.map((row) => [row[1], row[3] === "yes"])).toEqual(RAILWAY_DEFAULTS.map((entry) => [entry.path, entry.confirmed]));
+    for (const [, key, value] of rows) {
+      const entry = RAILWAY_DEFAULTS.find((candidate) => candidate.path === key)!;
+      const shown = Array.isArray(entry.value) && entry.value.length === 0 ? "none" : `\`${String(entry.value)}\``;
+      expect(value!.trim(), key).toBe(shown);
+    }
   });
 });
