@@ -307,8 +307,8 @@ describe("liveInputs, every group", () => {
   });
 
   it("records watch patterns as declared when Railway holds the same set in another order", () => {
-    const props = declared({ build: { watchPatterns: ["/backend/**", "/shared/**"] } });
-    expect(liveInputs(readBack({ build: { watchPatterns: ["/shared/**", "/backend/**"] } }), props).build).toEqual({ watchPatterns: ["/backend/**", "/shared/**"] });
+    const props = declared({ build: { watchPatterns: ["/shared/**", "/backend/**"] } });
+    expect(liveInputs(readBack({ build: { watchPatterns: ["/backend/**", "/shared/**"] } }), props).build).toEqual({ watchPatterns: ["/shared/**", "/backend/**"] });
   });
 
   it("records an image service's unset branch and root directory as absent", () => {
