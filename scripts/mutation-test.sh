@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Mutation testing of the Railway provider's core (stryker.config.mjs says which files and tests).
 # Stryker is installed into a prefix outside the project, so package.json, the lockfile and CI's
-# `npm ci` never carry it; the prefix is reused by later runs. Prints Stryker's score per file
-# and the share of mutants killed over all of them; MUTATION_SURVIVORS=1 also lists survivors.
+# `npm ci` never carry it; the prefix ($STRYKER_PREFIX, default under $TMPDIR) is reused by later
+# runs. Prints Stryker's score per file and the share of mutants killed over all of them;
+# MUTATION_SURVIVORS=1 also lists the survivors. About 15-20 minutes on two cores.
 set -euo pipefail
 
 STRYKER_VERSION=10.1.1

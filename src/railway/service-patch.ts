@@ -236,9 +236,7 @@ export function servicePatch(live: LiveServiceEntry | undefined, news: ServiceCo
     if (!sameLeaf(path, valueAt(live, path), value)) setAt(patch, path, value);
   }
   for (const path of releasedPaths(olds, news)) {
-    const liveValue = valueAt(live, path);
-    const wholeEntry = path[0] === "variables" || path[0] === "volumeMounts";
-    if (wholeEntry ? liveValue !== undefined && liveValue !== null : !sameLeaf(path, liveValue, null)) setAt(patch, path, null);
+    if (!sameLeaf(path, valueAt(live, path), null)) setAt(patch, path, null);
   }
   return patch;
 }

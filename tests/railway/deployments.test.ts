@@ -152,6 +152,9 @@ describe("deploy waiting, edge cases (pure)", () => {
       ),
     });
     await expect(newestDeploymentAt(some, waitFor())).resolves.toBe("2026-12-01T10:00:00.001Z");
+    const asked: Record<string, unknown>[] = [];
+    await newestDeploymentAt(fakeClient({ ServiceDeployments: (variables) => (asked.push(variables), listing()()) }), waitFor());
+    expect(asked).toEqual([{ projectId: "prj", environmentId: "env", serviceId: "svc" }]);
     await expect(newestDeploymentAt(fakeClient({ ServiceDeployments: listing() }), waitFor())).resolves.toBe("1970-01-01T00:00:00.001Z");
   });
 

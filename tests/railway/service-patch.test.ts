@@ -234,6 +234,15 @@ describe("servicePatch, limits, mounts and removals", () => {
     expect(servicePatch(live, news, olds)).toEqual({ variables: { TOKEN: { value: "t2" } } });
   });
 
+  it("reads blocks Railway answers as null as holding nothing", () => {
+    const live = readBack({ build: null, deploy: null, variables: { ENVIRONMENT: null, DATABASE_URL: { value: "postgresql+asyncpg://u:p@h/db" } } });
+    expect(servicePatch(live, declared())).toEqual({
+      build: { watchPatterns: ["/backend/**"] },
+      deploy: { healthcheckPath: "/health", preDeployCommand: ["alembic upgrade head"], limitOverride: { containers: { memoryBytes: 2_000_000_000 } } },
+      variables: { ENVIRONMENT: { value: "production" } },
+    });
+  });
+
   it("builds its patch for a service with no instance yet: what is declared, no nulls", () => {
     const patch = servicePatch(undefined, declared({ source: { image: "redis:8.2.1" }, build: undefined, deploy: undefined, limits: undefined, variables: undefined, secretVariables: undefined }));
     expect(patch).toEqual({ source: { image: "redis:8.2.1" } });
@@ -276,6 +285,10 @@ describe("describePatch, every kind", () => {
     ]);
   });
 
+  it("adds a variable to a live entry that has no variables block", () => {
+    expect(describePatch(readBack({ variables: undefined }), { variables: { A: { value: "x" } } }, [])).toEqual([{ key: "variables.A", kind: "add", from: undefined, to: "x" }]);
+  });
+
   it("shows a list as one setting, and describes a service with no instance yet", () => {
     expect(describePatch(undefined, { build: { watchPatterns: ["/a/**"] }, variables: { TOKEN: { value: "s" } } }, ["TOKEN"])).toEqual([
       { key: "build.watchPatterns", kind: "set", from: null, to: ["/a/**"] },
@@ -295,17 +308,22 @@ describe("liveInputs, every group", () => {
     const recorded = liveInputs(live, props);
     expect(recorded.build).toEqual({ watchPatterns: ["/**"], builder: "RAILPACK" });
     expect(recorded.limits).toEqual({ memoryGB: 4, vCPUs: 2 });
-    expect(recorded.volumeMounts).toEqual({ "vol-1": "/mnt" });
+    expect(recorded.volumeMounts).toStrictEqual({ "vol-1": "/mnt" });
     expect(recorded.deploy).not.toHaveProperty("limitOverride");
   });
 
   it("records a variable removed live as missing, and leaves undeclared groups undeclared", () => {
     const props = declared({ build: undefined, deploy: undefined, limits: undefined, volumeMounts: undefined });
     const recorded = liveInputs(readBack({ variables: { DATABASE_URL: { value: "changed" } } }), props);
-    expect(recorded.variables).toEqual({});
-    expect(recorded.secretVariables).toEqual({ DATABASE_URL: "changed" });
+    expect(recorded.variables).toStrictEqual({});
+    expect(recorded.secretVariables).toStrictEqual({ DATABASE_URL: "changed" });
     expect([recorded.build, recorded.deploy, recorded.limits, recorded.volumeMounts]).toEqual([undefined, undefined, undefined, undefined]);
     expect(recorded.source).toEqual({ repo: "acme/app", branch: "main", rootDirectory: "backend" });
+  });
+
+  it("records watch patterns as declared when Railway holds the same set in another order", () => {
+    const props = declared({ build: { watchPatterns: ["/shared/**", "/backend/**"] } });
+    expect(liveInputs(readBack({ build: { watchPatterns: ["/backend/**", "/shared/**"] } }), props).build).toEqual({ watchPatterns: ["/shared/**", "/backend/**"] });
   });
 
   it("records an image service's unset branch and root directory as absent", () => {
