@@ -46,10 +46,12 @@ async function liveLimit(client: RailwayClient, projectId: string): Promise<Live
     );
   }
   const { usageLimit } = workspace.customer;
-  return {
-    customerId: workspace.customer.id,
-    limit: usageLimit ? { softLimitDollars: usageLimit.softLimit, hardLimitDollars: usageLimit.hardLimit ?? undefined } : undefined,
-  };
+  return { customerId: workspace.customer.id, limit: usageLimit ? limitDollars(usageLimit.softLimit, usageLimit.hardLimit) : undefined };
+}
+
+/** Without undefined keys: outputs go through a protobuf Struct, which rejects undefined. */
+function limitDollars(softLimitDollars: number, hardLimitDollars: number | null): LimitDollars {
+  return hardLimitDollars === null ? { softLimitDollars } : { softLimitDollars, hardLimitDollars };
 }
 
 function sameLimit(live: LimitDollars | undefined, declared: LimitDollars): boolean {
@@ -95,7 +97,8 @@ export class UsageLimitProvider extends RailwayProvider implements pulumi.dynami
     const declared = { softLimitDollars: inputs.softLimitDollars, hardLimitDollars: inputs.hardLimitDollars };
     const adopted = sameLimit(live.limit, declared);
     if (!adopted) await setLimit(client, live.customerId, declared);
-    return { id: live.customerId, outs: { ...inputs, customerId: live.customerId, adopted, previousLimit: adopted ? undefined : live.limit } };
+    const previous = !adopted && live.limit ? { previousLimit: live.limit } : {};
+    return { id: live.customerId, outs: { ...inputs, customerId: live.customerId, adopted, ...previous } };
   }
 
   async read(id: string, props?: UsageLimitOutputs): Promise<pulumi.dynamic.ReadResult<UsageLimitOutputs>> {
@@ -119,7 +122,8 @@ export class UsageLimitProvider extends RailwayProvider implements pulumi.dynami
     if (!live) throw new Error(`Railway usage limit: project ${news.projectId} is not visible to this token; check railway.projectName and the token's workspace.`);
     const declared = { softLimitDollars: news.softLimitDollars, hardLimitDollars: news.hardLimitDollars };
     if (!sameLimit(live.limit, declared)) await setLimit(client, live.customerId, declared);
-    return { outs: { ...news, customerId: live.customerId, adopted: olds.adopted, previousLimit: olds.previousLimit } };
+    const previous = olds.previousLimit ? { previousLimit: olds.previousLimit } : {};
+    return { outs: { ...news, customerId: live.customerId, adopted: olds.adopted, ...previous } };
   }
 
   /** Puts back what was there before: nothing after adoption, the previous limit, or no limit. */
