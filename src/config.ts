@@ -94,6 +94,29 @@ const budgetSchema = z.strictObject({
   railwayPlan: z.enum(RAILWAY_PLAN_NAMES).default("hobby"),
 });
 
+/** Railway refuses a smaller hard limit (docs pricing/cost-control.md). */
+const RAILWAY_MIN_HARD_LIMIT_USD = 10;
+
+/**
+ * Production also sets the workspace's usage limit at Railway: an email alert at `softLimitUsd`
+ * (defaults to monthlyUsd) and workloads stopped at `hardLimitUsd` (defaults to 1.5 × monthlyUsd,
+ * at least Railway's $10). The workspace has ONE limit, so only one stack declares it.
+ */
+const productionBudgetSchema = budgetSchema
+  .extend({
+    softLimitUsd: z.number().int("whole dollars (Railway's usageLimitSet takes an Int)").positive().optional(),
+    hardLimitUsd: z.number().int("whole dollars (Railway's usageLimitSet takes an Int)").min(RAILWAY_MIN_HARD_LIMIT_USD, `Railway's smallest hard limit is $${RAILWAY_MIN_HARD_LIMIT_USD}`).optional(),
+  })
+  .transform((budget) => {
+    const softLimitUsd = budget.softLimitUsd ?? Math.ceil(budget.monthlyUsd);
+    const hardLimitUsd = budget.hardLimitUsd ?? Math.max(RAILWAY_MIN_HARD_LIMIT_USD, Math.ceil(budget.monthlyUsd * 1.5), softLimitUsd + 1);
+    return { ...budget, softLimitUsd, hardLimitUsd };
+  })
+  .refine((budget) => budget.softLimitUsd < budget.hardLimitUsd, {
+    message: "softLimitUsd (the email alert) must be below hardLimitUsd (where Railway stops the workloads)",
+    path: ["softLimitUsd"],
+  });
+
 /**
  * What a service is expected to use, for the cost estimate (src/invariants/cost-model.ts); each
  * key left out takes the role's default there (USAGE_DEFAULTS). Assumptions until measured:
@@ -304,7 +327,7 @@ const productionSchema = z.strictObject({
   backups: backupsSchema,
   railway: railwayProductionSchema,
   railwaySecrets: railwaySecretsSchema,
-  budget: budgetSchema,
+  budget: productionBudgetSchema,
 });
 
 const stagingSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { RailwayApp } from "./components/railway-app";
 import { APP_ROLES, type AppRole, type ProductionConfig, type ProviderSecrets, type StackConfig, type StagingConfig } from "./config";
 import { Environment } from "./railway/environment";
 import { Project } from "./railway/project";
+import { UsageLimit } from "./railway/usage-limit";
 
 /**
  * Outputs the staging stack reads from production through a StackReference: the Railway project,
@@ -58,6 +59,12 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     settings: railway,
     databaseUrl: database.appDatabaseUrl,
     secretVariables: config.railwaySecrets,
+  });
+  // The workspace's one usage limit, reached through the app project (staging shares the workspace).
+  new UsageLimit("usage-limit", {
+    projectId: appProject.projectId,
+    softLimitDollars: config.budget.softLimitUsd,
+    hardLimitDollars: config.budget.hardLimitUsd,
   });
   const backupsProject = new Project("backups-project", {
     name: railway.backupJob.projectName,

@@ -438,6 +438,20 @@ describe("cost config", () => {
     expect(railwayIssues("production", withoutBudget)).toEqual([{ key: "client-fulfillment-infra:budget", message: expect.stringContaining("required") }]);
   });
 
+  it("derives production's usage limit from the budget, and refuses one Railway would", () => {
+    const withBudget = (stack: string, budget: Record<string, unknown>) => ({ ...valuesOf(stack), budget: { monthlyUsd: 60, ...budget } });
+    expect(parseStackConfig("production", withBudget("production", {})).budget).toMatchObject({ softLimitUsd: 60, hardLimitUsd: 90 });
+    expect(parseStackConfig("production", withBudget("production", { monthlyUsd: 4 })).budget).toMatchObject({ softLimitUsd: 4, hardLimitUsd: 10 });
+    expect(parseStackConfig("production", withBudget("production", { softLimitUsd: 50, hardLimitUsd: 120 })).budget).toMatchObject({ softLimitUsd: 50, hardLimitUsd: 120 });
+    expect(railwayIssues("production", withBudget("production", { hardLimitUsd: 5 }))).toEqual([
+      { key: "client-fulfillment-infra:budget.hardLimitUsd", message: expect.stringContaining("smallest hard limit is $10") },
+    ]);
+    expect(railwayIssues("production", withBudget("production", { softLimitUsd: 90, hardLimitUsd: 80 }))).toEqual([
+      { key: "client-fulfillment-infra:budget.softLimitUsd", message: expect.stringContaining("must be below hardLimitUsd") },
+    ]);
+    expect(railwayIssues("staging", withBudget("staging", { hardLimitUsd: 90 })).map((issue) => issue.key)).toEqual(["client-fulfillment-infra:budget.hardLimitUsd"]);
+  });
+
   it("lets staging's Crawl4AI go down to 2 GB for tests, and production keep the README's 4", () => {
     const small = (stack: string, memoryGB: number) => withRailway(stack, (railway) => {
       railway.crawl4ai = { ...railway.crawl4ai, memoryGB };

@@ -411,3 +411,37 @@ export const DEPLOYMENT_TRIGGERS = operation(
       deploymentTriggers: connection(zod, zod.object({ id: zod.string(), repository: zod.string(), branch: zod.string(), provider: zod.string() })),
     }),
 );
+
+const usageLimitNode = (zod: ZodApi) => zod.object({ softLimit: zod.number().int(), hardLimit: zod.number().int().nullable() });
+
+/**
+ * The usage limit belongs to the workspace's billing customer (schema `Customer.usageLimit`),
+ * reached from the project: a project token sees its own project, not every workspace.
+ */
+export const PROJECT_USAGE_LIMIT = operation(
+  "ProjectUsageLimit",
+  `query ProjectUsageLimit($id: String!) {
+    project(id: $id) { id workspace { id customer { id usageLimit { softLimit hardLimit } } } }
+  }`,
+  (zod) =>
+    zod.object({
+      project: zod.object({
+        id: zod.string(),
+        workspace: zod
+          .object({ id: zod.string(), customer: zod.object({ id: zod.string(), usageLimit: usageLimitNode(zod).nullable() }) })
+          .nullable(),
+      }),
+    }),
+);
+
+export const USAGE_LIMIT_SET = operation(
+  "UsageLimitSet",
+  `mutation UsageLimitSet($input: UsageLimitSetInput!) { usageLimitSet(input: $input) }`,
+  (zod) => zod.object({ usageLimitSet: zod.boolean() }),
+);
+
+export const USAGE_LIMIT_REMOVE = operation(
+  "UsageLimitRemove",
+  `mutation UsageLimitRemove($input: UsageLimitRemoveInput!) { usageLimitRemove(input: $input) }`,
+  (zod) => zod.object({ usageLimitRemove: zod.boolean() }),
+);

@@ -17,6 +17,7 @@ import { createQueryResolvers } from "./query-resolvers.js";
 import type { ResolverMap } from "./resolver-kit.js";
 import { createResourceMutations } from "./resource-mutations.js";
 import { createServiceMutations } from "./service-mutations.js";
+import { createUsageLimitMutations } from "./usage-limits.js";
 import type { SimulatorState } from "./state.js";
 import { Views } from "./views.js";
 
@@ -100,6 +101,7 @@ export class GraphQLExecutor {
         ...createServiceMutations(dependencies),
         ...createResourceMutations(dependencies),
         ...createStagedChangeMutations(dependencies, this.staged),
+        ...createUsageLimitMutations(dependencies),
       },
       true,
     );

@@ -63,6 +63,8 @@ export class SimulatorState {
   readonly tcpProxies = new Map<string, TcpProxyRecord>();
   readonly deployments = new Map<string, DeploymentRecord>();
   readonly environmentPatches = new Map<string, EnvironmentPatchRecord>();
+  /** Keyed by customer id (`customerIdOf`); dollars, as `usageLimitSet` takes them (read-back unit: assumption). */
+  readonly usageLimits = new Map<string, { softLimit: number; hardLimit: number | null }>();
 
   private readonly idCounters = new Map<string, number>();
   private lastTimestamp = 0;
@@ -115,6 +117,16 @@ export class SimulatorState {
     readonly workspaceId: string,
     private readonly onDeploy: (deployment: DeploymentRecord) => void = () => undefined,
   ) {}
+
+  /** One billing customer per workspace (schema `Workspace.customer: Customer!`). */
+  customerIdOf(workspaceId: string): string {
+    return `cus-${workspaceId}`;
+  }
+
+  requireCustomer(customerId: string): void {
+    const known = [this.workspaceId, ...[...this.projects.values()].map((p) => p.workspaceId)].some((w) => this.customerIdOf(w) === customerId);
+    if (!known) throw notFound("Customer");
+  }
 
   nextId(prefix: string): string {
     const next = (this.idCounters.get(prefix) ?? 0) + 1;

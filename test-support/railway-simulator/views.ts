@@ -36,6 +36,7 @@ export class Views {
       expiredAt: null,
       featureFlags: [],
       members: [],
+      workspace: () => this.workspace(record.workspaceId),
       primaryEnvironmentId: () => state.liveEnvironments(record.id).find((e) => !e.isEphemeral)?.id ?? null,
       baseEnvironment: () => {
         const base = record.baseEnvironmentId ? state.environments.get(record.baseEnvironmentId) : undefined;
@@ -56,6 +57,24 @@ export class Views {
       deployments: (args: ConnectionArgs) => {
         const deployments = [...state.deployments.values()].filter((d) => d.projectId === record.id);
         return toConnection(deployments, args, (d) => this.deployment(d));
+      },
+    };
+  }
+
+  workspace(workspaceId: string) {
+    const { state } = this;
+    const customerId = state.customerIdOf(workspaceId);
+    return {
+      id: workspaceId,
+      name: workspaceId,
+      customer: {
+        id: customerId,
+        isUsageSubscriber: false,
+        state: "ACTIVE",
+        usageLimit: () => {
+          const limit = state.usageLimits.get(customerId);
+          return limit ? { id: `ul-${customerId}`, customerId, ...limit, isOverLimit: false, agentHardLimitCents: null, agentSoftLimitCents: null } : null;
+        },
       },
     };
   }

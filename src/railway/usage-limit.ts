@@ -1,0 +1,165 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { RailwayClient } from "./client";
+import { PROJECT_USAGE_LIMIT, USAGE_LIMIT_REMOVE, USAGE_LIMIT_SET } from "./operations";
+import { diffByKeys, failure, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+
+/** Railway refuses a smaller hard limit (docs pricing/cost-control.md: "The minimum amount … is $10"). */
+export const MIN_HARD_LIMIT_DOLLARS = 10;
+
+export interface UsageLimitInputs {
+  /** A project of the workspace whose limit this is: the limit belongs to the workspace's customer. */
+  projectId: string;
+  /** The email alert ("Custom email alert", docs pricing/cost-control.md). */
+  softLimitDollars: number;
+  /** Workloads are taken offline past it. */
+  hardLimitDollars: number;
+  providerVersion: string;
+}
+
+export interface LimitDollars {
+  softLimitDollars: number;
+  /** Railway allows an alert without a hard limit. */
+  hardLimitDollars?: number;
+}
+
+export interface UsageLimitOutputs extends UsageLimitInputs {
+  customerId: string;
+  /** The live limit already equalled the declared one: destroy leaves it alone. */
+  adopted: boolean;
+  /** The limit that was there before this stack set its own; destroy puts it back. Absent: there was none. */
+  previousLimit?: LimitDollars;
+}
+
+interface LiveLimit {
+  customerId: string;
+  limit: LimitDollars | undefined;
+}
+
+async function liveLimit(client: RailwayClient, projectId: string): Promise<LiveLimit | undefined> {
+  const found = await unlessNotFound(client.request(PROJECT_USAGE_LIMIT, { id: projectId }));
+  if (!found) return undefined;
+  const { workspace } = found.project;
+  if (!workspace) {
+    throw new Error(
+      `Railway usage limit: project ${projectId} belongs to no workspace, so there is no customer to set a limit on. ` +
+        "Move the project into a workspace in the dashboard, or remove budget.hardLimitUsd from the stack file.",
+    );
+  }
+  const { usageLimit } = workspace.customer;
+  return { customerId: workspace.customer.id, limit: usageLimit ? limitDollars(usageLimit.softLimit, usageLimit.hardLimit) : undefined };
+}
+
+/** Without undefined keys: outputs go through a protobuf Struct, which rejects undefined. */
+function limitDollars(softLimitDollars: number, hardLimitDollars: number | null): LimitDollars {
+  return hardLimitDollars === null ? { softLimitDollars } : { softLimitDollars, hardLimitDollars };
+}
+
+function sameLimit(live: LimitDollars | undefined, declared: LimitDollars): boolean {
+  return live !== undefined && live.softLimitDollars === declared.softLimitDollars && live.hardLimitDollars === declared.hardLimitDollars;
+}
+
+async function setLimit(client: RailwayClient, customerId: string, limit: LimitDollars): Promise<void> {
+  await client.request(USAGE_LIMIT_SET, {
+    input: { customerId, softLimitDollars: limit.softLimitDollars, hardLimitDollars: limit.hardLimitDollars },
+  });
+}
+
+/**
+ * The workspace's usage limit: `usageLimitSet` / `project.workspace.customer.usageLimit` /
+ * `usageLimitRemove`. One limit per customer, so a limit already there is never lost: an equal one
+ * is adopted without a write, a different one is remembered and put back on destroy.
+ */
+export class UsageLimitProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<UsageLimitInputs, UsageLimitOutputs> {
+  constructor(tuning?: ClientTuning) {
+    super(tuning);
+  }
+
+  async check(_olds: UsageLimitInputs, news: UsageLimitInputs): Promise<pulumi.dynamic.CheckResult<UsageLimitInputs>> {
+    const failures = missingIds(news, ["projectId"]);
+    const { softLimitDollars: soft, hardLimitDollars: hard } = news;
+    // usageLimitSet takes whole dollars (schema: `Int`).
+    if (!Number.isInteger(soft) || soft <= 0) failures.push(failure("softLimitDollars", `must be a positive whole number of dollars (budget.softLimitUsd), not ${soft}`));
+    if (!Number.isInteger(hard) || hard < MIN_HARD_LIMIT_DOLLARS) {
+      failures.push(failure("hardLimitDollars", `must be a whole number of dollars, at least Railway's minimum of $${MIN_HARD_LIMIT_DOLLARS} (budget.hardLimitUsd), not ${hard}`));
+    }
+    if (soft >= hard) failures.push(failure("softLimitDollars", `the alert ($${soft}) must come before the hard limit ($${hard}): lower budget.softLimitUsd or raise budget.hardLimitUsd`));
+    return { inputs: news, failures };
+  }
+
+  async diff(_id: string, olds: UsageLimitOutputs, news: UsageLimitInputs): Promise<pulumi.dynamic.DiffResult> {
+    return diffByKeys<UsageLimitInputs>(olds, news, [], ["projectId", "softLimitDollars", "hardLimitDollars"]);
+  }
+
+  async create(inputs: UsageLimitInputs): Promise<pulumi.dynamic.CreateResult<UsageLimitOutputs>> {
+    const client = this.client();
+    const live = await liveLimit(client, inputs.projectId);
+    if (!live) throw new Error(`Railway usage limit: project ${inputs.projectId} is not visible to this token; check railway.projectName and the token's workspace.`);
+    const declared = { softLimitDollars: inputs.softLimitDollars, hardLimitDollars: inputs.hardLimitDollars };
+    const adopted = sameLimit(live.limit, declared);
+    if (!adopted) await setLimit(client, live.customerId, declared);
+    const previous = !adopted && live.limit ? { previousLimit: live.limit } : {};
+    return { id: live.customerId, outs: { ...inputs, customerId: live.customerId, adopted, ...previous } };
+  }
+
+  async read(id: string, props?: UsageLimitOutputs): Promise<pulumi.dynamic.ReadResult<UsageLimitOutputs>> {
+    if (!props?.projectId) {
+      throw new Error(`Railway usage limit ${id}: importing needs the project id; declare the resource and let \`up\` adopt the existing limit instead.`);
+    }
+    const live = await liveLimit(this.client(), props.projectId);
+    if (!live?.limit) return { id: "" };
+    return refreshed(id, {
+      ...props,
+      customerId: live.customerId,
+      softLimitDollars: live.limit.softLimitDollars,
+      // A hard limit cleared in the dashboard reads as 0, so the next `up` sets it again.
+      hardLimitDollars: live.limit.hardLimitDollars ?? 0,
+    });
+  }
+
+  async update(_id: string, olds: UsageLimitOutputs, news: UsageLimitInputs): Promise<pulumi.dynamic.UpdateResult<UsageLimitOutputs>> {
+    const client = this.client();
+    const live = await liveLimit(client, news.projectId);
+    if (!live) throw new Error(`Railway usage limit: project ${news.projectId} is not visible to this token; check railway.projectName and the token's workspace.`);
+    const declared = { softLimitDollars: news.softLimitDollars, hardLimitDollars: news.hardLimitDollars };
+    if (!sameLimit(live.limit, declared)) await setLimit(client, live.customerId, declared);
+    const previous = olds.previousLimit ? { previousLimit: olds.previousLimit } : {};
+    return { outs: { ...news, customerId: live.customerId, adopted: olds.adopted, ...previous } };
+  }
+
+  /** Puts back what was there before: nothing after adoption, the previous limit, or no limit. */
+  async delete(_id: string, props: UsageLimitOutputs): Promise<void> {
+    if (props.adopted) return;
+    const client = this.client();
+    if (props.previousLimit) {
+      await setLimit(client, props.customerId, props.previousLimit);
+      return;
+    }
+    // Removing a limit that is no longer there is done (alchemy's Railway UsageLimit: "usageLimitRemove is idempotent").
+    await client.request(USAGE_LIMIT_REMOVE, { input: { customerId: props.customerId } });
+  }
+}
+
+export interface UsageLimitArgs {
+  readonly projectId: pulumi.Input<string>;
+  readonly softLimitDollars: pulumi.Input<number>;
+  readonly hardLimitDollars: pulumi.Input<number>;
+}
+
+/** One provider object for every resource of this type (see `Project`). */
+const SHARED_USAGELIMITPROVIDER = new UsageLimitProvider();
+
+export class UsageLimit extends pulumi.dynamic.Resource {
+  declare readonly customerId: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: UsageLimitArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
+    super(
+      tuning ? new UsageLimitProvider(tuning) : SHARED_USAGELIMITPROVIDER,
+      name,
+      { ...args, providerVersion: PROVIDER_VERSION, customerId: undefined, adopted: undefined, previousLimit: undefined },
+      opts,
+      "railway",
+      "UsageLimit",
+    );
+  }
+}
