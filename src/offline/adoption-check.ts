@@ -13,6 +13,7 @@ import {
   inspectProject,
   inspectService,
   inspectServiceConfig,
+  inspectUsageLimit,
   inspectVolume,
   ReadOnlyRailwayClient,
   type Finding,
@@ -75,6 +76,8 @@ function inspectByType(client: RailwayClient, kind: string, inputs: Record<strin
       return inspectVolume(client, known as never);
     case "ServiceDomain":
       return inspectDomain(client, known as never);
+    case "UsageLimit":
+      return inspectUsageLimit(client, known as never);
     case "ServiceConfig":
       return inspectServiceConfig(client, known as unknown as ServiceConfigInputs, isUnknown);
     default:

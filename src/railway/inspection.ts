@@ -15,6 +15,7 @@ import { lookUpService } from "./service";
 import { adoptableDomain, liveServiceDomains, type ServiceDomainInputs } from "./service-domain";
 import { describePatch, keepsLiveValue, patchNeedsDeploy, servicePatch, type PatchChange, type ServiceConfigInputs } from "./service-patch";
 import { unlessNotFound } from "./provider";
+import { liveLimit, sameLimit } from "./usage-limit";
 import { liveVolumeInstances } from "./volume";
 
 /** A client that refuses to send any mutation: the adoption check's guarantee does not rest on its callers. */
@@ -36,7 +37,7 @@ export type FindingStatus = "unchanged" | "change" | "create" | "blocked";
 /** What `up` would do to one Railway resource, and what it would leave wrong. */
 export interface Finding {
   readonly resource: string;
-  readonly kind: "project" | "environment" | "service" | "service-config" | "volume" | "domain";
+  readonly kind: "project" | "environment" | "service" | "service-config" | "volume" | "domain" | "usage-limit";
   readonly status: FindingStatus;
   /** The live object, by name and id, when one was found. */
   readonly found?: { readonly name: string; readonly id: string };
@@ -135,6 +136,19 @@ export async function inspectService(client: RailwayClient, inputs: { projectId?
     };
   }
   return { outputs: {}, finding: { ...none, kind: "service", status: "create" } };
+}
+
+export async function inspectUsageLimit(client: RailwayClient, inputs: { projectId?: string; softLimitDollars: number; hardLimitDollars: number }): Promise<Inspection> {
+  const live = inputs.projectId ? await liveLimit(client, inputs.projectId) : undefined;
+  if (!live) return { outputs: {}, finding: { ...none, kind: "usage-limit", status: "create" } };
+  const declared = { softLimitDollars: inputs.softLimitDollars, hardLimitDollars: inputs.hardLimitDollars };
+  const found = { name: `customer ${live.customerId}`, id: live.customerId };
+  if (sameLimit(live.limit, declared)) return { id: live.customerId, outputs: { customerId: live.customerId }, finding: { ...none, kind: "usage-limit", status: "unchanged", found } };
+  const changes: PatchChange[] = [
+    { key: "softLimitDollars", kind: "set", from: live.limit?.softLimitDollars ?? null, to: declared.softLimitDollars },
+    { key: "hardLimitDollars", kind: "set", from: live.limit?.hardLimitDollars ?? null, to: declared.hardLimitDollars },
+  ].filter((change) => change.from !== change.to) as PatchChange[];
+  return { id: live.customerId, outputs: { customerId: live.customerId }, finding: { ...none, kind: "usage-limit", status: "change", found, changes } };
 }
 
 export async function inspectVolume(client: RailwayClient, inputs: { environmentId?: string; serviceId?: string; mountPath: string }): Promise<Inspection> {

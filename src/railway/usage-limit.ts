@@ -35,7 +35,8 @@ interface LiveLimit {
   limit: LimitDollars | undefined;
 }
 
-async function liveLimit(client: RailwayClient, projectId: string): Promise<LiveLimit | undefined> {
+/** The workspace's live limit, through one of its projects; undefined when the project is gone. */
+export async function liveLimit(client: RailwayClient, projectId: string): Promise<LiveLimit | undefined> {
   const found = await unlessNotFound(client.request(PROJECT_USAGE_LIMIT, { id: projectId }));
   if (!found) return undefined;
   const { workspace } = found.project;
@@ -54,7 +55,7 @@ function limitDollars(softLimitDollars: number, hardLimitDollars: number | null)
   return hardLimitDollars === null ? { softLimitDollars } : { softLimitDollars, hardLimitDollars };
 }
 
-function sameLimit(live: LimitDollars | undefined, declared: LimitDollars): boolean {
+export function sameLimit(live: LimitDollars | undefined, declared: LimitDollars): boolean {
   return live !== undefined && live.softLimitDollars === declared.softLimitDollars && live.hardLimitDollars === declared.hardLimitDollars;
 }
 

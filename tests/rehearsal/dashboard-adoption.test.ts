@@ -41,6 +41,11 @@ describeWithRailwaySchema("adopting the dashboard-made production", () => {
     expect(finding(result.check, 'railway:ServiceConfig "app-crawl4ai-config"').kept).toEqual(["CRAWL4AI_API_TOKEN"]);
     expect(finding(result.check, 'railway:ServiceConfig "app-backend-config"').leftWrong).toEqual([expect.stringContaining("LOG_LEVEL, SENTRY_DSN")]);
     expect(finding(result.check, 'railway:ServiceConfig "app-frontend-config"').leftWrong).toEqual([expect.stringContaining("railway.json")]);
+    // The dashboard's workspace has no usage limit yet: up sets the budget's.
+    expect(finding(result.check, 'railway:UsageLimit "usage-limit"')).toMatchObject({
+      status: "change",
+      changes: [expect.objectContaining({ key: "softLimitDollars", from: null }), expect.objectContaining({ key: "hardLimitDollars", from: null })],
+    });
     expect(result.check.exitCode).toBe(1);
     expect(result.corrections).toEqual(["railway.redis.image: redis:8.2.1"]);
   });
