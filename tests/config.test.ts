@@ -1,16 +1,18 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { defaultWatchPatterns, parseStackConfig, projectConfigValues, readStackConfig, StackConfigError, type ProductionConfig } from "../src/config";
 import { readStackFile } from "../src/offline/stack-file";
-import { stackDirWith } from "../test-support/plan-script";
+import { committedConfig } from "../test-support/config-fixtures";
+import { setConfig, stackDirWith } from "../test-support/plan-script";
 
-const ROOT = path.resolve(__dirname, "..");
-const valuesOf = (stack: string) => projectConfigValues(readStackFile(ROOT, stack).config);
+const valuesOf = (stack: string) => committedConfig(stack).values;
+/** Parses `values` as the stack's, with the committed file's secret keys unless the test names its own. */
+const parse = (stack: string, values: Record<string, unknown>, secretKeys = committedConfig(stack).secretKeys) =>
+  parseStackConfig(stack, values, secretKeys);
 
 function configError(stack: string, values: Record<string, unknown>): StackConfigError {
   try {
-    parseStackConfig(stack, values);
+    parse(stack, values);
   } catch (error) {
     if (error instanceof StackConfigError) return error;
     throw error;
@@ -30,7 +32,7 @@ function withBackups(overrides: Record<string, unknown>): Record<string, unknown
 
 describe("the committed stack files", () => {
   it("production reproduces the seed", () => {
-    const config = parseStackConfig("production", valuesOf("production"));
+    const config = parse("production", valuesOf("production"));
     expect(config).toMatchObject({
       environment: "production",
       neon: {
@@ -57,7 +59,7 @@ describe("the committed stack files", () => {
   });
 
   it("staging has its own Neon project in the same org and region, and no backups", () => {
-    const config = parseStackConfig("staging", valuesOf("staging"));
+    const config = parse("staging", valuesOf("staging"));
     expect(config.neon).toEqual({
       plan: "free",
       orgId: "org-cold-waterfall-84590723",
@@ -184,7 +186,7 @@ describe("invalid config", () => {
   });
 
   it("rejects a stack that is neither staging nor production", () => {
-    expect(configError("dev", {}).message).toContain('stack "dev" is not supported; use "staging" or "production"');
+    expect(() => parseStackConfig("dev", {})).toThrow(new StackConfigError("Pulumi.dev.yaml", [{ key: "(stack)", message: 'stack "dev" is not supported; use "staging" or "production"' }]).message);
   });
 });
 
@@ -202,7 +204,12 @@ describe("projectConfigValues", () => {
 
 const SECRETS_KEY = "client-fulfillment-infra:railwaySecrets";
 
-function railwayIssues(stack: string, values: Record<string, unknown>, secretKeys: string[] = [], plainValueKeys?: string[]): { key: string; message: string }[] {
+function railwayIssues(
+  stack: string,
+  values: Record<string, unknown>,
+  secretKeys: readonly string[] = committedConfig(stack).secretKeys,
+  plainValueKeys?: string[],
+): { key: string; message: string }[] {
   try {
     parseStackConfig(stack, values, secretKeys, plainValueKeys);
   } catch (error) {
@@ -220,7 +227,7 @@ function withRailway(stack: string, edit: (railway: Record<string, Record<string
 
 describe("railway config in the committed stack files", () => {
   it("production: the app project, its services with branch main, and the backup job", () => {
-    const config = parseStackConfig("production", valuesOf("production")) as ProductionConfig;
+    const config = parse("production", valuesOf("production")) as ProductionConfig;
     expect(config.railway).toMatchObject({
       projectName: "client-fulfillment-v2",
       backend: { name: "backend", branch: "main", rootDirectory: "backend", healthcheckPath: "/health", variables: {} },
@@ -229,11 +236,10 @@ describe("railway config in the committed stack files", () => {
       crawl4ai: { name: "crawl4ai", image: "unclecode/crawl4ai:0.9.2", memoryGB: 4 },
       backupJob: { projectName: "client-fulfillment-backups", repo: "railwayapp-templates/postgres-s3-backups", pgVersion: 17, nodeVersion: "22" },
     });
-    expect(config.railwaySecrets).toEqual({});
   });
 
   it("staging: branch staging, the seed's frontend subdomain, production's stack for the ids", () => {
-    const config = parseStackConfig("staging", valuesOf("staging"));
+    const config = parse("staging", valuesOf("staging"));
     expect(config.railway).toMatchObject({
       productionStack: "production",
       backend: { branch: "staging" },
@@ -272,10 +278,11 @@ describe("railway config errors", () => {
 
   it("refuses secret variables that are not encrypted, and secure: values inside railway", () => {
     const values = { ...valuesOf("production"), railwaySecrets: { backend: { API_KEY: "plain-text" } } };
-    expect(railwayIssues("production", values)).toEqual([
+    expect(railwayIssues("production", values, [])).toEqual([
       { key: SECRETS_KEY, message: expect.stringContaining("is not encrypted; set each value with `pulumi config set --secret") },
     ]);
-    expect(railwayIssues("production", valuesOf("production"), ["client-fulfillment-infra:railway"])).toEqual([
+    const { railwaySecrets: _secrets, ...withoutSecrets } = valuesOf("production");
+    expect(railwayIssues("production", withoutSecrets, ["client-fulfillment-infra:railway"])).toEqual([
       { key: "client-fulfillment-infra:railway", message: expect.stringContaining("put secret variables under railwaySecrets.<role>.<NAME>") },
     ]);
   });
@@ -291,7 +298,7 @@ describe("railway config errors", () => {
 
 describe("Railway service settings", () => {
   const production = (edit: (railway: Record<string, Record<string, unknown>>) => void) =>
-    parseStackConfig("production", withRailway("production", edit)) as ProductionConfig;
+    parse("production", withRailway("production", edit)) as ProductionConfig;
 
   it("watches each app's own folder by default, so a push rebuilds only what changed", () => {
     const config = production(() => undefined);
@@ -333,16 +340,16 @@ describe("Railway service settings", () => {
   });
 
   it("staging lets the backend, frontend and Crawl4AI sleep, and keeps Redis awake", () => {
-    const config = parseStackConfig("staging", valuesOf("staging"));
+    const config = parse("staging", valuesOf("staging"));
     expect([config.railway.backend, config.railway.frontend, config.railway.crawl4ai].map((service) => service.sleepApplication)).toEqual([true, true, true]);
     expect(config.railway.redis.sleepApplication).toBeUndefined();
-    expect((parseStackConfig("production", valuesOf("production")) as ProductionConfig).railway.backend.sleepApplication).toBeUndefined();
+    expect((parse("production", valuesOf("production")) as ProductionConfig).railway.backend.sleepApplication).toBeUndefined();
   });
 });
 
 describe("Railway service names", () => {
   it("production pins every name, Redis as the template names it", () => {
-    const { railway } = parseStackConfig("production", valuesOf("production")) as ProductionConfig;
+    const { railway } = parse("production", valuesOf("production")) as ProductionConfig;
     expect([railway.backend.name, railway.frontend.name, railway.redis.name, railway.crawl4ai.name, railway.backupJob.name]).toEqual([
       "backend",
       "frontend",
@@ -399,10 +406,10 @@ describe("Railway service names", () => {
 
 describe("railwaySecrets values judged one by one", () => {
   const ciphertext = "v1:AAAAbm90LWRlY3J5cHRlZA==";
-  const secretsYaml = `  client-fulfillment-infra:railwaySecrets:\n    backend:\n      SENTRY_DSN:\n        secure: ${ciphertext}\n      API_KEY: plain-text\n`;
-
+  const secrets = (apiKey: unknown) =>
+    setConfig([SECRETS_KEY, "backend"], { SENTRY_DSN: { secure: ciphertext }, API_KEY: apiKey });
   it("refuses a plain value beside a secure: sibling, naming the plain one", () => {
-    const file = readStackFile(stackDirWith("production", (text) => text + secretsYaml), "production");
+    const file = readStackFile(stackDirWith("production", secrets("plain-text")), "production");
     // Pulumi marks the whole key secret: per key, the plain value would pass.
     expect(file.secretKeys).toContain(SECRETS_KEY);
     expect(() => parseStackConfig("production", projectConfigValues(file.config), file.secretKeys)).not.toThrow();
@@ -412,12 +419,12 @@ describe("railwaySecrets values judged one by one", () => {
   });
 
   it("accepts the stack file when every value is secure:", () => {
-    const file = readStackFile(stackDirWith("production", (text) => text + secretsYaml.replace("API_KEY: plain-text", `API_KEY:\n        secure: ${ciphertext}`)), "production");
+    const file = readStackFile(stackDirWith("production", secrets({ secure: ciphertext })), "production");
     expect(() => parseStackConfig("production", projectConfigValues(file.config), file.secretKeys, file.plainValueKeys)).not.toThrow();
   });
 
   it("reads the stack file of the project root under the Pulumi CLI, which names secret keys only at the top level", async () => {
-    const dir = stackDirWith("production", (text) => text + secretsYaml);
+    const dir = stackDirWith("production", secrets("plain-text"));
     const file = readStackFile(dir, "production");
     await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, "client-fulfillment-infra", "production", false);
     pulumi.runtime.setAllConfig(file.config, file.secretKeys);
@@ -456,7 +463,7 @@ describe("cost config", () => {
     const small = (stack: string, memoryGB: number) => withRailway(stack, (railway) => {
       railway.crawl4ai = { ...railway.crawl4ai, memoryGB };
     });
-    expect(parseStackConfig("staging", small("staging", 2)).railway.crawl4ai.memoryGB).toBe(2);
+    expect(parse("staging", small("staging", 2)).railway.crawl4ai.memoryGB).toBe(2);
     expect(railwayIssues("staging", small("staging", 1))).toEqual([
       { key: "client-fulfillment-infra:railway.crawl4ai.memoryGB", message: "Crawl4AI's image fails its own health check under 2 GB; set 2 or more (production keeps the README's 4)" },
     ]);

@@ -6,6 +6,9 @@ import { evaluateStackRules } from "../src/invariants/stack-rules";
 import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/offline/stack-file";
 import type { ProductionOutputsForStaging } from "../src/stack";
+import { committedConfig } from "../test-support/config-fixtures";
+
+const COMMITTED_RETENTION_DAYS = (committedConfig("production").values as { backups: { retentionDays: number } }).backups.retentionDays;
 
 const ROOT = path.resolve(__dirname, "..");
 /** Production's outputs as staging's stack reference would see them, with a recognisable credential. */
@@ -69,13 +72,13 @@ describe("production stack on the mock runtime", () => {
     expect(project.ignoreChanges).toEqual(["branch", "computeProvisioner", "storePassword"]);
   });
 
-  it("adopts the R2 bucket by its import id, protected, with a 30-day lifecycle", () => {
+  it("adopts the R2 bucket by its import id, protected, with the stack file's retention as its lifecycle", () => {
     const bucket = only(plan, "cloudflare:index/r2Bucket:R2Bucket");
     expect(bucket.importId).toBe("fa80d2f9a9e3a5f7971ca70c11cd0458/client-fullfilment-backups/default");
     expect(bucket.protect).toBe(true);
     expect(bucket.inputs).toEqual({ accountId: "fa80d2f9a9e3a5f7971ca70c11cd0458", name: "client-fullfilment-backups" });
     const rules = only(plan, "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle").inputs.rules as { deleteObjectsTransition: { condition: { maxAge: number } } }[];
-    expect(rules.map((rule) => rule.deleteObjectsTransition.condition.maxAge)).toEqual([30 * 86_400]);
+    expect(rules.map((rule) => rule.deleteObjectsTransition.condition.maxAge)).toEqual([COMMITTED_RETENTION_DAYS * 86_400]);
   });
 
   const tokenNamed = (name: string) => {
@@ -148,7 +151,7 @@ describe("production stack on the mock runtime", () => {
       stack: "production",
       resources: plan.resources,
       outputs: Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value])),
-      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: 30, rpoHours: 6, pgVersion: 17 },
+      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: COMMITTED_RETENTION_DAYS, rpoHours: 6, pgVersion: 17 },
     });
     const own = [
       "app-database-url-has-no-query",
@@ -170,7 +173,7 @@ describe("production stack on the mock runtime", () => {
       stack: "production",
       resources: plan.resources.map((resource) => ({ ...resource, protect: false })),
       outputs: { ...outputs, environment: "development", appDatabaseUrl: `${String(outputs.appDatabaseUrl)}?sslmode=require` },
-      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: 30, rpoHours: 6, pgVersion: 17 },
+      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: COMMITTED_RETENTION_DAYS, rpoHours: 6, pgVersion: 17 },
     });
     expect(broken.filter((result) => result.status === "fail").map((result) => result.rule).sort()).toEqual([
       "app-database-url-has-no-query",

@@ -100,6 +100,11 @@ const DEFAULT_BACKUP_TARGET: DashboardBackupTarget = {
   secretAccessKey: "live-r2-secret-access-key",
 };
 
+/** What someone set by hand beside the app's own variables, unless a test names its own. */
+export const DASHBOARD_HAND_SET_VARIABLES: Partial<Record<DashboardRole, Record<string, string>>> = {
+  backend: { SENTRY_DSN: "https://0123456789abcdef@o450000.ingest.sentry.io/4500000", LOG_LEVEL: "info" },
+};
+
 /**
  * Seeds the dashboard-made production into `simulator.state` (and, for `pendingStagedEdit`,
  * `simulator.staged`); returns the ids a test inspects.
@@ -110,9 +115,7 @@ export function seedDashboardProduction(
 ): DashboardProduction {
   const { state } = simulator;
   const names = { ...DASHBOARD_DEFAULT_NAMES, ...options.serviceNames };
-  const handSet = options.handSetVariables ?? {
-    backend: { SENTRY_DSN: "https://0123456789abcdef@o450000.ingest.sentry.io/4500000", LOG_LEVEL: "info" },
-  };
+  const handSet = options.handSetVariables ?? DASHBOARD_HAND_SET_VARIABLES;
   const environmentName = options.environmentName ?? "production";
   const secrets = {
     redisPassword: options.redisPassword ?? "LiveRedisPasswordFromTheTemplate0",

@@ -6,7 +6,13 @@
  */
 import { runAdoptionCheck, type AdoptionReport } from "../../src/offline/adoption-check";
 import { runPlan } from "../../src/offline/plan";
-import { seedDashboardProduction, type DashboardProduction, type DashboardProductionOptions } from "../railway-simulator/dashboard-production";
+import {
+  DASHBOARD_HAND_SET_VARIABLES,
+  seedDashboardProduction,
+  type DashboardProduction,
+  type DashboardProductionOptions,
+} from "../railway-simulator/dashboard-production";
+import { committedConfig } from "../config-fixtures";
 import { PROJECT_DIR, rehearseUp, type UpResult } from "./engine";
 import { rehearseRefresh, type RefreshChange } from "./refresh";
 import { editProjectKey, stackInput, type ConfigEdit } from "./scenarios";
@@ -34,12 +40,24 @@ export interface DashboardAdoptionResult {
   readonly refresh: readonly RefreshChange[];
 }
 
+/** The backend variables the production stack file declares itself (plain and secret), by name. */
+export function backendVariablesTheStackDeclares(): string[] {
+  const { railway, railwaySecrets } = committedConfig("production").values as {
+    railway: { backend: { variables?: object } };
+    railwaySecrets?: { backend?: object };
+  };
+  return [...Object.keys(railway.backend.variables ?? {}), ...Object.keys(railwaySecrets?.backend ?? {})];
+}
+
 /**
  * Live values the dashboard leaves no trace of (the Neon URLs, the R2 credentials) are seeded as
  * the program computes them offline: on the real system they come from the same Neon project and
- * token. Everything else is as a human made it.
+ * token. The backend variables the stack file declares were set by the same human to the same
+ * values. Everything else is as a human made it.
  */
-async function declaredLiveValues(): Promise<Pick<DashboardProductionOptions, "databaseUrl" | "backupDatabaseUrl" | "backupTarget">> {
+async function declaredLiveValues(): Promise<
+  Pick<DashboardProductionOptions, "databaseUrl" | "backupDatabaseUrl" | "backupTarget" | "handSetVariables">
+> {
   const { run } = await runPlan(PROJECT_DIR, "production");
   const inputsOf = (name: string) => {
     const resource = run.resources.find((candidate) => candidate.name === name);
@@ -48,7 +66,9 @@ async function declaredLiveValues(): Promise<Pick<DashboardProductionOptions, "d
   };
   const backend = inputsOf("app-backend-config");
   const job = inputsOf("backup-job-config");
+  const declared = backendVariablesTheStackDeclares().map((name) => [name, backend.variables[name] ?? backend.secretVariables[name] ?? ""]);
   return {
+    handSetVariables: { ...DASHBOARD_HAND_SET_VARIABLES, backend: { ...DASHBOARD_HAND_SET_VARIABLES.backend, ...Object.fromEntries(declared) } },
     databaseUrl: backend.secretVariables.DATABASE_URL,
     backupDatabaseUrl: job.secretVariables.BACKUP_DATABASE_URL,
     backupTarget: {

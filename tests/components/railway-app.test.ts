@@ -49,12 +49,13 @@ describe("production's Railway app on the mock runtime", () => {
     const backend = configOf(plan, "backend");
     expect(backend.inputs.source).toEqual({ repo: "client-fulfillment/client-fulfillment-v2", branch: "main", rootDirectory: "backend" });
     expect(backend.inputs.deploy).toMatchObject({ healthcheckPath: "/health" });
-    expect(backend.inputs.variables).toEqual({
+    expect(backend.inputs.variables).toMatchObject({
       ENVIRONMENT: "production",
       REDIS_URL: "${{Redis.REDIS_URL}}",
       CRAWL4AI_URL: "http://${{crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{crawl4ai.PORT}}",
       CRAWL4AI_API_TOKEN: "${{crawl4ai.CRAWL4AI_API_TOKEN}}",
     });
+    expect(backend.inputs.variables).not.toHaveProperty("PORT");
     const databaseUrl = (backend.inputs.secretVariables as Record<string, string>).DATABASE_URL;
     expect(databaseUrl).toMatch(/^postgresql\+asyncpg:\/\/[^?]+$/);
     expect(backend.displayInputs.secretVariables).toBe("[secret]");

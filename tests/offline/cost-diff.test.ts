@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
 import { buildPlan, type PlanDocument } from "../../src/offline/plan";
 import { COST_COMMENT_MARKER, renderCostDiff } from "../../src/offline/cost-diff";
-import { planScript, stackDirWith } from "../../test-support/plan-script";
+import { planScript, setConfig, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -15,11 +14,7 @@ let head: PlanDocument;
 beforeAll(async () => {
   base = await buildPlan(ROOT, "production");
   // The pull request: Crawl4AI's limit from 4 to 6 GB, set structurally.
-  const dir = stackDirWith("production", (text) => {
-    const document = parseDocument(text);
-    document.setIn(["config", "client-fulfillment-infra:railway", "crawl4ai", "memoryGB"], 6);
-    return document.toString();
-  });
+  const dir = stackDirWith("production", setConfig(["client-fulfillment-infra:railway", "crawl4ai", "memoryGB"], 6));
   head = await buildPlan(dir, "production");
 }, 60_000);
 

@@ -1,18 +1,10 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
 import { buildPlan, renderPlanText, type PlanDocument } from "../../src/offline/plan";
-import { planScript, stackDirWith } from "../../test-support/plan-script";
+import { planScript, setConfig, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
 const RAILWAY_KEY = "client-fulfillment-infra:railway";
-
-/** The stack file with one value set structurally (comments and layout kept). */
-const withValue = (keyPath: readonly unknown[], value: unknown) => (text: string) => {
-  const document = parseDocument(text);
-  document.setIn(["config", ...keyPath], value);
-  return document.toString();
-};
 
 const costRule = (plan: Pick<PlanDocument, "invariants">) => plan.invariants.find((rule) => rule.rule === "monthly-cost-within-budget");
 
@@ -41,7 +33,7 @@ describe("the plan's cost estimate", { timeout: 60_000 }, () => {
   });
 
   it("fails the budget rule for Crawl4AI at 8 GB, naming the service", async () => {
-    const dir = stackDirWith("production", withValue([RAILWAY_KEY, "crawl4ai", "memoryGB"], 8));
+    const dir = stackDirWith("production", setConfig([RAILWAY_KEY, "crawl4ai", "memoryGB"], 8));
     const result = await planScript(["--stack", "production", "--json", "--dir", dir]);
     expect(result.code).toBe(1);
     const rule = costRule(JSON.parse(result.stdout) as PlanDocument);
@@ -51,8 +43,10 @@ describe("the plan's cost estimate", { timeout: 60_000 }, () => {
   });
 
   it("holds Crawl4AI at 8 GB once its measured usage is written down", async () => {
-    const dir = stackDirWith("production", (text) =>
-      withValue([RAILWAY_KEY, "crawl4ai", "usage"], { memoryGB: 1.5 })(withValue([RAILWAY_KEY, "crawl4ai", "memoryGB"], 8)(text)),
+    const dir = stackDirWith(
+      "production",
+      setConfig([RAILWAY_KEY, "crawl4ai", "memoryGB"], 8),
+      setConfig([RAILWAY_KEY, "crawl4ai", "usage"], { memoryGB: 1.5 }),
     );
     const plan = await buildPlan(dir, "production");
     expect(costRule(plan)?.status).toBe("pass");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../src/config";
 import { buildPlan, planVerdict, renderPlanText } from "../../src/offline/plan";
 import { readStackFile, SECURE_STAND_IN } from "../../src/offline/stack-file";
-import { planScript, stackDirWith } from "../../test-support/plan-script";
+import { planScript, setConfig, stackDirHolding, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -29,15 +29,14 @@ describe("buildPlan", () => {
     const ciphertext = "v1:AAAAbm90LWRlY3J5cHRlZA==";
     const dir = stackDirWith(
       "staging",
-      (text) =>
-        `${text}  neon:apiKey:\n    secure: ${ciphertext}\n` +
-        `  client-fulfillment-infra:railwaySecrets:\n    backend:\n      SENTRY_DSN:\n        secure: ${ciphertext}\n`,
+      setConfig(["neon:apiKey"], { secure: ciphertext }),
+      setConfig(["client-fulfillment-infra:railwaySecrets", "backend", "SENTRY_DSN"], { secure: ciphertext }),
     );
     // The program receives a stand-in, never the ciphertext, and both keys count as secret.
     const file = readStackFile(dir, "staging");
     expect(file.config["neon:apiKey"]).toBe(SECURE_STAND_IN);
     expect(JSON.parse(file.config["client-fulfillment-infra:railwaySecrets"] ?? "")).toEqual({ backend: { SENTRY_DSN: SECURE_STAND_IN } });
-    expect(file.secretKeys).toEqual(["neon:apiKey", "client-fulfillment-infra:railwaySecrets"]);
+    expect([...file.secretKeys].sort()).toEqual(["client-fulfillment-infra:railwaySecrets", "neon:apiKey"]);
     const plan = await buildPlan(dir, "staging");
     const provider = plan.resources.find((resource) => resource.type === "pulumi:providers:neon");
     expect(provider?.inputs.apiKey).toBe("[secret]");
@@ -51,8 +50,10 @@ describe("buildPlan", () => {
   });
 
   it("rejects a bad stack file with every bad key", async () => {
-    const dir = stackDirWith("production", (text) =>
-      text.replace("historyRetentionSeconds: 21600", "historyRetentionSeconds: 86400").replace("retentionDays: 30", "retentionDays: 0"),
+    const dir = stackDirWith(
+      "production",
+      setConfig(["client-fulfillment-infra:neon", "historyRetentionSeconds"], 86_400),
+      setConfig(["client-fulfillment-infra:backups", "retentionDays"], 0),
     );
     const failure = await buildPlan(dir, "production").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StackConfigError);
@@ -111,7 +112,7 @@ describe("the plan script", { timeout: 60_000 }, () => {
 
   it("exits 1 when a stack file breaks an invariant, with the plan on stdout and the violation on stderr", async () => {
     // Valid config, but 0.25 CU for 600 awake hours is 150 CU-hours: more than the Free plan's 100.
-    const dir = stackDirWith("production", (text) => text.replace("activeHoursPerMonth: 400", "activeHoursPerMonth: 600"));
+    const dir = stackDirWith("production", setConfig(["client-fulfillment-infra:neon", "compute", "activeHoursPerMonth"], 600));
     const result = await planScript(["--stack", "production", "--json", "--dir", dir]);
     expect(result.code).toBe(1);
     const document = JSON.parse(result.stdout) as PlanJson;
@@ -123,7 +124,7 @@ describe("the plan script", { timeout: 60_000 }, () => {
   });
 
   it("exits 2 with the message on stderr for a bad stack file", async () => {
-    const dir = stackDirWith("staging", (text) => text.replace("environment: staging", "environment: development"));
+    const dir = stackDirWith("staging", setConfig(["client-fulfillment-infra:environment"], "development"));
     const result = await planScript(["--stack", "staging", "--dir", dir]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
@@ -157,7 +158,7 @@ describe("the plan script", { timeout: 60_000 }, () => {
       `No stack file Pulumi.production.yaml in ${empty}. The supported stacks are staging (Pulumi.staging.yaml), production (Pulumi.production.yaml); this folder has none (pass --dir <folder>).\n`,
     );
 
-    const dir = stackDirWith("staging", () => "config: [1, 2]\n");
+    const dir = stackDirHolding("staging", "config: [1, 2]\n");
     const malformed = await planScript(["--stack", "staging", "--dir", dir]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toBe('Pulumi.staging.yaml: "config" must be a map of keys to values.\n');

@@ -16,6 +16,7 @@ import {
 import { parseStackConfig, projectConfigValues } from "../../src/config";
 import { RAILWAY_RULES } from "../../src/invariants/railway-rules";
 import { stackExpectations } from "../../src/offline/plan";
+import { committedConfig } from "../../test-support/config-fixtures";
 import { readStackFile } from "../../src/offline/stack-file";
 import {
   mapResources,
@@ -72,8 +73,8 @@ const MUTATIONS = {
     mapResources(resources, (value) =>
       isString(value) && value.startsWith("postgresql://") && value.endsWith("?sslmode=require") ? `${value}&channel_binding=require` : value,
     )) as Mutation,
-  retentionSevenDays: ((resources) =>
-    mapResources(resources, (value, key) => (key === "maxAge" && value === 30 * DAY ? 7 * DAY : value))) as Mutation,
+  retentionOneDayShort: ((resources) =>
+    mapResources(resources, (value, key) => (key === "maxAge" && typeof value === "number" ? value - DAY : value))) as Mutation,
   dailySchedule: ((resources) => mapResources(resources, (value) => (value === "0 */6 * * *" ? "0 0 * * *" : value))) as Mutation,
   everyFiveMinutes: ((resources) => mapResources(resources, (value) => (value === "0 */6 * * *" ? "*/5 * * * *" : value))) as Mutation,
   backendPort: withServiceVariables("backend", (variables) => {
@@ -112,8 +113,8 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
   "neon-cu-hours-within-plan": MUTATIONS.neonComputeTooLarge,
   "neon-transfer-within-plan": MUTATIONS.everyFiveMinutes,
   "backup-database-url-direct-and-ssl": MUTATIONS.backupUrlAmpersand,
-  "backup-retention-matches-config": MUTATIONS.retentionSevenDays,
-  "backup-job-writes-retained-bucket": MUTATIONS.retentionSevenDays,
+  "backup-retention-matches-config": MUTATIONS.retentionOneDayShort,
+  "backup-job-writes-retained-bucket": MUTATIONS.retentionOneDayShort,
   "backup-schedule-meets-rpo": MUTATIONS.dailySchedule,
   "backup-cron-meets-rpo": MUTATIONS.dailySchedule,
   "web-services-leave-port-to-railway": MUTATIONS.backendPort,
@@ -256,7 +257,8 @@ describe("secrets", () => {
 
 describe("policy config", () => {
   it("overrides the expected values per stack", async () => {
-    const config = { "backup-retention-matches-config": { expected: { production: { retentionDays: 14 } } } };
+    const { backups } = committedConfig("production").values as { backups: { retentionDays: number } };
+    const config = { "backup-retention-matches-config": { expected: { production: { retentionDays: backups.retentionDays + 1 } } } };
     const outcomes = await runPack("production", production.resources, config);
     expect(outcomes.get("backup-retention-matches-config")?.violations.length).toBeGreaterThan(0);
     expect(outcomes.get("pitr-within-plan")?.violations).toEqual([]);

@@ -29,7 +29,9 @@ describeWithRailwaySchema("adopting the dashboard-made production", () => {
     expect(result.check.findings.filter((f) => f.status === "create" || f.status === "blocked")).toEqual([]);
   });
 
-  it("the check lists what up would change and what it would leave wrong", () => {
+  it("the check lists what up would change and what it would leave wrong", async () => {
+    const { backendVariablesTheStackDeclares } = await import("../../test-support/rehearsal/dashboard-adoption.js");
+    const { DASHBOARD_HAND_SET_VARIABLES } = await import("../../test-support/railway-simulator/dashboard-production.js");
     const redis = finding(result.check, 'railway:ServiceConfig "app-redis-config"');
     expect(redis.changes).toEqual(
       expect.arrayContaining([
@@ -39,7 +41,10 @@ describeWithRailwaySchema("adopting the dashboard-made production", () => {
     );
     expect(redis.kept).toEqual(["REDIS_PASSWORD"]);
     expect(finding(result.check, 'railway:ServiceConfig "app-crawl4ai-config"').kept).toEqual(["CRAWL4AI_API_TOKEN"]);
-    expect(finding(result.check, 'railway:ServiceConfig "app-backend-config"').leftWrong).toEqual([expect.stringContaining("LOG_LEVEL, SENTRY_DSN")]);
+    const declared = new Set(backendVariablesTheStackDeclares());
+    const unmanaged = Object.keys(DASHBOARD_HAND_SET_VARIABLES.backend ?? {}).filter((name) => !declared.has(name)).sort();
+    expect(unmanaged.length).toBeGreaterThan(0);
+    expect(finding(result.check, 'railway:ServiceConfig "app-backend-config"').leftWrong).toEqual([expect.stringContaining(unmanaged.join(", "))]);
     expect(finding(result.check, 'railway:ServiceConfig "app-frontend-config"').leftWrong).toEqual([expect.stringContaining("railway.json")]);
     // The dashboard's workspace has no usage limit yet: up sets the budget's.
     expect(finding(result.check, 'railway:UsageLimit "usage-limit"')).toMatchObject({
