@@ -447,9 +447,9 @@ describe("cost config", () => {
 
   it("derives production's usage limit from the budget, and refuses one Railway would", () => {
     const withBudget = (stack: string, budget: Record<string, unknown>) => ({ ...valuesOf(stack), budget: { monthlyUsd: 60, ...budget } });
-    expect(parseStackConfig("production", withBudget("production", {})).budget).toMatchObject({ softLimitUsd: 60, hardLimitUsd: 90 });
-    expect(parseStackConfig("production", withBudget("production", { monthlyUsd: 4 })).budget).toMatchObject({ softLimitUsd: 4, hardLimitUsd: 10 });
-    expect(parseStackConfig("production", withBudget("production", { softLimitUsd: 50, hardLimitUsd: 120 })).budget).toMatchObject({ softLimitUsd: 50, hardLimitUsd: 120 });
+    expect(parse("production", withBudget("production", {})).budget).toMatchObject({ softLimitUsd: 60, hardLimitUsd: 90 });
+    expect(parse("production", withBudget("production", { monthlyUsd: 4 })).budget).toMatchObject({ softLimitUsd: 4, hardLimitUsd: 10 });
+    expect(parse("production", withBudget("production", { softLimitUsd: 50, hardLimitUsd: 120 })).budget).toMatchObject({ softLimitUsd: 50, hardLimitUsd: 120 });
     expect(railwayIssues("production", withBudget("production", { hardLimitUsd: 5 }))).toEqual([
       { key: "client-fulfillment-infra:budget.hardLimitUsd", message: expect.stringContaining("smallest hard limit is $10") },
     ]);
