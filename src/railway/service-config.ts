@@ -13,7 +13,7 @@ import {
   unlessNotFound,
   type ClientTuning, refreshed
 } from "./provider";
-import { environmentsConfiguring } from "./service";
+import { refuseWhileConfiguredElsewhere } from "./service";
 import {
   BUILDERS,
   CONFIG_KEYS,
@@ -172,19 +172,14 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
     if (!environment || environment.deletedAt || !environment.services[props.serviceId]) return;
     if (props.ownsService) {
-      const others = await environmentsConfiguring(client, {
-        projectId: props.projectId,
-        serviceId: props.serviceId,
-        serviceName: props.serviceName,
-        exceptEnvironmentId: environment.id,
-      });
-      if (others.length > 0) {
-        throw new Error(
-          `Railway service "${props.serviceName}" is still configured in environment(s) ${others.map((name) => `"${name}"`).join(", ")}, ` +
-            `and this stack declares the service, so destroying it would remove it there too. Nothing was removed from "${environment.name}". ` +
-            "Destroy those stacks first, then run `pulumi destroy` again.",
-        );
-      }
+      await refuseWhileConfiguredElsewhere(
+        client,
+        { projectId: props.projectId, serviceId: props.serviceId, serviceName: props.serviceName, exceptEnvironmentId: environment.id },
+        (others) =>
+          `Railway service "${props.serviceName}" is still configured in environment(s) ${others}, ` +
+          `and this stack declares the service, so destroying it would remove it there too. Nothing was removed from "${environment.name}". ` +
+          "Destroy those stacks first, then run `pulumi destroy` again.",
+      );
     }
     const patchId = await stageAndCommit(client, environment, { services: { [props.serviceId]: { isDeleted: true } } }, {
       skipDeploys: true,

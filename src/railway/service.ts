@@ -154,6 +154,20 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
 }
 
 /**
+ * Refuses a per-environment delete while other environments still configure a service this
+ * stack declares: the Service's own guard would stop the destroy later, after this environment
+ * was already half removed. `refusal` gets the other environments' names, quoted.
+ */
+export async function refuseWhileConfiguredElsewhere(
+  client: RailwayClient,
+  target: { projectId: string; serviceId: string; serviceName: string; exceptEnvironmentId: string },
+  refusal: (environments: string) => string,
+): Promise<void> {
+  const others = await environmentsConfiguring(client, target);
+  if (others.length > 0) throw new Error(refusal(others.map((name) => `"${name}"`).join(", ")));
+}
+
+/**
  * Names of the project's environments (other than `exceptEnvironmentId`) that configure the
  * service: its instance there has a source or a volume mounted. Any error reading them is an
  * error, never "none": the callers are delete guards, which must fail closed.

@@ -15,7 +15,7 @@ import {
   type ClientTuning,
   refreshed,
 } from "./provider";
-import { environmentsConfiguring } from "./service";
+import { refuseWhileConfiguredElsewhere } from "./service";
 
 export interface VolumeInputs {
   projectId: string;
@@ -117,18 +117,13 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
     const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
     if (!environment || environment.deletedAt || !environment.volumeIds.includes(id)) return;
     if (props.ownsService) {
-      const others = await environmentsConfiguring(client, {
-        projectId: props.projectId,
-        serviceId: props.serviceId,
-        serviceName: props.serviceId,
-        exceptEnvironmentId: environment.id,
-      });
-      if (others.length > 0) {
-        throw new Error(
+      await refuseWhileConfiguredElsewhere(
+        client,
+        { projectId: props.projectId, serviceId: props.serviceId, serviceName: props.serviceId, exceptEnvironmentId: environment.id },
+        (others) =>
           `Railway volume ${props.name} stays in "${environment.name}": its service ${props.serviceId} is still configured in environment(s) ` +
-            `${others.map((name) => `"${name}"`).join(", ")}, and this stack declares that service. Destroy those stacks first, then run \`pulumi destroy\` again.`,
-        );
-      }
+          `${others}, and this stack declares that service. Destroy those stacks first, then run \`pulumi destroy\` again.`,
+      );
     }
     const patchId = await stageAndCommit(client, environment, { volumes: { [id]: { isDeleted: true } } }, {
       skipDeploys: true,

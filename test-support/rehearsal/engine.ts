@@ -76,7 +76,8 @@ export interface UpResult {
 const keyOf = (type: string, name: string) => `${type}::${name}`;
 const isDynamic = (type: string) => type.startsWith(`${DYNAMIC_PREFIX}/`) || type.startsWith(`${DYNAMIC_PREFIX}:`);
 
-function stableJson(value: unknown): string {
+/** JSON with keys sorted and undefined left out: two states compare equal when they mean the same. */
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value)

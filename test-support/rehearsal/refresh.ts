@@ -4,23 +4,12 @@
  */
 import { PROJECT_NAME } from "../../src/config";
 import { DynamicProviderPlugin, type Properties } from "./dynamic-provider-plugin";
-import { PROJECT_DIR, type RehearsalState } from "./engine";
+import { PROJECT_DIR, stableJson, type RehearsalState } from "./engine";
 
 export interface RefreshChange {
   readonly name: string;
   /** The top-level output keys whose value the read changed, or "gone". */
   readonly keys: readonly string[];
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${stableJson(inner)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 function changedKeys(before: Properties, after: Properties): string[] {
