@@ -111,7 +111,8 @@ function deploysByService(measurement: Measurement, seed: DashboardProduction): 
   return counts;
 }
 
-async function check(target: RailwayTarget, config: Record<string, string>): Promise<{ report: AdoptionReport; mutations: number }> {
+/** Production's adoption check against the target, with the mutations it sent (the stack file's config unless one is given). */
+export async function checkAdoption(target: RailwayTarget, config?: Record<string, string>): Promise<{ report: AdoptionReport; mutations: number }> {
   target.startWindow();
   const report = await runAdoptionCheck({
     projectDir: PROJECT_DIR,
@@ -132,10 +133,10 @@ export async function rehearseDashboardAdoption(seedOptions: DashboardProduction
     const base = editProjectKey(input.config, "railway", (railway) => {
       delete railway.workspaceId;
     });
-    const first = await check(target, base);
+    const first = await checkAdoption(target, base);
     const { edits, described } = correctionsFrom(first.report);
     const corrected = edits.reduce((config, edit) => edit(config), base);
-    const second = await check(target, corrected);
+    const second = await checkAdoption(target, corrected);
 
     const secretsBefore = liveSecrets(target, seed);
     const servicesBefore = target.sim.state.services.size;

@@ -175,7 +175,7 @@ describe.skipIf(!bin)("backups:verify against a real PostgreSQL and a local S3 s
   describe("the command", () => {
     const cli = async (args: string[], extraEnv: Record<string, string>) => {
       try {
-        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/backups-verify.ts"), ...args], { env: { ...process.env, ...extraEnv }, cwd: ROOT });
+        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/backups-verify.ts"), ...args], { env: { ...process.env, NODE_NO_WARNINGS: "1", ...extraEnv }, cwd: ROOT });
         return { code: 0, stdout, stderr };
       } catch (error) {
         const failure = error as { code: number; stdout: string; stderr: string };

@@ -42,7 +42,7 @@ describeWithRailwaySchema("railway:check", () => {
     target = await startRailwayTarget();
     const up = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...stackInput(PROJECT_DIR, "production", target) });
     serviceIds = up.outputs.railwayServiceIds as Record<string, string>;
-    environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production")!.id;
+    environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production" && env.projectId === up.outputs.railwayProjectId)!.id;
   }, 120_000);
   afterAll(() => target?.close());
 

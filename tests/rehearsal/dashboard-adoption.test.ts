@@ -76,14 +76,11 @@ describeWithRailwaySchema("the check on live states it was not built against", (
   async function checkOf(options: DashboardProductionOptions) {
     const { startRailwayTarget } = await import("../../test-support/rehearsal/target.js");
     const { seedDashboardProduction } = await import("../../test-support/railway-simulator/dashboard-production.js");
-    const { runAdoptionCheck } = await import("../../src/offline/adoption-check.js");
-    const { PROJECT_DIR } = await import("../../test-support/rehearsal/engine.js");
+    const { checkAdoption } = await import("../../test-support/rehearsal/dashboard-adoption.js");
     const target = await startRailwayTarget();
     try {
       seedDashboardProduction(target.sim, options);
-      target.startWindow();
-      const report = await runAdoptionCheck({ projectDir: PROJECT_DIR, stack: "production", env: { RAILWAY_API_TOKEN: target.sim.token, RAILWAY_API_ENDPOINT: target.proxy.url } });
-      return { report, mutations: target.measure().mutations };
+      return await checkAdoption(target);
     } finally {
       await target.close();
     }

@@ -26,7 +26,7 @@ describeWithRailwaySchema("refresh of the production stack", () => {
     const input = stackInput(PROJECT_DIR, "production", target);
     config = input.config;
     up = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...input });
-    environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production")!.id;
+    environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production" && env.projectId === up.outputs.railwayProjectId)!.id;
   }, 120_000);
   afterAll(() => target?.close());
 

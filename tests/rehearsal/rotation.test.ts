@@ -16,7 +16,7 @@ describeWithRailwaySchema("rotating Redis's password", () => {
       const input = stackInput(PROJECT_DIR, "production", target);
       const first = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...input });
       const ids = first.outputs.railwayServiceIds as Record<string, string>;
-      const environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production")!.id;
+      const environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production" && env.projectId === first.outputs.railwayProjectId)!.id;
       const password = () => target.sim.state.getVariables(environmentId, ids.redis!).REDIS_PASSWORD;
       const before = password();
 
