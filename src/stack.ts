@@ -2,13 +2,17 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
 import { BackupBucket } from "./components/backup-bucket";
-import { BackupJob } from "./components/backup-job";
 import { NeonDatabase } from "./components/neon-database";
 import { RailwayApp } from "./components/railway-app";
+import { RailwayService } from "./components/railway-service";
 import { APP_ROLES, type AppRole, type ProductionConfig, type ProviderSecrets, type StackConfig, type StagingConfig } from "./config";
 import { Environment } from "./railway/environment";
 import { Project } from "./railway/project";
 import { UsageLimit } from "./railway/usage-limit";
+import { appServiceSpecs } from "./services";
+import { backupJobSpec } from "./services/backup-job";
+import type { RailwayAppSettings } from "./services/context";
+import type { DeployedEnvironment } from "./invariants/environment";
 
 /**
  * Outputs the staging stack reads from production through a StackReference: the Railway project,
@@ -23,6 +27,12 @@ export type ProductionOutputsForStaging = {
 };
 export type ProductionOutputForStaging = keyof ProductionOutputsForStaging;
 type ProductionExportsForStaging = { readonly [K in ProductionOutputForStaging]: pulumi.Input<ProductionOutputsForStaging[K]> };
+
+/** The app's service specs for one environment, referencing each other by `serviceNames`. */
+function appSpecs(environment: DeployedEnvironment, settings: RailwayAppSettings, serviceNames: pulumi.Input<Record<AppRole, string>>, databaseUrl: pulumi.Input<string>) {
+  const names = pulumi.output(serviceNames);
+  return appServiceSpecs({ environment, settings, nameOf: (role) => names.apply((byRole) => byRole[role]), databaseUrl });
+}
 
 function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
@@ -51,13 +61,12 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     workspaceId: railway.workspaceId,
     defaultEnvironmentName: config.environment,
   });
+  const serviceNames = Object.fromEntries(APP_ROLES.map((role) => [role, railway[role].name])) as Record<AppRole, string>;
   const app = new RailwayApp("app", {
-    environment: config.environment,
     projectId: appProject.projectId,
     environmentId: appProject.defaultEnvironmentId,
-    serviceNames: Object.fromEntries(APP_ROLES.map((role) => [role, railway[role].name])) as Record<AppRole, string>,
-    settings: railway,
-    databaseUrl: database.appDatabaseUrl,
+    services: appSpecs(config.environment, railway, serviceNames, database.appDatabaseUrl),
+    serviceNames,
     secretVariables: config.railwaySecrets,
   });
   // The workspace's one usage limit, reached through the app project (staging shares the workspace).
@@ -71,23 +80,25 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     workspaceId: railway.workspaceId,
     defaultEnvironmentName: config.environment,
   });
-  new BackupJob("backup-job", {
+  new RailwayService("backup-job", {
+    spec: backupJobSpec({
+      repo: railway.backupJob.repo,
+      branch: railway.backupJob.branch,
+      schedule: backups.schedule,
+      pgVersion: railway.backupJob.pgVersion,
+      nodeVersion: railway.backupJob.nodeVersion,
+      databaseUrl: database.backupDatabaseUrl,
+      target: {
+        bucketName: bucket.bucketName,
+        endpoint: bucket.s3Endpoint,
+        region: bucket.s3Region,
+        accessKeyId: bucket.accessKeyId,
+        secretAccessKey: bucket.secretAccessKey,
+      },
+      variables: railway.backupJob.variables,
+    }),
     placement: { projectId: backupsProject.projectId, environmentId: backupsProject.defaultEnvironmentId },
     serviceName: railway.backupJob.name,
-    repo: railway.backupJob.repo,
-    branch: railway.backupJob.branch,
-    schedule: backups.schedule,
-    pgVersion: railway.backupJob.pgVersion,
-    nodeVersion: railway.backupJob.nodeVersion,
-    databaseUrl: database.backupDatabaseUrl,
-    target: {
-      bucketName: bucket.bucketName,
-      endpoint: bucket.s3Endpoint,
-      region: bucket.s3Region,
-      accessKeyId: bucket.accessKeyId,
-      secretAccessKey: bucket.secretAccessKey,
-    },
-    extraVariables: railway.backupJob.variables,
     extraSecretVariables: config.railwaySecrets.backupJob,
   });
 
@@ -137,14 +148,13 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
     projectId: fromProduction("railwayProjectId"),
     name: config.environment,
   });
+  const serviceNames = fromProduction("railwayServiceNames");
   const app = new RailwayApp("app", {
-    environment: config.environment,
     projectId: fromProduction("railwayProjectId"),
     environmentId: environment.environmentId,
+    services: appSpecs(config.environment, config.railway, serviceNames, database.appDatabaseUrl),
     serviceIds: fromProduction("railwayServiceIds"),
-    serviceNames: fromProduction("railwayServiceNames"),
-    settings: config.railway,
-    databaseUrl: database.appDatabaseUrl,
+    serviceNames,
     secretVariables: config.railwaySecrets,
   });
 

@@ -1,59 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AppRole, RailwayRole } from "../config";
-import type { DeployedEnvironment } from "../invariants/environment";
-import { BackendService } from "./backend-service";
-import { Crawl4AiService } from "./crawl4ai-service";
-import { FrontendService } from "./frontend-service";
-import { RedisService } from "./redis-service";
-
-interface RepoServiceSettings {
-  readonly repo: string;
-  readonly rootDirectory?: string;
-  readonly branch: string;
-  readonly healthcheckPath?: string;
-  readonly healthcheckTimeout?: number;
-  readonly sleepApplication?: boolean;
-  readonly watchPatterns?: string[];
-  readonly variables: Readonly<Record<string, string>>;
-}
-
-/** The app's services as the stack file describes them (`railway.*`); their names come apart, see `serviceNames`. */
-export interface RailwayAppSettings {
-  readonly backend: RepoServiceSettings & { readonly healthcheckPath: string; readonly preDeployCommand?: string[] };
-  readonly frontend: RepoServiceSettings & { readonly backendUrlVariable: string; readonly subdomain?: string };
-  readonly redis: { readonly image: string; readonly sleepApplication?: boolean; readonly passwordRotation?: string; readonly variables: Readonly<Record<string, string>> };
-  readonly crawl4ai: {
-    readonly image: string;
-    readonly memoryGB: number;
-    readonly healthcheckTimeout?: number;
-    readonly sleepApplication?: boolean;
-    readonly tokenRotation?: string;
-    readonly variables: Readonly<Record<string, string>>;
-  };
-}
+import { RailwayService, type ServiceSpec } from "./railway-service";
 
 export interface RailwayAppArgs {
-  readonly environment: DeployedEnvironment;
   readonly projectId: pulumi.Input<string>;
   readonly environmentId: pulumi.Input<string>;
-  /** Ids of services another stack declared; omitted, this component declares them (production). */
+  /** The app's services, in the order their configs are applied (src/services: `appServiceSpecs`). */
+  readonly services: readonly ServiceSpec[];
+  /** Ids of services another stack declared, by role; omitted, this component declares them (production). */
   readonly serviceIds?: pulumi.Input<Record<AppRole, string>>;
   /**
-   * Railway service names, which `${{name.VAR}}` references use: production's stack file pins them,
-   * staging reads them from production's outputs.
+   * Railway service names by role, which `${{name.VAR}}` references use: production's stack file
+   * pins them, staging reads them from production's outputs.
    */
   readonly serviceNames: pulumi.Input<Record<AppRole, string>>;
-  readonly settings: RailwayAppSettings;
-  /** The Neon app URL for the backend's DATABASE_URL (secret). */
-  readonly databaseUrl: pulumi.Input<string>;
   /** `railwaySecrets.<role>` from the stack file, already secret. */
   readonly secretVariables: Partial<Record<RailwayRole, Record<string, pulumi.Output<string>>>>;
 }
 
 /**
- * The app in one Railway environment: Redis, Crawl4AI, the backend and the frontend. Their configs
- * are applied one after another (Railway keeps one staged patch per environment), in the order
- * their references need: what a service references exists and is configured before it deploys.
+ * The app in one Railway environment: one RailwayService (`${name}-<role>`) per spec. Their
+ * configs are applied one after another (Railway keeps one staged patch per environment), in the
+ * specs' order, which their references need: what a service references exists and is configured
+ * before it deploys.
  */
 export class RailwayApp extends pulumi.ComponentResource {
   public readonly serviceIds: pulumi.Output<Record<AppRole, string>>;
@@ -63,94 +32,50 @@ export class RailwayApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: RailwayAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("client-fulfillment:railway:RailwayApp", name, {}, opts);
-    const { settings } = args;
     const given = args.serviceIds === undefined ? undefined : pulumi.output(args.serviceIds);
-    const placement = (role: AppRole, after: pulumi.Resource[]) => ({
-      projectId: args.projectId,
-      environmentId: args.environmentId,
-      serviceId: given?.apply((ids) => ids[role]),
-      after,
-    });
     this.serviceNames = pulumi.output(args.serviceNames);
-    const nameOf = (role: AppRole) => this.serviceNames.apply((names) => names[role]);
-    const secretsOf = (role: AppRole) => args.secretVariables[role] ?? {};
-    const child = { parent: this };
+    const secrets: Partial<Record<string, Record<string, pulumi.Output<string>>>> = args.secretVariables;
 
-    const redis = new RedisService(
-      `${name}-redis`,
-      {
-        placement: placement("redis", []),
-        serviceName: nameOf("redis"),
-        image: settings.redis.image,
-        sleepApplication: settings.redis.sleepApplication,
-        passwordRotation: settings.redis.passwordRotation ?? "",
-        extraVariables: settings.redis.variables,
-        extraSecretVariables: secretsOf("redis"),
-      },
-      child,
-    );
-    const crawl4ai = new Crawl4AiService(
-      `${name}-crawl4ai`,
-      {
-        placement: placement("crawl4ai", [redis.config]),
-        serviceName: nameOf("crawl4ai"),
-        image: settings.crawl4ai.image,
-        memoryGB: settings.crawl4ai.memoryGB,
-        healthcheckTimeout: settings.crawl4ai.healthcheckTimeout,
-        sleepApplication: settings.crawl4ai.sleepApplication,
-        tokenRotation: settings.crawl4ai.tokenRotation ?? "",
-        extraVariables: settings.crawl4ai.variables,
-        extraSecretVariables: secretsOf("crawl4ai"),
-      },
-      child,
-    );
-    const repoSettings = (role: "backend" | "frontend") => {
-      const service = settings[role];
-      return {
-        serviceName: nameOf(role),
-        repo: service.repo,
-        rootDirectory: service.rootDirectory,
-        branch: service.branch,
-        healthcheckPath: service.healthcheckPath,
-        healthcheckTimeout: service.healthcheckTimeout,
-        sleepApplication: service.sleepApplication,
-        watchPatterns: service.watchPatterns,
-        extraVariables: service.variables,
-        extraSecretVariables: secretsOf(role),
-      };
-    };
-    const backend = new BackendService(
-      `${name}-backend`,
-      {
-        ...repoSettings("backend"),
-        placement: placement("backend", [crawl4ai.config]),
-        environment: args.environment,
-        preDeployCommand: settings.backend.preDeployCommand,
-        databaseUrl: args.databaseUrl,
-        redisServiceName: nameOf("redis"),
-        crawl4aiServiceName: nameOf("crawl4ai"),
-        // The backend holds Redis's password (through REDIS_URL) and Crawl4AI's token from its last deploy.
-        redeployOn: { "redis.REDIS_PASSWORD": settings.redis.passwordRotation ?? "", "crawl4ai.CRAWL4AI_API_TOKEN": settings.crawl4ai.tokenRotation ?? "" },
-      },
-      child,
-    );
-    const frontend = new FrontendService(
-      `${name}-frontend`,
-      {
-        ...repoSettings("frontend"),
-        placement: placement("frontend", [backend.config]),
-        subdomain: settings.frontend.subdomain,
-        backendServiceName: nameOf("backend"),
-        backendUrlVariable: settings.frontend.backendUrlVariable,
-      },
-      child,
-    );
+    const services = new Map<string, RailwayService>();
+    let previous: RailwayService | undefined;
+    for (const spec of args.services) {
+      const service = new RailwayService(
+        `${name}-${spec.role}`,
+        {
+          spec,
+          placement: {
+            projectId: args.projectId,
+            environmentId: args.environmentId,
+            serviceId: given?.apply((ids) => requireRole(ids, spec.role, "serviceIds")),
+            after: previous ? [previous.config] : [],
+          },
+          serviceName: this.serviceNames.apply((byRole) => requireRole(byRole, spec.role, "serviceNames")),
+          extraSecretVariables: secrets[spec.role] ?? {},
+        },
+        { parent: this },
+      );
+      services.set(spec.role, service);
+      previous = service;
+    }
 
+    const roles = [...services.keys()];
     this.serviceIds = pulumi
-      .all([backend.serviceId, frontend.serviceId, redis.serviceId, crawl4ai.serviceId])
-      .apply(([backendId, frontendId, redisId, crawl4aiId]) => ({ backend: backendId, frontend: frontendId, redis: redisId, crawl4ai: crawl4aiId }));
-    this.backendDomain = backend.publicDomain;
-    this.frontendDomain = frontend.publicDomain;
+      .all(roles.map((role) => (services.get(role) as RailwayService).serviceId))
+      .apply((ids) => Object.fromEntries(roles.map((role, index) => [role, ids[index]])) as Record<AppRole, string>);
+    this.backendDomain = publicDomainOf(services, "backend");
+    this.frontendDomain = publicDomainOf(services, "frontend");
     this.registerOutputs({ serviceIds: this.serviceIds, serviceNames: this.serviceNames, backendDomain: this.backendDomain, frontendDomain: this.frontendDomain });
   }
+}
+
+function requireRole(byRole: Readonly<Record<string, string>>, role: string, what: string): string {
+  const value = byRole[role];
+  if (value === undefined) throw new Error(`RailwayApp: ${what} has no entry for service role "${role}"; add it (production's outputs list every role of APP_ROLES).`);
+  return value;
+}
+
+function publicDomainOf(services: ReadonlyMap<string, RailwayService>, role: AppRole): pulumi.Output<string> {
+  const domain = services.get(role)?.publicDomain;
+  if (!domain) throw new Error(`RailwayApp: the ${role} spec declares no public domain, which the stack exports.`);
+  return domain;
 }

@@ -4,6 +4,7 @@ import { appDatabaseUrlViolations } from "./database-url";
 import { environmentViolations } from "./environment";
 import { parseReferences, PUBLIC_DOMAIN_VARIABLE, RAILWAY_PROVIDED_VARIABLES } from "./railway-references";
 import { inputRecord, notApplicable, RESOURCE_TYPES, verdict } from "./rule-kit";
+import type { ServiceTrait } from "./service-traits";
 import type { StackSnapshot } from "./stack-rules";
 import type { RuleResult } from "./violation";
 
@@ -17,6 +18,7 @@ const { neonProject: NEON_PROJECT, r2Lifecycle: R2_LIFECYCLE } = RESOURCE_TYPES;
 interface WiredService {
   readonly resource: string;
   readonly role: string | undefined;
+  readonly traits: readonly string[];
   readonly serviceName: string;
   readonly serviceId: unknown;
   readonly environmentId: unknown;
@@ -31,6 +33,7 @@ function wiredServices(snapshot: StackSnapshot): WiredService[] {
     .map((resource) => ({
       resource: resource.name,
       role: typeof resource.inputs.role === "string" ? resource.inputs.role : undefined,
+      traits: Array.isArray(resource.inputs.traits) ? resource.inputs.traits.filter((trait): trait is string => typeof trait === "string") : [],
       serviceName: String(resource.inputs.serviceName ?? resource.name),
       serviceId: resource.inputs.serviceId,
       environmentId: resource.inputs.environmentId,
@@ -57,6 +60,8 @@ interface RailwayRule {
 }
 
 const byRole = (services: readonly WiredService[], role: string) => services.filter((service) => service.role === role);
+/** Services declared to be something (service-traits.ts), whatever their role. */
+const withTrait = (services: readonly WiredService[], trait: ServiceTrait) => services.filter((service) => service.traits.includes(trait));
 
 export const BACKEND_DATABASE_URL_RULE = "backend-database-url-has-no-query";
 export const SERVICE_ENVIRONMENT_RULE = "service-environment-matches-stack";
@@ -78,10 +83,10 @@ export const NODE_MAJOR_FOR_PG_CLIENT: Readonly<Record<number, number>> = { 14: 
 export const RAILWAY_RULES: readonly RailwayRule[] = [
   {
     id: BACKEND_DATABASE_URL_RULE,
-    description: "The backend's DATABASE_URL is the asyncpg URL with no query string (asyncpg rejects sslmode).",
+    description: "Every service that gets the app database (the backend) has the asyncpg DATABASE_URL with no query string (asyncpg rejects sslmode).",
     evaluate(snapshot, services) {
-      const backends = byRole(services, "backend");
-      if (backends.length === 0) return notApplicable(BACKEND_DATABASE_URL_RULE, "the stack declares no backend service");
+      const backends = withTrait(services, "app-database");
+      if (backends.length === 0) return notApplicable(BACKEND_DATABASE_URL_RULE, "the stack declares no service that gets the app database");
       const problems = backends.flatMap((backend) => {
         const url = variable(backend, "DATABASE_URL");
         if (typeof url?.value !== "string") return [`Service "${backend.serviceName}" declares no DATABASE_URL; wire the Neon app URL.`];
@@ -93,14 +98,14 @@ export const RAILWAY_RULES: readonly RailwayRule[] = [
   },
   {
     id: SERVICE_ENVIRONMENT_RULE,
-    description: "ENVIRONMENT reaches the backend and equals the stack; no service says development.",
+    description: "ENVIRONMENT reaches every service that gets the app database and equals the stack; no service says development.",
     evaluate(snapshot, services) {
       if (services.length === 0) return notApplicable(SERVICE_ENVIRONMENT_RULE, "the stack declares no Railway service");
       const problems: string[] = [];
       for (const service of services) {
         const declared = variable(service, "ENVIRONMENT");
         if (!declared) {
-          if (service.role === "backend") problems.push(`Service "${service.serviceName}" has no ENVIRONMENT; the app then assumes development and turns database SSL off. Set it to "${snapshot.stack}".`);
+          if (service.traits.includes("app-database")) problems.push(`Service "${service.serviceName}" has no ENVIRONMENT; the app then assumes development and turns database SSL off. Set it to "${snapshot.stack}".`);
           continue;
         }
         const violations = environmentViolations(declared.value, snapshot.stack);
@@ -112,15 +117,15 @@ export const RAILWAY_RULES: readonly RailwayRule[] = [
           );
         }
       }
-      return verdict(SERVICE_ENVIRONMENT_RULE, problems, `ENVIRONMENT is "${snapshot.stack}" wherever it is set, including the backend.`);
+      return verdict(SERVICE_ENVIRONMENT_RULE, problems, `ENVIRONMENT is "${snapshot.stack}" wherever it is set, including every service that gets the app database.`);
     },
   },
   {
     id: NO_PORT_RULE,
-    description: "The backend and frontend do not set PORT: Railway sets it and health-checks on it.",
+    description: "Public web services (the backend and frontend) do not set PORT: Railway sets it and health-checks on it.",
     evaluate(_snapshot, services) {
-      const web = services.filter((service) => service.role === "backend" || service.role === "frontend");
-      if (web.length === 0) return notApplicable(NO_PORT_RULE, "the stack declares no backend or frontend service");
+      const web = withTrait(services, "public-web");
+      if (web.length === 0) return notApplicable(NO_PORT_RULE, "the stack declares no public web service");
       const problems = web
         .filter((service) => variable(service, "PORT") !== undefined)
         .map((service) => `Service "${service.serviceName}" sets PORT; remove it: Railway injects PORT and health-checks the app on it.`);

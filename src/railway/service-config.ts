@@ -234,6 +234,8 @@ export interface ServiceConfigArgs {
   readonly serviceName: pulumi.Input<string>;
   /** What the service is in this program (e.g. "backend"); read by the invariants, never sent to Railway. */
   readonly role?: pulumi.Input<string>;
+  /** What the service is declared to be (src/invariants/service-traits.ts); read by the invariants, never sent to Railway. */
+  readonly traits?: pulumi.Input<string[]>;
   readonly source: pulumi.Input<ServiceSourceSpec>;
   readonly build?: pulumi.Input<ServiceBuildSettings>;
   readonly deploy?: pulumi.Input<ServiceDeploySettings>;

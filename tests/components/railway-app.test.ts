@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REDIS_START_COMMAND } from "../../src/components/redis-service";
+import { REDIS_START_COMMAND } from "../../src/services/redis";
 import { runProgramOffline, type OfflinePlan, type PlannedResource } from "../../src/offline/mock-runtime";
 import { productionOutputsForStaging } from "../../src/offline/placeholders";
 import { readStackFile } from "../../src/offline/stack-file";

@@ -39,6 +39,7 @@ function happy(): Resource[] {
     }),
     config("crawl4ai", "crawl4ai", { variables: { PORT: "11235" }, secretVariables: { CRAWL4AI_API_TOKEN: SECRET_PASSWORD } }),
     config("backend", "backend", {
+      traits: ["public-web", "app-database"],
       variables: {
         ENVIRONMENT: "production",
         REDIS_URL: "${{redis.REDIS_URL}}",
@@ -48,7 +49,7 @@ function happy(): Resource[] {
       secretVariables: { DATABASE_URL: `postgresql+asyncpg://app:${SECRET_PASSWORD}@ep-x.us-east-1.aws.neon.tech/neondb` },
     }),
     domain("backend"),
-    config("frontend", "frontend", { variables: { NEXT_PUBLIC_API_URL: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}" } }),
+    config("frontend", "frontend", { traits: ["public-web"], variables: { NEXT_PUBLIC_API_URL: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}" } }),
     domain("frontend"),
     config(
       "postgres-s3-backups",

@@ -1,0 +1,20 @@
+import type { ServiceSpec } from "../components/railway-service";
+import type { RailwayAppSettings } from "./context";
+
+type RepoSettings = RailwayAppSettings["backend" | "frontend"];
+
+/** Source, build and deploy settings of a service Railway builds from a branch of the app's repository. */
+export function repoServiceSettings(settings: RepoSettings): Pick<ServiceSpec, "source" | "build" | "deploy" | "extraVariables"> {
+  return {
+    source: { repo: settings.repo, branch: settings.branch, rootDirectory: settings.rootDirectory },
+    build: { watchPatterns: settings.watchPatterns },
+    deploy: {
+      healthcheckPath: settings.healthcheckPath,
+      healthcheckTimeout: settings.healthcheckTimeout,
+      sleepApplication: settings.sleepApplication,
+      restartPolicyType: "ON_FAILURE",
+      restartPolicyMaxRetries: 10,
+    },
+    extraVariables: settings.variables,
+  };
+}
