@@ -106,15 +106,15 @@ describe("invalid config", () => {
     expect(error.issues).toEqual([
       {
         key: "client-fulfillment-infra:neon.suspendTimeoutSeconds",
-        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+        message: 'unknown key; remove it or correct its spelling (see docs/configuration.md)',
       },
       {
         key: "client-fulfillment-infra:neon.computeProvisioner",
-        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+        message: 'unknown key; remove it or correct its spelling (see docs/configuration.md)',
       },
       {
         key: "client-fulfillment-infra:neon.storePassword",
-        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+        message: 'unknown key; remove it or correct its spelling (see docs/configuration.md)',
       },
       {
         key: "client-fulfillment-infra:neon.historyRetentionSeconds",

@@ -8,7 +8,7 @@ import { declareServiceConfig, serviceIdFor, type RailwayServiceArgs } from "./r
 export interface RedisServiceArgs extends RailwayServiceArgs {
   /** The official image with a pinned tag, e.g. "redis:8.2". */
   readonly image: string;
-  /** Lets Railway sleep it when idle. Defaults to not managed (README, "The app on Railway", says why staging leaves it awake). */
+  /** Lets Railway sleep it when idle. Defaults to not managed (docs/stacks.md, "The app on Railway", says why staging leaves it awake). */
   readonly sleepApplication?: boolean;
   /** The stack file's `railway.redis.passwordRotation` ("" when unset): a new label rotates the password. */
   readonly passwordRotation: string;
