@@ -390,7 +390,7 @@ function describeIssues(issue: z.core.$ZodIssue): { key: string; message: string
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({
       key: configKey([...issue.path, key]),
-      message: "unknown key; remove it or correct its spelling (see README, \"Configuration\")",
+      message: "unknown key; remove it or correct its spelling (see docs/configuration.md)",
     }));
   }
   if (issue.code === "invalid_key") {

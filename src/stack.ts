@@ -137,7 +137,7 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   // requireOutput: staging's first `up` fails, naming the output, until production's has run.
   const fromProduction = <K extends ProductionOutputForStaging>(key: K) => production.requireOutput(key) as pulumi.Output<ProductionOutputsForStaging[K]>;
 
-  // Staging's own Neon project (README, "Staging's database"): its own password and CU-hours.
+  // Staging's own Neon project (docs/staging-database.md): its own password and CU-hours.
   const database = new NeonDatabase("database", {
     project: config.neon,
     appUrlScheme: config.database.appUrlScheme,

@@ -31,7 +31,7 @@ function withBackups(overrides: Record<string, unknown>): Record<string, unknown
 }
 
 describe("the committed stack files", () => {
-  it("production reproduces the seed", () => {
+  it("production meets the app's requirements: the live Neon project and R2 bucket, 30-day retention, backups every 6 h", () => {
     const config = parse("production", valuesOf("production"));
     expect(config).toMatchObject({
       environment: "production",
@@ -106,15 +106,15 @@ describe("invalid config", () => {
     expect(error.issues).toEqual([
       {
         key: "client-fulfillment-infra:neon.suspendTimeoutSeconds",
-        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+        message: 'unknown key; remove it or correct its spelling (see docs/configuration.md)',
       },
       {
         key: "client-fulfillment-infra:neon.computeProvisioner",
-        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+        message: 'unknown key; remove it or correct its spelling (see docs/configuration.md)',
       },
       {
         key: "client-fulfillment-infra:neon.storePassword",
-        message: 'unknown key; remove it or correct its spelling (see README, "Configuration")',
+        message: 'unknown key; remove it or correct its spelling (see docs/configuration.md)',
       },
       {
         key: "client-fulfillment-infra:neon.historyRetentionSeconds",
@@ -238,7 +238,7 @@ describe("railway config in the committed stack files", () => {
     });
   });
 
-  it("staging: branch staging, the seed's frontend subdomain, production's stack for the ids", () => {
+  it("staging: branch staging, the live staging frontend's subdomain, production's stack for the ids", () => {
     const config = parse("staging", valuesOf("staging"));
     expect(config.railway).toMatchObject({
       productionStack: "production",

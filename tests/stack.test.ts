@@ -56,7 +56,7 @@ describe("production stack on the mock runtime", () => {
     plan = await run("production", { "neon:apiKey": "neon-key-from-config" }, ["neon:apiKey"]);
   });
 
-  it("adopts the seed's Neon project with its exact force-new values, protected, guessing nothing", () => {
+  it("adopts the live Neon project with its exact force-new values, protected, guessing nothing", () => {
     const project = only(plan, "neon:index/project:Project");
     expect(project.importId).toBe("spring-fog-49733273");
     expect(project.protect).toBe(true);

@@ -4,7 +4,7 @@ import { appDatabaseUrl, backupDatabaseUrl, requireConnectionParts } from "./con
 
 /** A stack's own Neon project: production adopts the console's; staging creates its own. */
 export interface NeonProjectSpec {
-  /** Project name as shown in the Neon console; on adoption, copy it exactly (README step 3). */
+  /** Project name as shown in the Neon console; on adoption, copy it exactly (docs/adoption.md, step 3). */
   readonly projectName: string;
   readonly orgId: string;
   /** Force-new. */

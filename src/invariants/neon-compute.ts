@@ -77,6 +77,6 @@ export function foreignComputeViolation(compute: string, projectId: unknown): Vi
     rule: CU_BUDGET_RULE,
     message:
       `${compute} runs in Neon project ${JSON.stringify(projectId)}, which this stack does not declare: its CU-hours come out of that project's allowance ` +
-      "(production's, for a staging branch) and it shares that project's role passwords. Give this stack its own Neon project (README, \"Staging's database\").",
+      "(production's, for a staging branch) and it shares that project's role passwords. Give this stack its own Neon project (docs/staging-database.md).",
   };
 }

@@ -219,7 +219,7 @@ export function seedDashboardProduction(
   });
   const backupVariables = {
     SINGLE_SHOT_MODE: "true",
-    // pg_dump must be at least the server's major (postgres-s3-backups issue #36).
+    // pg_dump must be at least the server's major (https://github.com/railwayapp-templates/postgres-s3-backups/issues/36).
     PG_VERSION: "17",
     NODE_VERSION: "22",
     AWS_S3_BUCKET: target.bucketName,

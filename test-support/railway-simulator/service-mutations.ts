@@ -109,8 +109,8 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
           writeVariables(state, environmentId, service.id, variables, { replace: false });
         }
       }
-      // Railway builds and deploys a service created with a source at once (audit defect 1:
-      // wasp PR #4712, railway-skills service SKILL.md); with an environment named, the
+      // Railway builds and deploys a service created with a source at once (wasp-lang/wasp
+      // PR #4712, railwayapp/railway-skills service SKILL.md); with an environment named, the
       // simulator deploys it there only. Without a source there is nothing to deploy.
       if (source) {
         for (const environmentId of target ? [target.id] : environmentIds) state.startDeploy(environmentId, service.id);

@@ -183,7 +183,7 @@ describe("staging's Railway app on the mock runtime", () => {
     expect(configOf(plan, "backend").inputs.variables).toMatchObject({ REDIS_URL: "${{Redis.REDIS_URL}}" });
   });
 
-  it("keeps the seed's staging frontend subdomain and runs no backup job", () => {
+  it("keeps the live staging frontend's subdomain and runs no backup job", () => {
     const domain = plan.resources.find((r) => r.type === "pulumi-nodejs:dynamic/railway:ServiceDomain" && r.inputs.serviceName === "frontend");
     expect(domain?.inputs.subdomain).toBe("fe-client-fulfillment-v2-staging");
     expect(plan.resources.some((r) => r.type === CONFIG && r.inputs.role === "backupJob")).toBe(false);

@@ -55,7 +55,7 @@ describe("foreignComputeViolation", () => {
   it("names the compute, the project and the fix", () => {
     expect(foreignComputeViolation('Endpoint "database-endpoint"', "spring-fog-49733273").message).toBe(
       'Endpoint "database-endpoint" runs in Neon project "spring-fog-49733273", which this stack does not declare: its CU-hours come out of that project\'s allowance ' +
-        "(production's, for a staging branch) and it shares that project's role passwords. Give this stack its own Neon project (README, \"Staging's database\").",
+        "(production's, for a staging branch) and it shares that project's role passwords. Give this stack its own Neon project (docs/staging-database.md).",
     );
   });
 });

@@ -40,7 +40,7 @@ describeWithRailwaySchema("Volume", () => {
   it("deletes only its own environment's instance of a volume id other environments share", async () => {
     const created = await createdOk(provider.create(inputs()));
     const environments = await harness.provider((tuning) => new EnvironmentProvider(tuning));
-    // A duplicated environment shares the volume id (audit item 4).
+    // A duplicated environment shares the volume id: a Volume has one VolumeInstance per environment (railwayapp/cli src/gql/schema.json).
     const copy = await environments.create({ projectId: ids.projectId, name: "staging", providerVersion: PROVIDER_VERSION });
     const shared = { ...liveInstances()[0]!, id: "vi-copy", environmentId: copy.id };
     harness.sim.state.volumeInstances.set(shared.id, shared);

@@ -1,5 +1,5 @@
 /**
- * Issue 6 §4: the real production and staging programs rehearsed against the Railway
+ * The real production and staging programs rehearsed against the Railway
  * simulator through the dynamic-provider plugin (test-support/rehearsal/scenarios.ts).
  */
 import { beforeAll, expect, it } from "vitest";
