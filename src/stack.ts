@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@sst-provider/neon";
+import { z } from "zod";
 import { BackupBucket } from "./components/backup-bucket";
 import { NeonDatabase } from "./components/neon-database";
 import { RailwayApp } from "./components/railway-app";
@@ -18,15 +19,36 @@ import type { DeployedEnvironment } from "./invariants/environment";
  * Outputs the staging stack reads from production through a StackReference: the Railway project,
  * and each app service's id and name (staging's `${{name.VAR}}` references use production's names,
  * so they cannot disagree with them). Staging has its own Neon project, so no production database
- * output (or credential) crosses over.
+ * output (or credential) crosses over. Each is parsed when it arrives: production's state may come
+ * from an older program (without a role added since, say).
  */
-export type ProductionOutputsForStaging = {
-  readonly railwayProjectId: string;
-  readonly railwayServiceIds: Readonly<Record<AppRole, string>>;
-  readonly railwayServiceNames: Readonly<Record<AppRole, string>>;
+const PRODUCTION_OUTPUTS_FOR_STAGING = {
+  railwayProjectId: z.string().min(1),
+  railwayServiceIds: z.record(z.enum(APP_ROLES), z.string().min(1)),
+  railwayServiceNames: z.record(z.enum(APP_ROLES), z.string().min(1)),
 };
-export type ProductionOutputForStaging = keyof ProductionOutputsForStaging;
+export type ProductionOutputForStaging = keyof typeof PRODUCTION_OUTPUTS_FOR_STAGING;
+export type ProductionOutputsForStaging = { readonly [K in ProductionOutputForStaging]: z.infer<(typeof PRODUCTION_OUTPUTS_FOR_STAGING)[K]> };
 type ProductionExportsForStaging = { readonly [K in ProductionOutputForStaging]: pulumi.Input<ProductionOutputsForStaging[K]> };
+
+/**
+ * Production's outputs as staging needs them, or a RunError naming every missing or malformed one
+ * and the fix: before production's first `up`, or after a role was added that production's state
+ * does not export yet.
+ */
+export function parseProductionOutputs(stack: string, outputs: Readonly<Record<string, unknown>>): ProductionOutputsForStaging {
+  const result = z.object(PRODUCTION_OUTPUTS_FOR_STAGING).safeParse(outputs);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+  throw new pulumi.RunError(`Stack ${stack} does not export what staging needs (${problems}); run \`pulumi up --stack ${stack}\` with this program first, so production exports every role.`);
+}
+
+/** Read before staging declares anything, so a bad output stops the program with nothing half-declared. */
+async function readProductionOutputs(production: pulumi.StackReference, stack: string): Promise<ProductionOutputsForStaging> {
+  const keys = Object.keys(PRODUCTION_OUTPUTS_FOR_STAGING) as ProductionOutputForStaging[];
+  const details = await Promise.all(keys.map(async (key) => [key, await production.getOutputDetails(key)] as const));
+  return parseProductionOutputs(stack, Object.fromEntries(details.map(([key, { value, secretValue }]) => [key, value ?? secretValue])));
+}
 
 /** The app's service specs for one environment, referencing each other by `serviceNames`. */
 function appSpecs(environment: DeployedEnvironment, settings: RailwayAppSettings, serviceNames: pulumi.Input<Record<AppRole, string>>, databaseUrl: pulumi.Input<string>) {
@@ -131,11 +153,10 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   };
 }
 
-function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
+async function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
   const production = new pulumi.StackReference("production", { name: config.railway.productionStack });
-  // requireOutput: staging's first `up` fails, naming the output, until production's has run.
-  const fromProduction = <K extends ProductionOutputForStaging>(key: K) => production.requireOutput(key) as pulumi.Output<ProductionOutputsForStaging[K]>;
+  const fromProduction = await readProductionOutputs(production, config.railway.productionStack);
 
   // Staging's own Neon project (docs/staging-database.md): its own password and CU-hours.
   const database = new NeonDatabase("database", {
@@ -145,15 +166,15 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   });
 
   const environment = new Environment("app-environment", {
-    projectId: fromProduction("railwayProjectId"),
+    projectId: fromProduction.railwayProjectId,
     name: config.environment,
   });
-  const serviceNames = fromProduction("railwayServiceNames");
+  const serviceNames = fromProduction.railwayServiceNames;
   const app = new RailwayApp("app", {
-    projectId: fromProduction("railwayProjectId"),
+    projectId: fromProduction.railwayProjectId,
     environmentId: environment.environmentId,
     services: appSpecs(config.environment, config.railway, serviceNames, database.appDatabaseUrl),
-    serviceIds: fromProduction("railwayServiceIds"),
+    serviceIds: fromProduction.railwayServiceIds,
     serviceNames,
     secretVariables: config.railwaySecrets,
   });
@@ -173,7 +194,7 @@ function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
 }
 
 /** Declares every resource of the stack and returns its outputs. */
-export function declareStack(config: StackConfig, secrets: ProviderSecrets): Record<string, unknown> {
+export async function declareStack(config: StackConfig, secrets: ProviderSecrets): Promise<Record<string, unknown>> {
   return config.environment === "production"
     ? declareProduction(config, secrets)
     : declareStaging(config, secrets);

@@ -183,6 +183,20 @@ describe("production stack on the mock runtime", () => {
   });
 });
 
+describe("production's outputs as staging reads them", () => {
+  it("refuses an output that lacks a role before declaring anything, naming the output, the role and the fix", async () => {
+    const { crawl4ai: _dropped, ...olderIds } = PRODUCTION_OUTPUTS.railwayServiceIds;
+    const file = readStackFile(ROOT, "staging");
+    const run = runProgramOffline({
+      stack: "staging",
+      config: file.config,
+      secretKeys: file.secretKeys,
+      stackReferences: { production: { ...PRODUCTION_OUTPUTS, railwayServiceIds: olderIds } },
+    });
+    await expect(run).rejects.toThrow(/Stack production does not export what staging needs \(railwayServiceIds\.crawl4ai: .*\); run `pulumi up --stack production`/);
+  });
+});
+
 describe("staging stack on the mock runtime", () => {
   let plan: OfflinePlan;
   beforeAll(async () => {

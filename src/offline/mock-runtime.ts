@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAME, readProviderSecrets, readStackConfig } from "../config";
-import { declareStack } from "../stack";
+import { declareStack, parseProductionOutputs } from "../stack";
 import { computedState, invokeResult } from "./placeholders";
 
 /** The SDK's wire form of a secret value, as the mock monitor receives it. */
@@ -220,6 +220,7 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
   // Parsed outside the stack's init, where a throw would only surface as an unhandled rejection.
   const config = options.program ? undefined : readStackConfig();
+  if (config?.environment === "staging") parseProductionOutputs(config.railway.productionStack, options.stackReferences?.[config.railway.productionStack] ?? {});
 
   const seen: { type: string; name: string; resource: pulumi.Resource; opts: ResourceOptionsSeen }[] = [];
   let outputs: Record<string, unknown> = {};
@@ -236,7 +237,7 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
       optionsSeen.set(`${args.type}::${args.name}`, opts);
       return undefined;
     });
-    outputs = config ? declareStack(config, readProviderSecrets()) : (options.program?.() ?? {});
+    outputs = config ? await declareStack(config, readProviderSecrets()) : (options.program?.() ?? {});
     return undefined;
   });
 
