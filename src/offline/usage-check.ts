@@ -14,6 +14,7 @@
  */
 import { parseStackConfig, projectConfigValues, type ProductionConfig, type StackConfig } from "../config";
 import { formatUsd } from "../invariants/cost-model";
+import { RAILWAY_PLANS } from "../invariants/cost-prices";
 import { DEPLOYED_ENVIRONMENTS } from "../invariants/environment";
 import { BILLED_MEASUREMENTS, estimatedUsageCost, type EstimatedUsageCost, type MeasurementCost } from "../invariants/railway-usage";
 import type { RailwayClient } from "../railway/client";
@@ -120,13 +121,14 @@ function describeQuantity(line: MeasurementCost): string {
 
 export function renderUsageReport(report: UsageReport): string {
   const { cost } = report;
+  const plan = RAILWAY_PLANS[cost.plan];
   const width = Math.max(...cost.byMeasurement.map((line) => line.label.length));
   const lines = [
     `Railway's estimate for the billing period, workspace ${report.workspaceId} (estimatedUsage, read-only; priced at the ${cost.plan} plan's rates)`,
     "",
     ...cost.byMeasurement.map((line) => `  ${line.label.padEnd(width)}  ${formatUsd(line.usd).padStart(9)}  ${describeQuantity(line)}`),
     "",
-    `Usage ${formatUsd(cost.usageUsd)}; the bill ${formatUsd(cost.billUsd)} (the ${cost.plan} subscription, with the usage it includes).`,
+    `Usage ${formatUsd(cost.usageUsd)}; bill ${formatUsd(cost.billUsd)} (${cost.plan}: the ${formatUsd(plan.subscription.value)} subscription includes ${formatUsd(plan.includedUsage.value)} of usage).`,
   ];
   if (report.projects.length > 0) {
     lines.push(`By project: ${report.projects.map((project) => `${project.name ?? `deleted project ${project.projectId}`} ${formatUsd(project.usd)}`).join("; ")}.`);
