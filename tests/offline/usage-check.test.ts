@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { UsageReport } from "../../src/offline/usage-check";
 import { describeWithRailwaySchema, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
 
