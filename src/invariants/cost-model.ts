@@ -251,6 +251,12 @@ function neonLine(snapshot: StackSnapshot): CostLine | undefined {
   };
 }
 
+/** The workspace's month at Railway: the plan's subscription, plus the usage above what it includes ("Included Usage"). */
+export function railwayBillUsd(plan: RailwayPlan, usageUsd: number): number {
+  const prices = RAILWAY_PLANS[plan];
+  return prices.subscription.value + Math.max(0, usageUsd - prices.includedUsage.value);
+}
+
 /**
  * The month's estimate of one stack, from the resources it declares (limits, sleeping, cron,
  * volumes, lifecycle, Neon compute) and the usage assumptions of its stack file. The stack that
@@ -279,7 +285,7 @@ export function estimateMonthlyCost(snapshot: StackSnapshot): CostEstimate {
   if (configs.length > 0 && !declaresProject) assumptions.push("This stack's Railway services run in another stack's project: that stack carries the subscription and its included usage.");
   const usageExpected = railwayLines.reduce((sum, line) => sum + line.expectedUsd, 0);
   const usageWorst = railwayLines.reduce((sum, line) => sum + line.worstUsd, 0);
-  const bill = (usage: number) => (configs.length === 0 && !declaresProject ? 0 : subscription + Math.max(0, usage - included));
+  const bill = (usage: number) => (declaresProject ? railwayBillUsd(plan, usage) : usage);
 
   const lines: CostLine[] = [...railwayLines];
   const runsPerMonth = backupRunsPerMonth(snapshot);

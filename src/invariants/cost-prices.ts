@@ -31,6 +31,14 @@ const RAILWAY_USAGE = {
 } as const;
 
 /**
+ * Railway meters by the minute at the monthly price over a 30-day month: the plans page's
+ * per-minute figures are the monthly ones divided by 43,200 ($0.15 / 43,200 = $0.000003472222222
+ * per GB-minute of volume), and Railway's CLI prices `estimatedUsage` the same way
+ * (railwayapp/cli `src/commands/usage.rs`, `MINUTES_IN_MONTH`).
+ */
+export const RAILWAY_BILLING_MINUTES_PER_MONTH = railway(43_200, "minutes in the month Railway's per-minute prices divide the monthly ones by");
+
+/**
  * The subscription counts towards usage: a month's bill is the subscription plus the usage
  * above what it includes ("Included Usage"). A service without a resource limit may grow to the
  * plan's per-service maximum ("Default Plan Resources"), which is its worst case.
@@ -91,6 +99,7 @@ export function allSourcedNumbers(): { name: string; sourced: Sourced }[] {
     for (const [key, inner] of Object.entries(value)) visit(`${name}.${key}`, inner);
   };
   visit("RAILWAY_PLANS", RAILWAY_PLANS);
+  visit("RAILWAY_BILLING_MINUTES_PER_MONTH", RAILWAY_BILLING_MINUTES_PER_MONTH);
   visit("NEON_PRICES", NEON_PRICES);
   visit("R2_PRICES", R2_PRICES);
   return found;

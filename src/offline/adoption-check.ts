@@ -85,7 +85,7 @@ function inspectByType(client: RailwayClient, kind: string, inputs: Record<strin
   }
 }
 
-function clientFor(stackConfig: Record<string, string>, secretKeys: readonly string[], env: NodeJS.ProcessEnv): RailwayClient {
+export function clientFor(stackConfig: Record<string, string>, secretKeys: readonly string[], env: NodeJS.ProcessEnv): RailwayClient {
   const configToken = secretKeys.includes(TOKEN_CONFIG_KEY) ? undefined : stackConfig[TOKEN_CONFIG_KEY];
   const token = env[TOKEN_ENV] || configToken;
   if (!token) {

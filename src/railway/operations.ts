@@ -445,3 +445,20 @@ export const USAGE_LIMIT_REMOVE = operation(
   `mutation UsageLimitRemove($input: UsageLimitRemoveInput!) { usageLimitRemove(input: $input) }`,
   (zod) => zod.object({ usageLimitRemove: zod.boolean() }),
 );
+
+/**
+ * Railway's estimate of each measurement at the end of the billing period, per project of the
+ * workspace: quantities, not dollars (`src/invariants/railway-usage.ts` prices them). Deleted
+ * projects are included, as their usage stays on the bill (docs reference/project-usage.md) and
+ * as the CLI asks (railwayapp/cli `src/commands/usage.rs`, `WorkspaceEstimatedUsage`).
+ */
+export const WORKSPACE_ESTIMATED_USAGE = operation(
+  "WorkspaceEstimatedUsage",
+  `query WorkspaceEstimatedUsage($workspaceId: String!, $measurements: [MetricMeasurement!]!) {
+    estimatedUsage(workspaceId: $workspaceId, measurements: $measurements, includeDeleted: true) { measurement estimatedValue projectId }
+  }`,
+  (zod) =>
+    zod.object({
+      estimatedUsage: zod.array(zod.object({ measurement: zod.string(), estimatedValue: zod.number(), projectId: zod.string() })),
+    }),
+);

@@ -18,6 +18,7 @@ import type { ResolverMap } from "./resolver-kit.js";
 import { createResourceMutations } from "./resource-mutations.js";
 import { createServiceMutations } from "./service-mutations.js";
 import { createUsageLimitMutations } from "./usage-limits.js";
+import { createUsageQueries } from "./usage-estimates.js";
 import type { SimulatorState } from "./state.js";
 import { Views } from "./views.js";
 
@@ -94,7 +95,7 @@ export class GraphQLExecutor {
   ) {
     this.staged = new StagedChanges(state);
     const dependencies = { state, views: new Views(state, this.staged) };
-    this.queryRoot = this.instrument({ ...createQueryResolvers(dependencies), ...createEnvironmentPatchQueries(dependencies, this.staged) }, false);
+    this.queryRoot = this.instrument({ ...createQueryResolvers(dependencies), ...createEnvironmentPatchQueries(dependencies, this.staged), ...createUsageQueries(dependencies) }, false);
     this.mutationRoot = this.instrument(
       {
         ...createProjectMutations(dependencies),

@@ -65,6 +65,8 @@ export class SimulatorState {
   readonly environmentPatches = new Map<string, EnvironmentPatchRecord>();
   /** Keyed by customer id (`customerIdOf`); dollars, as `usageLimitSet` takes them (read-back unit: assumption). */
   readonly usageLimits = new Map<string, { softLimit: number; hardLimit: number | null }>();
+  /** Keyed by project id: `estimatedUsage`'s quantity per measurement (test-injected; absent = 0). */
+  readonly estimatedUsage = new Map<string, Partial<Record<string, number>>>();
 
   private readonly idCounters = new Map<string, number>();
   private lastTimestamp = 0;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -319,6 +319,94 @@ describe("drift", () => {
     expect(script).toContain("gh issue comment");
     expect(script).toContain("gh issue create");
     expect(permissionsOf(job)).toEqual({ contents: "read", issues: "write", "id-token": "write" });
+  });
+});
+
+describe("drift: Railway's usage estimate", () => {
+  const wf = workflow("drift.yml");
+  const job = wf.jobs.drift!;
+  const steps = job.steps ?? [];
+  const named = (name: string) => {
+    const step = steps.find((s) => s.name === name);
+    expect(step, name).toBeDefined();
+    return step!;
+  };
+  const check = () => named("Railway's usage estimate against the budget");
+  const open = () => named("Open or update the budget issue");
+  const close = () => named("Close the budget issue once the estimate fits");
+  const fail = () => named("Fail on drift, an estimate over budget, or an error");
+
+  /** Runs a step's script in a folder whose `npm` and `gh` are stubs; `gh` logs its arguments, one call a line. */
+  function runStep(script: string, options: { npmExit?: number; openIssue?: string } = {}) {
+    const dir = mkdtempSync(path.join(tmpdir(), "usage-step-"));
+    writeFileSync(path.join(dir, "npm"), `#!/bin/sh\necho "report for $6"\nexit ${options.npmExit ?? 0}\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(dir, "gh"),
+      `#!/bin/sh\necho "$*" >> "${dir}/gh.log"\nif [ "$1 $2" = "issue list" ]; then echo "${options.openIssue ?? ""}"; fi\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(path.join(dir, "usage-report.txt"), "Over budget by $7.20. The largest is memory (MEMORY_USAGE_GB)\n");
+    const output = path.join(dir, "output");
+    const result = spawnSync("bash", ["-eo", "pipefail", "-c", script], {
+      cwd: dir,
+      env: { PATH: `${dir}:${process.env.PATH}`, STACK: "production", GITHUB_OUTPUT: output, GITHUB_REPOSITORY: "acme/infra", RUN_URL: "https://run/1", USAGE_ISSUE_TITLE: String(job.env?.USAGE_ISSUE_TITLE) },
+      encoding: "utf8",
+    });
+    const read = (file: string) => (existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), "utf8") : "");
+    return { status: result.status, stdout: result.stdout, output: read("output"), gh: read("gh.log").trim().split("\n").filter(Boolean), body: read("usage-body.md") };
+  }
+
+  it("runs on production's leg only (one workspace, one bill), with the job's Railway token, before the final verdict", () => {
+    expect(check().if).toBe("matrix.stack == 'production'");
+    expect(check().run).toContain('npm run -s railway:usage -- --stack "$STACK" > usage-report.txt');
+    expect(job.env?.RAILWAY_API_TOKEN).toBe("${{ secrets.RAILWAY_API_TOKEN }}");
+    expect(steps.indexOf(check())).toBeLessThan(steps.indexOf(fail()));
+    expect(steps.at(-1)).toBe(fail());
+    expect(fail().if).toBe("steps.refresh.outputs.result != 'clean' || (steps.usage.outputs.result != '' && steps.usage.outputs.result != 'within')");
+    expect(job.env?.USAGE_ISSUE_TITLE).toBe("Railway usage estimate over budget");
+  });
+
+  it.each([
+    [0, "within"],
+    [1, "over"],
+    [2, "error"],
+    [3, "error"],
+  ])("the check step, when railway:usage exits %i, prints the report and records %s", (exit, result) => {
+    const run = runStep(check().run!, { npmExit: exit });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("report for production");
+    expect(run.output).toBe(`result=${result}\n`);
+  });
+
+  it("opens the issue, labelled budget, with the report, when none is open", () => {
+    expect(open().if).toBe("steps.usage.outputs.result == 'over'");
+    const run = runStep(open().run!);
+    expect(run.status).toBe(0);
+    expect(run.gh[0]).toMatch(/^label create budget --repo acme\/infra/);
+    expect(run.gh[1]).toContain('issue list --repo acme/infra --state open --label budget --search "Railway usage estimate over budget" in:title');
+    expect(run.gh[2]).toBe("issue create --repo acme/infra --title Railway usage estimate over budget --label budget --body-file usage-body.md");
+    expect(run.gh).toHaveLength(3);
+    expect(run.body).toContain("https://run/1");
+    expect(run.body).toContain("The largest is memory (MEMORY_USAGE_GB)");
+  });
+
+  it("comments on the open issue instead of opening a second one", () => {
+    const run = runStep(open().run!, { openIssue: "42" });
+    expect(run.status).toBe(0);
+    expect(run.gh.at(-1)).toBe("issue comment 42 --repo acme/infra --body-file usage-body.md");
+    expect(run.gh.some((call) => call.startsWith("issue create"))).toBe(false);
+  });
+
+  it("closes the open issue once the estimate fits, and does nothing when none is open", () => {
+    expect(close().if).toBe("steps.usage.outputs.result == 'within'");
+    expect(runStep(close().run!, { openIssue: "42" }).gh.at(-1)).toMatch(/^issue close 42 --repo acme\/infra --comment /);
+    expect(runStep(close().run!).gh.filter((call) => !call.startsWith("issue list"))).toEqual([]);
+  });
+
+  it("gives the GitHub token to the issue steps only", () => {
+    const holders = steps.filter((step) => JSON.stringify(step).includes("github.token")).map((step) => step.name);
+    expect(holders).toEqual(expect.arrayContaining([open().name, close().name]));
+    expect(holders).not.toContain(check().name);
   });
 });
 
