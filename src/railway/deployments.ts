@@ -16,10 +16,10 @@ export interface DeploymentState {
 export type RailwayReader = Pick<RailwayClient, "request">;
 
 /** alchemy `waitForDeployment`: these end a deployment well or badly; anything else is still under way. */
-export const DEPLOY_SUCCEEDED = ["SUCCESS", "SLEEPING"];
-export const DEPLOY_FAILED = ["FAILED", "CRASHED", "REMOVED"];
+const DEPLOY_SUCCEEDED = ["SUCCESS", "SLEEPING"];
+const DEPLOY_FAILED = ["FAILED", "CRASHED", "REMOVED"];
 /** Still building: a cron service's wait ends at the first status past these (schema `DeploymentStatus`). */
-export const DEPLOY_BUILDING = ["INITIALIZING", "QUEUED", "BUILDING"];
+const DEPLOY_BUILDING = ["INITIALIZING", "QUEUED", "BUILDING"];
 
 /**
  * Statuses that are neither success nor failure and that Railway leaves to someone else (CLI
@@ -32,7 +32,7 @@ export const DEPLOY_BUILDING = ["INITIALIZING", "QUEUED", "BUILDING"];
  * - WAITING: GitHub's checks decide by themselves; `up` ends with a warning, and the next `up`
  *   settles that deployment (fails if it was skipped or failed).
  */
-export const DEPLOY_HANDED_OFF: Record<string, { fails: boolean; says: string }> = {
+const DEPLOY_HANDED_OFF: Record<string, { fails: boolean; says: string }> = {
   NEEDS_APPROVAL: { fails: true, says: "is awaiting approval: approve it in the Railway dashboard (or remove the approval requirement)" },
   SKIPPED: { fails: true, says: "was skipped by Railway (its GitHub check suites failed, or watch patterns matched no change)" },
   WAITING: { fails: false, says: "is waiting for the commit's GitHub checks (check suites) before it deploys" },

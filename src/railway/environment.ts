@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+import { failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 
 export interface EnvironmentInputs {
   projectId: string;
@@ -30,19 +31,13 @@ export async function environmentNamed(client: RailwayClient, projectId: string,
  * deployed with a half-made config. Railway limits environment creation (about
  * one per 30 s): the client retries that throttle.
  */
-export class EnvironmentProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<EnvironmentInputs, EnvironmentOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class EnvironmentProvider extends RailwayProvider<EnvironmentInputs, EnvironmentOutputs> {
+  protected readonly diffKeys = { replace: ["projectId"], update: ["name"] } satisfies DiffKeys<EnvironmentInputs>;
 
-  async check(_olds: EnvironmentInputs, news: EnvironmentInputs): Promise<pulumi.dynamic.CheckResult<EnvironmentInputs>> {
+  protected checkFailures(news: EnvironmentInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId"]);
     if (!/^[a-z0-9][a-z0-9-]*$/i.test(news.name ?? "")) failures.push(failure("name", "letters, digits and hyphens only, e.g. staging"));
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: EnvironmentOutputs, news: EnvironmentInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<EnvironmentInputs>(olds, news, ["projectId"], ["name"]);
+    return failures;
   }
 
   async create(inputs: EnvironmentInputs): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
@@ -54,17 +49,16 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
     return { id: environment.id, outs: { ...inputs, environmentId: environment.id, adopted } };
   }
 
-  async read(id: string, props?: EnvironmentOutputs): Promise<pulumi.dynamic.ReadResult<EnvironmentOutputs>> {
+  protected async readLive(id: string, props?: EnvironmentOutputs): Promise<EnvironmentOutputs | undefined> {
     const found = await unlessNotFound(this.client().request(ENVIRONMENT, { id }));
-    if (!found || found.environment.deletedAt) return { id: "" };
-    const outs: EnvironmentOutputs = {
+    if (!found || found.environment.deletedAt) return undefined;
+    return {
       projectId: found.environment.projectId,
       name: found.environment.name,
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
       environmentId: id,
       adopted: props?.adopted ?? true,
     };
-    return refreshed(id, outs);
   }
 
   async update(id: string, olds: EnvironmentOutputs, news: EnvironmentInputs): Promise<pulumi.dynamic.UpdateResult<EnvironmentOutputs>> {
@@ -74,8 +68,7 @@ export class EnvironmentProvider extends RailwayProvider implements pulumi.dynam
     return { outs: { ...news, environmentId: id, adopted: olds.adopted } };
   }
 
-  async delete(id: string, props: EnvironmentOutputs): Promise<void> {
-    if (props.adopted) return;
+  protected async deleteOwned(id: string): Promise<void> {
     await unlessNotFound(this.client().request(ENVIRONMENT_DELETE, { id }));
   }
 }
@@ -85,25 +78,14 @@ export interface EnvironmentArgs {
   readonly name: pulumi.Input<string>;
 }
 
-/**
- * One provider object for every resource of this type: the SDK caches a provider's serialized
- * code by object, so the program serializes it once instead of once per resource.
- */
-const SHARED_ENVIRONMENTPROVIDER = new EnvironmentProvider();
+export class Environment extends RailwayResource {
+  private static readonly provider = new EnvironmentProvider();
 
-export class Environment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
-    super(
-      tuning ? new EnvironmentProvider(tuning) : SHARED_ENVIRONMENTPROVIDER,
-      name,
-      { ...args, providerVersion: PROVIDER_VERSION, environmentId: undefined, adopted: undefined },
-      opts,
-      "railway",
-      "Environment",
-    );
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(Environment.provider, "Environment", name, args, { outputs: ["environmentId", "adopted"] }, opts);
   }
 }

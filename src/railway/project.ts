@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { PROJECT, PROJECT_CREATE, PROJECT_DELETE, PROJECT_UPDATE, PROJECTS_IN_WORKSPACE } from "./operations";
-import { diffByKeys, failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+import { failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 
 export interface ProjectInputs {
   name: string;
@@ -55,7 +56,7 @@ export async function projectsNamed(client: RailwayClient, name: string, workspa
 }
 
 /** Two projects of one name: adopting either could configure the wrong one. */
-export function ambiguousProjectError(name: string, found: readonly { id: string; workspaceId: string | null }[]): Error {
+function ambiguousProjectError(name: string, found: readonly { id: string; workspaceId: string | null }[]): Error {
   return new Error(
     `The Railway token sees ${found.length} projects named "${name}" (${found.map((p) => `${p.id} in workspace ${p.workspaceId ?? "?"}`).join(", ")}): ` +
       "rename or delete the one that is not this app's in the dashboard, or set railway.workspaceId to the workspace of the right one.",
@@ -67,22 +68,16 @@ export function ambiguousProjectError(name: string, found: readonly { id: string
  * adopted by name within the workspace, and an adopted project is never deleted.
  * Railway limits project creation (about one per 30 s): the client retries that throttle.
  */
-export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ProjectInputs, ProjectOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class ProjectProvider extends RailwayProvider<ProjectInputs, ProjectOutputs> {
+  // The workspace only says where to look for or create the project: a project never moves.
+  protected readonly diffKeys = { replace: [], update: ["name", "description"] } satisfies DiffKeys<ProjectInputs>;
 
-  async check(_olds: ProjectInputs, news: ProjectInputs): Promise<pulumi.dynamic.CheckResult<ProjectInputs>> {
+  protected checkFailures(news: ProjectInputs): pulumi.dynamic.CheckFailure[] {
     const failures = [];
     if (!news.name?.trim()) failures.push(failure("name", "a project name is required"));
     if (news.workspaceId !== undefined && !news.workspaceId.trim()) failures.push(failure("workspaceId", "must not be empty; omit it to adopt an existing project"));
     if (!news.defaultEnvironmentName?.trim()) failures.push(failure("defaultEnvironmentName", "must not be empty"));
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.DiffResult> {
-    // The workspace only says where to look for or create the project: a project never moves.
-    return diffByKeys<ProjectInputs>(olds, news, [], ["name", "description"]);
+    return failures;
   }
 
   async create(inputs: ProjectInputs): Promise<pulumi.dynamic.CreateResult<ProjectOutputs>> {
@@ -119,9 +114,9 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
     return { id: project.id, outs: outputsOf(inputs, current, adopted) };
   }
 
-  async read(id: string, props?: ProjectOutputs): Promise<pulumi.dynamic.ReadResult<ProjectOutputs>> {
+  protected async readLive(id: string, props?: ProjectOutputs): Promise<ProjectOutputs | undefined> {
     const found = await unlessNotFound(this.client().request(PROJECT, { id }));
-    if (!found || found.project.deletedAt) return { id: "" };
+    if (!found || found.project.deletedAt) return undefined;
     const { project } = found;
     const live: ProjectInputs = {
       name: project.name,
@@ -130,8 +125,7 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
       defaultEnvironmentName: props?.defaultEnvironmentName ?? "production",
       providerVersion: props?.providerVersion ?? PROVIDER_VERSION,
     };
-    const outs = outputsOf(live, project, props?.adopted ?? true, props?.defaultEnvironmentId);
-    return refreshed(id, outs);
+    return outputsOf(live, project, props?.adopted ?? true, props?.defaultEnvironmentId);
   }
 
   async update(id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {
@@ -145,8 +139,7 @@ export class ProjectProvider extends RailwayProvider implements pulumi.dynamic.R
     return { outs: outputsOf(news, projectUpdate, olds.adopted, olds.defaultEnvironmentId) };
   }
 
-  async delete(id: string, props: ProjectOutputs): Promise<void> {
-    if (props.adopted) return;
+  protected async deleteOwned(id: string): Promise<void> {
     await unlessNotFound(this.client().request(PROJECT_DELETE, { id }));
   }
 }
@@ -160,33 +153,22 @@ export interface ProjectArgs {
   readonly defaultEnvironmentName?: pulumi.Input<string>;
 }
 
-/**
- * One provider object for every resource of this type: the SDK caches a provider's serialized
- * code by object, so the program serializes it once instead of once per resource.
- */
-const SHARED_PROJECTPROVIDER = new ProjectProvider();
+export class Project extends RailwayResource {
+  private static readonly provider = new ProjectProvider();
 
-export class Project extends pulumi.dynamic.Resource {
   declare readonly projectId: pulumi.Output<string>;
   declare readonly defaultEnvironmentId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
+  constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      tuning ? new ProjectProvider(tuning) : SHARED_PROJECTPROVIDER,
-      name,
-      {
-        ...args,
-        defaultEnvironmentName: args.defaultEnvironmentName ?? "production",
-        providerVersion: PROVIDER_VERSION,
-        projectId: undefined,
-        defaultEnvironmentId: undefined,
-        adopted: undefined,
-      },
-      opts,
-      "railway",
+      Project.provider,
       "Project",
+      name,
+      { ...args, defaultEnvironmentName: args.defaultEnvironmentName ?? "production" },
+      { outputs: ["projectId", "defaultEnvironmentId", "adopted"] },
+      opts,
     );
   }
 }

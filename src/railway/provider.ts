@@ -1,13 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RailwayApiError, RailwayClient } from "./client";
 import { ENDPOINT_CONFIG_KEY, resolveToken, TOKEN_CONFIG_KEY } from "./credentials";
+import type { DeployWait } from "./deployments";
 import { readEnvironment, type LiveEnvironment, type LiveServiceEntry } from "./environment-config";
 import { ENVIRONMENT_PATCH_COMMIT, SERVICE } from "./operations";
 
 /** Bumped whenever the provider's behaviour changes, so state written by older code is updated. */
 export const PROVIDER_VERSION = "2";
 
-/** Client tuning a test may shorten; plain numbers, so they serialize with the provider. */
+/**
+ * Waits and retries of a provider's client, each with its default when unset; the simulator's
+ * tests shorten them through the provider's constructor. Plain numbers, so they serialize with
+ * the provider.
+ */
 export interface ClientTuning {
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
@@ -21,15 +26,35 @@ export interface ClientTuning {
 }
 
 export const DEPLOY_TIMEOUT_CONFIG_KEY = "railway:deployTimeoutSeconds";
-export const POLL_INTERVAL_CONFIG_KEY = "railway:pollIntervalMs";
+const POLL_INTERVAL_CONFIG_KEY = "railway:pollIntervalMs";
 export const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 600;
 
+/** What every Railway resource's inputs carry. */
+export interface RailwayInputs {
+  providerVersion: string;
+}
+
+/** And its outputs: an object found rather than created (adopted) is never deleted. */
+export interface RailwayOutputs extends RailwayInputs {
+  adopted: boolean;
+}
+
+/** The inputs whose change replaces the Railway object (they name another one), and those updated in place. */
+export interface DiffKeys<I> {
+  readonly replace: readonly (keyof I & string)[];
+  readonly update: readonly (keyof I & string)[];
+}
+
 /**
- * Base of every Railway resource provider. The token arrives through
- * `configure` (stack config `railway:token`) or the environment at run time:
- * it is never captured in the serialized provider, so never written to state.
+ * Base of every Railway resource provider: each one supplies its checks, the keys its diff
+ * compares, and create, read, update and delete of what it owns; this base does the rest the same
+ * way for all. The token arrives through `configure` (stack config `railway:token`) or the
+ * environment at run time: it is never captured in the serialized provider, so never written to
+ * state.
  */
-export abstract class RailwayProvider {
+export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O extends I & RailwayOutputs = I & RailwayOutputs>
+  implements pulumi.dynamic.ResourceProvider<I, O>
+{
   private configToken: string | undefined;
   private configEndpoint: string | undefined;
   /** Stack config `railway:deployTimeoutSeconds`, if set. */
@@ -38,6 +63,40 @@ export abstract class RailwayProvider {
   private configPollIntervalMs: number | undefined;
 
   constructor(protected readonly tuning: ClientTuning = {}) {}
+
+  /** Declared `satisfies DiffKeys<Inputs>`, so every key is checked; plain arrays, which serialize with the provider. */
+  protected abstract readonly diffKeys: { readonly replace: readonly string[]; readonly update: readonly string[] };
+
+  /** What is wrong with the inputs, each failure naming the property and what is allowed. */
+  protected abstract checkFailures(news: I, olds: I): pulumi.dynamic.CheckFailure[];
+
+  /** The live object as outputs, or undefined when it is gone (refresh then drops it from state). */
+  protected abstract readLive(id: string, props?: O): Promise<O | undefined>;
+
+  /** Deletes an object this stack created; never called for an adopted one. */
+  protected abstract deleteOwned(id: string, props: O): Promise<void>;
+
+  abstract create(inputs: I): Promise<pulumi.dynamic.CreateResult<O>>;
+
+  abstract update(id: string, olds: O, news: I): Promise<pulumi.dynamic.UpdateResult<O>>;
+
+  async check(olds: I, news: I): Promise<pulumi.dynamic.CheckResult<I>> {
+    return { inputs: news, failures: this.checkFailures(news, olds) };
+  }
+
+  async diff(_id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult> {
+    return diffByKeys(olds, news, this.diffKeys.replace, this.diffKeys.update);
+  }
+
+  async read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>> {
+    const live = await this.readLive(id, props);
+    return live ? refreshed(id, live) : { id: "" };
+  }
+
+  async delete(id: string, props: O): Promise<void> {
+    if (props.adopted) return;
+    await this.deleteOwned(id, props);
+  }
 
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.configToken = request.config.get(TOKEN_CONFIG_KEY);
@@ -123,6 +182,21 @@ export abstract class RailwayProvider {
     });
   }
 
+  /** How to wait on one service in one environment: the tuning's and the stack config's pauses. */
+  protected deployWait(
+    environment: { id: string; name: string },
+    target: Pick<DeployWait, "projectId" | "serviceId" | "serviceName" | "timeoutSeconds" | "cron" | "warn">,
+  ): DeployWait {
+    return {
+      ...target,
+      environmentId: environment.id,
+      environmentName: environment.name,
+      pollIntervalMs: this.tuning.pollIntervalMs,
+      consistencyDelayMs: this.tuning.consistencyDelayMs ?? 1_000,
+      pause: (ms) => this.pause(ms),
+    };
+  }
+
   protected client(): RailwayClient {
     const { token, source } = resolveToken(this.configToken, process.env);
     const { timeoutMs, maxRetries, baseDelayMs, throttleDelayMs } = this.tuning;
@@ -166,29 +240,20 @@ export async function findOrCreate<T>(find: () => Promise<T | undefined>, create
 }
 
 /** The subset of keys whose values differ, compared structurally. */
-function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T)[]): (keyof T)[] {
-  return keys.filter((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null));
+function changedKeys(olds: object, news: object, keys: readonly string[]): string[] {
+  const value = (side: object, key: string) => JSON.stringify((side as Record<string, unknown>)[key] ?? null);
+  return keys.filter((key) => value(olds, key) !== value(news, key));
 }
 
 /**
- * The diff every Railway resource uses: identity keys force a replacement
- * (deleted first where Railway keeps names unique), the rest update in place.
+ * The diff every Railway resource uses: identity keys force a replacement, the rest update in
+ * place, and a new provider version updates state written by older code.
  */
-export function diffByKeys<T extends object>(
-  olds: Partial<T> & { providerVersion?: string },
-  news: Partial<T> & { providerVersion?: string },
-  replaceKeys: readonly (keyof T)[],
-  updateKeys: readonly (keyof T)[],
-  deleteBeforeReplace = false,
-): pulumi.dynamic.DiffResult {
-  const replaces = changedKeys(olds, news, replaceKeys).map(String);
-  const updates = changedKeys(olds, news, updateKeys).map(String);
+function diffByKeys(olds: RailwayInputs, news: RailwayInputs, replaceKeys: readonly string[], updateKeys: readonly string[]): pulumi.dynamic.DiffResult {
+  const replaces = changedKeys(olds, news, replaceKeys);
+  const updates = changedKeys(olds, news, updateKeys);
   const versionChanged = olds.providerVersion !== news.providerVersion;
-  return {
-    changes: replaces.length > 0 || updates.length > 0 || versionChanged,
-    replaces,
-    deleteBeforeReplace: replaces.length > 0 && deleteBeforeReplace,
-  };
+  return { changes: replaces.length > 0 || updates.length > 0 || versionChanged, replaces };
 }
 
 /** Failures of `check`, naming the property and what is allowed. */
@@ -206,7 +271,7 @@ export function missingIds<K extends string>(inputs: Partial<Record<K, string>>,
  * encodes it as a protobuf Struct, which rejects undefined ("Unexpected struct type"), so a
  * refresh of a resource with an unset optional input would fail.
  */
-export function refreshed<T>(id: string, outs: T): { id: string; props: T; inputs: T } {
+function refreshed<T>(id: string, outs: T): { id: string; props: T; inputs: T } {
   const defined = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(defined);
     if (typeof value !== "object" || value === null) return value;

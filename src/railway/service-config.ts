@@ -3,16 +3,8 @@ import type { RailwayClient } from "./client";
 import { awaitDeploymentSince, awaitPatchApplied, newestDeploymentAt, requireBranchTrigger, settleLatest, type DeployWait } from "./deployments";
 import { hasSource, publicProxies, readEnvironment, stageAndCommit, type LiveEnvironment } from "./environment-config";
 import { SERVICE_INSTANCE_REDEPLOY, TCP_PROXY_DELETE } from "./operations";
-import {
-  DEFAULT_DEPLOY_TIMEOUT_SECONDS,
-  diffByKeys,
-  failure,
-  missingIds,
-  PROVIDER_VERSION,
-  RailwayProvider,
-  unlessNotFound,
-  type ClientTuning, refreshed
-} from "./provider";
+import { DEFAULT_DEPLOY_TIMEOUT_SECONDS, failure, missingIds, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 import { refuseWhileConfiguredElsewhere } from "./service";
 import {
   BUILDERS,
@@ -47,12 +39,13 @@ const instanceId = (inputs: Pick<ServiceConfigInputs, "environmentId" | "service
  * first deploy already has source, branch, settings, variables and mounts, and
  * each `up` deploys a changed service exactly once. Then waits for that deploy.
  */
-export class ServiceConfigProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ServiceConfigInputs, ServiceConfigOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class ServiceConfigProvider extends RailwayProvider<ServiceConfigInputs, ServiceConfigOutputs> {
+  protected readonly diffKeys = {
+    replace: ["projectId", "environmentId", "serviceId"],
+    update: ["serviceName", "role", ...CONFIG_KEYS, "preservedVariables", "redeployOn", "privateNetworkOnly", "deployTimeoutSeconds"],
+  } satisfies DiffKeys<ServiceConfigInputs>;
 
-  async check(_olds: ServiceConfigInputs, news: ServiceConfigInputs): Promise<pulumi.dynamic.CheckResult<ServiceConfigInputs>> {
+  protected checkFailures(news: ServiceConfigInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
     if (!news.serviceName?.trim()) failures.push(failure("serviceName", "the Railway service name is required"));
     const source = news.source ?? {};
@@ -95,11 +88,7 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
       if (!(name in (news.secretVariables ?? {}))) failures.push(failure(`preservedVariables.${name}`, "only a declared secretVariables entry can be preserved"));
     }
     if (news.deployTimeoutSeconds !== undefined && !(news.deployTimeoutSeconds > 0)) failures.push(failure("deployTimeoutSeconds", "a positive number of seconds"));
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: ServiceConfigOutputs, news: ServiceConfigInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<ServiceConfigInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["serviceName", "role", ...CONFIG_KEYS, "preservedVariables", "redeployOn", "privateNetworkOnly", "deployTimeoutSeconds"]);
+    return failures;
   }
 
   async create(inputs: ServiceConfigInputs): Promise<pulumi.dynamic.CreateResult<ServiceConfigOutputs>> {
@@ -114,13 +103,12 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     return { id: instanceId(inputs), outs: { ...inputs, adopted, ...(lastDeploymentId ? { lastDeploymentId } : {}) } };
   }
 
-  async read(id: string, props?: ServiceConfigOutputs): Promise<pulumi.dynamic.ReadResult<ServiceConfigOutputs>> {
+  protected async readLive(id: string, props?: ServiceConfigOutputs): Promise<ServiceConfigOutputs | undefined> {
     if (!props) throw new Error(`railway:ServiceConfig "${id}" cannot be imported: declare it, and create adopts the live instance.`);
     const environment = await unlessNotFound(readEnvironment(this.client(), props.environmentId));
     const entry = environment && !environment.deletedAt ? environment.services[props.serviceId] : undefined;
-    if (!entry) return { id: "" };
-    const outs: ServiceConfigOutputs = { ...liveInputs(entry, props), adopted: props.adopted, lastDeploymentId: props.lastDeploymentId };
-    return refreshed(id, outs);
+    if (!entry) return undefined;
+    return { ...liveInputs(entry, props), adopted: props.adopted, lastDeploymentId: props.lastDeploymentId };
   }
 
   async update(_id: string, olds: ServiceConfigOutputs, news: ServiceConfigInputs): Promise<pulumi.dynamic.UpdateResult<ServiceConfigOutputs>> {
@@ -145,7 +133,7 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
    * (docs deployments/staged-changes.md says only "services that are affected").
    */
   private async redeploy(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs): Promise<string> {
-    const wait = this.deployWait(environment, inputs);
+    const wait = this.waitFor(environment, inputs);
     const since = await newestDeploymentAt(client, wait);
     await client.request(SERVICE_INSTANCE_REDEPLOY, { environmentId: environment.id, serviceId: inputs.serviceId });
     return (await awaitDeploymentSince(client, wait, since)).id;
@@ -160,14 +148,13 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
   }
 
   /**
-   * This environment only: `isDeleted` for the service here, no deploys. Never `serviceDelete`,
-   * never an adopted instance. When this stack declares the service itself (`ownsService`) and
+   * This environment only: `isDeleted` for the service here, no deploys. Never `serviceDelete`.
+   * When this stack declares the service itself (`ownsService`) and
    * another environment still configures it, the whole destroy is bound to stop at the Service
    * (its guard refuses): refusing here already, before anything is deleted, keeps this
    * environment whole instead of half destroyed.
    */
-  async delete(_id: string, props: ServiceConfigOutputs): Promise<void> {
-    if (props.adopted) return;
+  protected async deleteOwned(_id: string, props: ServiceConfigOutputs): Promise<void> {
     const client = this.client();
     const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
     if (!environment || environment.deletedAt || !environment.services[props.serviceId]) return;
@@ -185,7 +172,7 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
       skipDeploys: true,
       commitMessage: `pulumi: remove ${props.serviceName} from ${environment.name}`,
     });
-    await awaitPatchApplied(client, patchId, this.deployWait(environment, props));
+    await awaitPatchApplied(client, patchId, this.waitFor(environment, props));
   }
 
   /**
@@ -196,7 +183,7 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
    * is finished (or fails again) by the next one, never passed silently.
    */
   private async apply(client: RailwayClient, environment: LiveEnvironment, inputs: ServiceConfigInputs, patch: Record<string, unknown>): Promise<string | undefined> {
-    const wait = this.deployWait(environment, inputs);
+    const wait = this.waitFor(environment, inputs);
     if (Object.keys(patch).length === 0) return (await settleLatest(client, wait))?.id;
     const deploys = patchNeedsDeploy(patch);
     const patchId = await stageAndCommit(client, environment, { services: { [inputs.serviceId]: patch } }, {
@@ -209,20 +196,15 @@ export class ServiceConfigProvider extends RailwayProvider implements pulumi.dyn
     return (await awaitDeploymentSince(client, wait, stagedAt)).id;
   }
 
-  private deployWait(environment: LiveEnvironment, inputs: ServiceConfigInputs): DeployWait {
-    return {
+  private waitFor(environment: LiveEnvironment, inputs: ServiceConfigInputs): DeployWait {
+    return this.deployWait(environment, {
       projectId: inputs.projectId,
-      environmentId: environment.id,
-      environmentName: environment.name,
       serviceId: inputs.serviceId,
       serviceName: inputs.serviceName,
       timeoutSeconds: inputs.deployTimeoutSeconds ?? this.configDeployTimeoutSeconds ?? DEFAULT_DEPLOY_TIMEOUT_SECONDS,
-      pollIntervalMs: this.tuning.pollIntervalMs,
-      consistencyDelayMs: this.tuning.consistencyDelayMs ?? 1_000,
       cron: Boolean(inputs.deploy?.cronSchedule),
-      pause: (ms) => this.pause(ms),
       warn: (message) => void pulumi.log.warn(message),
-    };
+    });
   }
 }
 
@@ -258,32 +240,15 @@ export interface ServiceConfigArgs {
   readonly ownsService?: pulumi.Input<boolean>;
 }
 
-/**
- * One provider object for every resource of this type: the SDK caches a provider's serialized
- * code by object, so the program serializes it once instead of once per resource.
- */
-const SHARED_SERVICECONFIGPROVIDER = new ServiceConfigProvider();
+export class ServiceConfig extends RailwayResource {
+  private static readonly provider = new ServiceConfigProvider();
 
-export class ServiceConfig extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
   declare readonly lastDeploymentId: pulumi.Output<string | undefined>;
   declare readonly serviceId: pulumi.Output<string>;
   declare readonly environmentId: pulumi.Output<string>;
 
-  constructor(name: string, args: ServiceConfigArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
-    super(
-      tuning ? new ServiceConfigProvider(tuning) : SHARED_SERVICECONFIGPROVIDER,
-      name,
-      {
-        ...args,
-        secretVariables: args.secretVariables && pulumi.secret(args.secretVariables),
-        providerVersion: PROVIDER_VERSION,
-        adopted: undefined,
-        lastDeploymentId: undefined,
-      },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretVariables"] }),
-      "railway",
-      "ServiceConfig",
-    );
+  constructor(name: string, args: ServiceConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    super(ServiceConfig.provider, "ServiceConfig", name, args, { outputs: ["adopted", "lastDeploymentId"], secretInputs: ["secretVariables"] }, opts);
   }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { SERVICE_DOMAIN_CREATE, SERVICE_DOMAIN_DELETE, SERVICE_DOMAIN_UPDATE, SERVICE_DOMAINS } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+import { failure, findOrCreate, missingIds, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 
 export interface ServiceDomainInputs {
   projectId: string;
@@ -63,23 +64,20 @@ export function adoptableDomain(domains: DomainNode[], inputs: ServiceDomainInpu
  * A Railway-provided domain (serviceDomainCreate / domains / serviceDomainUpdate /
  * serviceDomainDelete). A domain found rather than created is adopted and never deleted.
  */
-export class ServiceDomainProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ServiceDomainInputs, ServiceDomainOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, ServiceDomainOutputs> {
+  protected readonly diffKeys = {
+    replace: ["projectId", "environmentId", "serviceId"],
+    update: ["serviceName", "subdomain", "targetPort"],
+  } satisfies DiffKeys<ServiceDomainInputs>;
 
-  async check(_olds: ServiceDomainInputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.CheckResult<ServiceDomainInputs>> {
+  protected checkFailures(news: ServiceDomainInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
     if (!news.serviceName?.trim()) failures.push(failure("serviceName", "the Railway service name is required"));
     if (news.subdomain !== undefined && !SUBDOMAIN.test(news.subdomain)) failures.push(failure("subdomain", "lowercase letters, digits and inner hyphens, at most 63"));
     if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort > 0 && news.targetPort < 65536)) {
       failures.push(failure("targetPort", "a TCP port, 1-65535"));
     }
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<ServiceDomainInputs>(olds, news, ["projectId", "environmentId", "serviceId"], ["serviceName", "subdomain", "targetPort"]);
+    return failures;
   }
 
   /** Brings an existing domain to the declared subdomain and port, in at most one call. */
@@ -123,20 +121,19 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
     return { id: domain.id, outs };
   }
 
-  async read(id: string, props?: ServiceDomainOutputs): Promise<pulumi.dynamic.ReadResult<ServiceDomainOutputs>> {
+  protected async readLive(id: string, props?: ServiceDomainOutputs): Promise<ServiceDomainOutputs | undefined> {
     if (!props) throw new Error(`railway:ServiceDomain "${id}" cannot be imported; declare it and let create adopt it.`);
     const domains = await unlessNotFound(liveServiceDomains(this.client(), props));
     const domain = domains?.find((candidate) => candidate.id === id);
-    if (!domain) return { id: "" };
+    if (!domain) return undefined;
     const suffix = domain.suffix ? `.${domain.suffix}` : "";
     const subdomain = props.subdomain !== undefined && suffix && domain.domain.endsWith(suffix) ? domain.domain.slice(0, -suffix.length) : props.subdomain;
-    const outs: ServiceDomainOutputs = {
+    return {
       ...props,
       subdomain,
       targetPort: props.targetPort === undefined ? undefined : (domain.targetPort ?? undefined),
       domain: domain.domain,
     };
-    return refreshed(id, outs);
   }
 
   async update(id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.UpdateResult<ServiceDomainOutputs>> {
@@ -146,8 +143,7 @@ export class ServiceDomainProvider extends RailwayProvider implements pulumi.dyn
     return { outs: await this.reconcile(client, current, news, olds.adopted) };
   }
 
-  async delete(id: string, props: ServiceDomainOutputs): Promise<void> {
-    if (props.adopted) return;
+  protected async deleteOwned(id: string): Promise<void> {
     await unlessNotFound(this.client().request(SERVICE_DOMAIN_DELETE, { id }));
   }
 }
@@ -162,25 +158,14 @@ export interface ServiceDomainArgs {
   readonly targetPort?: pulumi.Input<number>;
 }
 
-/**
- * One provider object for every resource of this type: the SDK caches a provider's serialized
- * code by object, so the program serializes it once instead of once per resource.
- */
-const SHARED_SERVICEDOMAINPROVIDER = new ServiceDomainProvider();
+export class ServiceDomain extends RailwayResource {
+  private static readonly provider = new ServiceDomainProvider();
 
-export class ServiceDomain extends pulumi.dynamic.Resource {
   declare readonly domain: pulumi.Output<string>;
   declare readonly domainId: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
-    super(
-      tuning ? new ServiceDomainProvider(tuning) : SHARED_SERVICEDOMAINPROVIDER,
-      name,
-      { ...args, providerVersion: PROVIDER_VERSION, domain: undefined, domainId: undefined, adopted: undefined },
-      opts,
-      "railway",
-      "ServiceDomain",
-    );
+  constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
+    super(ServiceDomain.provider, "ServiceDomain", name, args, { outputs: ["domain", "domainId", "adopted"] }, opts);
   }
 }

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { hasSource, type LiveServiceEntry } from "./environment-config";
 import { PROJECT_ENVIRONMENT_CONFIGS, PROJECT_SERVICES, SERVICE, SERVICE_CREATE, SERVICE_DELETE } from "./operations";
-import { diffByKeys, failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+import { failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 
 export interface ServiceInputs {
   projectId: string;
@@ -51,7 +52,7 @@ export async function lookUpService(client: RailwayClient, projectId: string, na
 }
 
 /** Stops `up` (and the adoption check) before a near miss creates a second, empty service beside the live one. */
-export function nearMissError(name: string, nearMisses: readonly LiveServiceName[], configKey: string | undefined): Error {
+function nearMissError(name: string, nearMisses: readonly LiveServiceName[], configKey: string | undefined): Error {
   const found = nearMisses.map((svc) => `"${svc.name}"`).join(", ");
   return new Error(
     `Railway project has no service named "${name}" but has ${found}: adopting would create a second, empty service beside it. ` +
@@ -73,12 +74,10 @@ export interface ServiceOutputs extends ServiceInputs {
  * SKILL.md: create an empty service, then stage its config; wasp PR #4712).
  * Adopted by name, since Railway keeps names unique per project.
  */
-export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<ServiceInputs, ServiceOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class ServiceProvider extends RailwayProvider<ServiceInputs, ServiceOutputs> {
+  protected readonly diffKeys = { replace: ["projectId"], update: ["name"] } satisfies DiffKeys<ServiceInputs>;
 
-  async check(olds: ServiceInputs, news: ServiceInputs): Promise<pulumi.dynamic.CheckResult<ServiceInputs>> {
+  protected checkFailures(news: ServiceInputs, olds: ServiceInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId"]);
     if (!news.name?.trim()) failures.push(failure("name", "a service name is required"));
     if (olds.name && news.name?.trim() && olds.name !== news.name) {
@@ -90,11 +89,7 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
         ),
       );
     }
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: ServiceOutputs, news: ServiceInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<ServiceInputs>(olds, news, ["projectId"], ["name"]);
+    return failures;
   }
 
   async create(inputs: ServiceInputs): Promise<pulumi.dynamic.CreateResult<ServiceOutputs>> {
@@ -110,10 +105,10 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
     return { id: service.id, outs: { ...inputs, serviceId: service.id, adopted } };
   }
 
-  async read(id: string, props?: ServiceOutputs): Promise<pulumi.dynamic.ReadResult<ServiceOutputs>> {
+  protected async readLive(id: string, props?: ServiceOutputs): Promise<ServiceOutputs | undefined> {
     const found = await unlessNotFound(this.client().request(SERVICE, { id }));
-    if (!found || found.service.deletedAt) return { id: "" };
-    const outs: ServiceOutputs = {
+    if (!found || found.service.deletedAt) return undefined;
+    return {
       projectId: found.service.projectId,
       name: found.service.name,
       nameConfigKey: props?.nameConfigKey,
@@ -121,7 +116,6 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
       serviceId: id,
       adopted: props?.adopted ?? true,
     };
-    return refreshed(id, outs);
   }
 
   /** Only the provider version can change here: `check` refuses a rename. */
@@ -130,15 +124,13 @@ export class ServiceProvider extends RailwayProvider implements pulumi.dynamic.R
   }
 
   /**
-   * Never deletes an adopted service. A created one goes only when no
-   * environment still configures it (a source set there, or a volume mounted):
-   * `serviceDelete` without an environment removes it from every environment
-   * that is not a fork (schema, `serviceDelete.environmentId`), so another
-   * stack's environment must have let go of it first. The guard fails closed:
-   * if Railway cannot say which environments configure it, nothing is deleted.
+   * Only when no environment still configures the service (a source set there, or a volume
+   * mounted): `serviceDelete` without an environment removes it from every environment that is
+   * not a fork (schema, `serviceDelete.environmentId`), so another stack's environment must have
+   * let go of it first. The guard fails closed: if Railway cannot say which environments
+   * configure it, nothing is deleted.
    */
-  async delete(id: string, props: ServiceOutputs): Promise<void> {
-    if (props.adopted) return;
+  protected async deleteOwned(id: string, props: ServiceOutputs): Promise<void> {
     const client = this.client();
     const found = await unlessNotFound(client.request(SERVICE, { id }));
     if (!found || found.service.deletedAt) return;
@@ -172,7 +164,7 @@ export async function refuseWhileConfiguredElsewhere(
  * service: its instance there has a source or a volume mounted. Any error reading them is an
  * error, never "none": the callers are delete guards, which must fail closed.
  */
-export async function environmentsConfiguring(
+async function environmentsConfiguring(
   client: RailwayClient,
   target: { projectId: string; serviceId: string; serviceName: string; exceptEnvironmentId?: string },
 ): Promise<string[]> {
@@ -204,25 +196,14 @@ export interface ServiceArgs {
   readonly nameConfigKey?: pulumi.Input<string>;
 }
 
-/**
- * One provider object for every resource of this type: the SDK caches a provider's serialized
- * code by object, so the program serializes it once instead of once per resource.
- */
-const SHARED_SERVICEPROVIDER = new ServiceProvider();
+export class Service extends RailwayResource {
+  private static readonly provider = new ServiceProvider();
 
-export class Service extends pulumi.dynamic.Resource {
   declare readonly serviceId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
-    super(
-      tuning ? new ServiceProvider(tuning) : SHARED_SERVICEPROVIDER,
-      name,
-      { ...args, providerVersion: PROVIDER_VERSION, serviceId: undefined, adopted: undefined },
-      opts,
-      "railway",
-      "Service",
-    );
+  constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(Service.provider, "Service", name, args, { outputs: ["serviceId", "adopted"] }, opts);
   }
 }

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { PROJECT_USAGE_LIMIT, USAGE_LIMIT_REMOVE, USAGE_LIMIT_SET } from "./operations";
-import { diffByKeys, failure, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type ClientTuning, refreshed } from "./provider";
+import { failure, missingIds, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 
 /** Railway refuses a smaller hard limit (docs pricing/cost-control.md: "The minimum amount … is $10"). */
-export const MIN_HARD_LIMIT_DOLLARS = 10;
+const MIN_HARD_LIMIT_DOLLARS = 10;
 
 export interface UsageLimitInputs {
   /** A project of the workspace whose limit this is: the limit belongs to the workspace's customer. */
@@ -70,12 +71,10 @@ async function setLimit(client: RailwayClient, customerId: string, limit: LimitD
  * `usageLimitRemove`. One limit per customer, so a limit already there is never lost: an equal one
  * is adopted without a write, a different one is remembered and put back on destroy.
  */
-export class UsageLimitProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<UsageLimitInputs, UsageLimitOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class UsageLimitProvider extends RailwayProvider<UsageLimitInputs, UsageLimitOutputs> {
+  protected readonly diffKeys = { replace: [], update: ["projectId", "softLimitDollars", "hardLimitDollars"] } satisfies DiffKeys<UsageLimitInputs>;
 
-  async check(_olds: UsageLimitInputs, news: UsageLimitInputs): Promise<pulumi.dynamic.CheckResult<UsageLimitInputs>> {
+  protected checkFailures(news: UsageLimitInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId"]);
     const { softLimitDollars: soft, hardLimitDollars: hard } = news;
     // usageLimitSet takes whole dollars (schema: `Int`).
@@ -84,11 +83,7 @@ export class UsageLimitProvider extends RailwayProvider implements pulumi.dynami
       failures.push(failure("hardLimitDollars", `must be a whole number of dollars, at least Railway's minimum of $${MIN_HARD_LIMIT_DOLLARS} (budget.hardLimitUsd), not ${hard}`));
     }
     if (soft >= hard) failures.push(failure("softLimitDollars", `the alert ($${soft}) must come before the hard limit ($${hard}): lower budget.softLimitUsd or raise budget.hardLimitUsd`));
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: UsageLimitOutputs, news: UsageLimitInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<UsageLimitInputs>(olds, news, [], ["projectId", "softLimitDollars", "hardLimitDollars"]);
+    return failures;
   }
 
   async create(inputs: UsageLimitInputs): Promise<pulumi.dynamic.CreateResult<UsageLimitOutputs>> {
@@ -102,19 +97,19 @@ export class UsageLimitProvider extends RailwayProvider implements pulumi.dynami
     return { id: live.customerId, outs: { ...inputs, customerId: live.customerId, adopted, ...previous } };
   }
 
-  async read(id: string, props?: UsageLimitOutputs): Promise<pulumi.dynamic.ReadResult<UsageLimitOutputs>> {
+  protected async readLive(id: string, props?: UsageLimitOutputs): Promise<UsageLimitOutputs | undefined> {
     if (!props?.projectId) {
       throw new Error(`Railway usage limit ${id}: importing needs the project id; declare the resource and let \`up\` adopt the existing limit instead.`);
     }
     const live = await liveLimit(this.client(), props.projectId);
-    if (!live?.limit) return { id: "" };
-    return refreshed(id, {
+    if (!live?.limit) return undefined;
+    return {
       ...props,
       customerId: live.customerId,
       softLimitDollars: live.limit.softLimitDollars,
       // A hard limit cleared in the dashboard reads as 0, so the next `up` sets it again.
       hardLimitDollars: live.limit.hardLimitDollars ?? 0,
-    });
+    };
   }
 
   async update(_id: string, olds: UsageLimitOutputs, news: UsageLimitInputs): Promise<pulumi.dynamic.UpdateResult<UsageLimitOutputs>> {
@@ -127,9 +122,8 @@ export class UsageLimitProvider extends RailwayProvider implements pulumi.dynami
     return { outs: { ...news, customerId: live.customerId, adopted: olds.adopted, ...previous } };
   }
 
-  /** Puts back what was there before: nothing after adoption, the previous limit, or no limit. */
-  async delete(_id: string, props: UsageLimitOutputs): Promise<void> {
-    if (props.adopted) return;
+  /** Puts back what was there before: the previous limit, or no limit (after adoption, nothing is done). */
+  protected async deleteOwned(_id: string, props: UsageLimitOutputs): Promise<void> {
     const client = this.client();
     if (props.previousLimit) {
       await setLimit(client, props.customerId, props.previousLimit);
@@ -146,21 +140,13 @@ export interface UsageLimitArgs {
   readonly hardLimitDollars: pulumi.Input<number>;
 }
 
-/** One provider object for every resource of this type (see `Project`). */
-const SHARED_USAGELIMITPROVIDER = new UsageLimitProvider();
+export class UsageLimit extends RailwayResource {
+  private static readonly provider = new UsageLimitProvider();
 
-export class UsageLimit extends pulumi.dynamic.Resource {
   declare readonly customerId: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: UsageLimitArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
-    super(
-      tuning ? new UsageLimitProvider(tuning) : SHARED_USAGELIMITPROVIDER,
-      name,
-      { ...args, providerVersion: PROVIDER_VERSION, customerId: undefined, adopted: undefined, previousLimit: undefined },
-      opts,
-      "railway",
-      "UsageLimit",
-    );
+  constructor(name: string, args: UsageLimitArgs, opts?: pulumi.CustomResourceOptions) {
+    super(UsageLimit.provider, "UsageLimit", name, args, { outputs: ["customerId", "adopted", "previousLimit"] }, opts);
   }
 }

@@ -3,18 +3,8 @@ import type { RailwayClient } from "./client";
 import { awaitPatchApplied } from "./deployments";
 import { readEnvironment, stageAndCommit } from "./environment-config";
 import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_INSTANCE_UPDATE } from "./operations";
-import {
-  DEFAULT_DEPLOY_TIMEOUT_SECONDS,
-  diffByKeys,
-  failure,
-  findOrCreate,
-  missingIds,
-  PROVIDER_VERSION,
-  RailwayProvider,
-  unlessNotFound,
-  type ClientTuning,
-  refreshed,
-} from "./provider";
+import { DEFAULT_DEPLOY_TIMEOUT_SECONDS, failure, findOrCreate, missingIds, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import { RailwayResource } from "./resource";
 import { refuseWhileConfiguredElsewhere } from "./service";
 
 export interface VolumeInputs {
@@ -48,19 +38,13 @@ export async function liveVolumeInstances(client: RailwayClient, environmentId: 
  * environment's config), never with `volumeDelete`, which removes the volume
  * from every environment that has an instance of it.
  */
-export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.ResourceProvider<VolumeInputs, VolumeOutputs> {
-  constructor(tuning?: ClientTuning) {
-    super(tuning);
-  }
+export class VolumeProvider extends RailwayProvider<VolumeInputs, VolumeOutputs> {
+  protected readonly diffKeys = { replace: ["projectId", "environmentId"], update: ["serviceId", "mountPath"] } satisfies DiffKeys<VolumeInputs>;
 
-  async check(_olds: VolumeInputs, news: VolumeInputs): Promise<pulumi.dynamic.CheckResult<VolumeInputs>> {
+  protected checkFailures(news: VolumeInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
     if (!news.mountPath?.startsWith("/")) failures.push(failure("mountPath", 'an absolute path, e.g. "/data"'));
-    return { inputs: news, failures };
-  }
-
-  async diff(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffByKeys<VolumeInputs>(olds, news, ["projectId", "environmentId"], ["serviceId", "mountPath"]);
+    return failures;
   }
 
   async create(inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
@@ -82,13 +66,12 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
     return { id: volume.volumeId, outs: { ...inputs, volumeId: volume.volumeId, name: volume.name, adopted } };
   }
 
-  async read(id: string, props?: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
+  protected async readLive(id: string, props?: VolumeOutputs): Promise<VolumeOutputs | undefined> {
     if (!props) throw new Error(`railway:Volume "${id}" cannot be imported without its environment; declare it and let create adopt it.`);
     const instances = await unlessNotFound(liveVolumeInstances(this.client(), props.environmentId));
     const instance = instances?.find((vi) => vi.volumeId === id);
-    if (!instance) return { id: "" };
-    const outs: VolumeOutputs = { ...props, serviceId: instance.serviceId ?? "", mountPath: instance.mountPath, name: instance.volume.name };
-    return refreshed(id, outs);
+    if (!instance) return undefined;
+    return { ...props, serviceId: instance.serviceId ?? "", mountPath: instance.mountPath, name: instance.volume.name };
   }
 
   async update(id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
@@ -106,13 +89,11 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
   }
 
   /**
-   * This environment's instance only, without deploys; an adopted volume is left as it is.
-   * Refused, like its service's ServiceConfig, while the stack declares the service and another
+   * This environment's instance only, without deploys. Refused, like its service's ServiceConfig, while the stack declares the service and another
    * environment still configures it: the destroy would stop at the Service anyway, and the data
    * here would be gone for nothing.
    */
-  async delete(id: string, props: VolumeOutputs): Promise<void> {
-    if (props.adopted) return;
+  protected async deleteOwned(id: string, props: VolumeOutputs): Promise<void> {
     const client = this.client();
     const environment = await unlessNotFound(readEnvironment(client, props.environmentId));
     if (!environment || environment.deletedAt || !environment.volumeIds.includes(id)) return;
@@ -129,19 +110,15 @@ export class VolumeProvider extends RailwayProvider implements pulumi.dynamic.Re
       skipDeploys: true,
       commitMessage: `pulumi: remove volume ${props.name} from ${environment.name}`,
     });
-    await awaitPatchApplied(client, patchId, {
+    const wait = this.deployWait(environment, {
       projectId: props.projectId,
-      environmentId: environment.id,
-      environmentName: environment.name,
       serviceId: props.serviceId,
       serviceName: props.serviceId,
       timeoutSeconds: DEFAULT_DEPLOY_TIMEOUT_SECONDS,
-      pollIntervalMs: this.tuning.pollIntervalMs,
-      consistencyDelayMs: this.tuning.consistencyDelayMs ?? 1_000,
       cron: false,
-      pause: (ms) => this.pause(ms),
       warn: () => undefined,
     });
+    await awaitPatchApplied(client, patchId, wait);
   }
 }
 
@@ -154,25 +131,14 @@ export interface VolumeArgs {
   readonly ownsService?: pulumi.Input<boolean>;
 }
 
-/**
- * One provider object for every resource of this type: the SDK caches a provider's serialized
- * code by object, so the program serializes it once instead of once per resource.
- */
-const SHARED_VOLUMEPROVIDER = new VolumeProvider();
+export class Volume extends RailwayResource {
+  private static readonly provider = new VolumeProvider();
 
-export class Volume extends pulumi.dynamic.Resource {
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly mountPath: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
 
-  constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions, tuning?: ClientTuning) {
-    super(
-      tuning ? new VolumeProvider(tuning) : SHARED_VOLUMEPROVIDER,
-      name,
-      { ...args, providerVersion: PROVIDER_VERSION, volumeId: undefined, name: undefined, adopted: undefined },
-      opts,
-      "railway",
-      "Volume",
-    );
+  constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
+    super(Volume.provider, "Volume", name, args, { outputs: ["volumeId", "name", "adopted"] }, opts);
   }
 }

@@ -7,6 +7,7 @@ import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { ServiceProvider } from "../../src/railway/service";
 import { ServiceConfig, ServiceConfigProvider } from "../../src/railway/service-config";
 import { ServiceDomainProvider } from "../../src/railway/service-domain";
+import { UsageLimitProvider } from "../../src/railway/usage-limit";
 import { VolumeProvider } from "../../src/railway/volume";
 import { configRequest, railwaySchema, startHarness } from "../../test-support/railway-harness";
 
@@ -18,6 +19,7 @@ const providers = [
   ServiceConfigProvider,
   VolumeProvider,
   ServiceDomainProvider,
+  UsageLimitProvider,
 ];
 
 describe("dynamic provider serialization", () => {
