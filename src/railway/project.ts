@@ -56,7 +56,7 @@ export async function projectsNamed(client: RailwayClient, name: string, workspa
 }
 
 /** Two projects of one name: adopting either could configure the wrong one. */
-function ambiguousProjectError(name: string, found: readonly { id: string; workspaceId: string | null }[]): Error {
+export function ambiguousProjectError(name: string, found: readonly { id: string; workspaceId: string | null }[]): Error {
   return new Error(
     `The Railway token sees ${found.length} projects named "${name}" (${found.map((p) => `${p.id} in workspace ${p.workspaceId ?? "?"}`).join(", ")}): ` +
       "rename or delete the one that is not this app's in the dashboard, or set railway.workspaceId to the workspace of the right one.",
