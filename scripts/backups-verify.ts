@@ -13,7 +13,7 @@ import { BucketAccessError, ACCESS_KEY_VARIABLE, ENDPOINT_VARIABLE, SECRET_KEY_V
 import { RestoreTargetError } from "../src/backups/restore";
 import { PG_BIN_VARIABLE, renderEvidence, verifyBackups } from "../src/backups/verify";
 import { StackConfigError } from "../src/config";
-import { StackFileError } from "../src/offline/stack-file";
+import { StackFileError } from "../src/stack-file";
 import { exitAfterFlush, UsageError } from "./cli";
 
 const BUG = 3;

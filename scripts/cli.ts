@@ -1,7 +1,7 @@
 /** What the command-line scripts share: `--stack <s> [--json] [--dir <folder>]`, and an exit that flushes. */
 import { parseArgs } from "node:util";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
-import { supportedStacks } from "../src/offline/stack-file";
+import { supportedStacks } from "../src/stack-file";
 
 export class UsageError extends Error {}
 

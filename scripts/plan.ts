@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { StackConfigError } from "../src/config";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
 import { buildPlan, planVerdict, renderPlanText } from "../src/offline/plan";
-import { StackFileError } from "../src/offline/stack-file";
+import { StackFileError } from "../src/stack-file";
 import { exitAfterFlush, parseStackArgs, UsageError, type StackArgs } from "./cli";
 
 const EXIT = { ok: 0, violated: 1, usage: 2, bug: 3 } as const;

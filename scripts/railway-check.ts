@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { StackConfigError } from "../src/config";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
 import { AdoptionCheckError, renderAdoptionReport, runAdoptionCheck } from "../src/offline/adoption-check";
-import { StackFileError } from "../src/offline/stack-file";
+import { StackFileError } from "../src/stack-file";
 import { RailwayApiError } from "../src/railway/client";
 import { exitAfterFlush, parseStackArgs, UsageError, type StackArgs } from "./cli";
 

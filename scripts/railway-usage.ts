@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { StackConfigError } from "../src/config";
 import { AdoptionCheckError } from "../src/offline/adoption-check";
-import { StackFileError } from "../src/offline/stack-file";
+import { StackFileError } from "../src/stack-file";
 import { renderUsageReport, runUsageCheck, UsageCheckError } from "../src/offline/usage-check";
 import { RailwayApiError } from "../src/railway/client";
 import { exitAfterFlush, parseStackArgs, UsageError, type StackArgs } from "./cli";

@@ -9,7 +9,7 @@ import { APP_URL_SCHEMES } from "./invariants/database-url";
 import { environmentViolations, type DeployedEnvironment } from "./invariants/environment";
 import { computeSizeViolations, HOURS_PER_MONTH_MAX } from "./invariants/neon-compute";
 import { historyRetentionViolations, NEON_PLAN_LIMITS, type NeonPlan } from "./invariants/neon-plan";
-import { readStackFile } from "./offline/stack-file";
+import { readStackFile } from "./stack-file";
 
 /** The Pulumi project name, which is also the namespace of this program's config keys. */
 export const PROJECT_NAME = "client-fulfillment-infra";

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { parseStackConfig, projectConfigValues, StackConfigError, type StackConfig } from "../src/config";
-import { readStackFile } from "../src/offline/stack-file";
+import { readStackFile } from "../src/stack-file";
 
 const ROOT = path.resolve(__dirname, "..");
 

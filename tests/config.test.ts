@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { defaultWatchPatterns, parseStackConfig, projectConfigValues, readStackConfig, StackConfigError, type ProductionConfig } from "../src/config";
-import { readStackFile } from "../src/offline/stack-file";
+import { readStackFile } from "../src/stack-file";
 import { committedConfig } from "../test-support/config-fixtures";
 import { setConfig, stackDirWith } from "../test-support/plan-script";
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStackRules } from "../src/invariants/stack-rules";
 import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
-import { readStackFile } from "../src/offline/stack-file";
+import { readStackFile } from "../src/stack-file";
 import type { ProductionOutputsForStaging } from "../src/stack";
 import { committedConfig } from "../test-support/config-fixtures";
 

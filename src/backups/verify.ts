@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseStackConfig, projectConfigValues } from "../config";
-import { readStackFile } from "../offline/stack-file";
+import { readStackFile } from "../stack-file";
 import { gunzipTo, majorVersion, readTableOfContents, saveWithSha256, toolVersion, walkTar, type TableOfContents } from "./archive";
 import { bucketClient, bucketCredentials, BucketAccessError, ENDPOINT_VARIABLE, listObjects, openObject, putRecord, type BucketAccess } from "./bucket";
 import { failed, passed, skipped, type BackupCheck } from "./checks";

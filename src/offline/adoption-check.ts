@@ -22,7 +22,7 @@ import {
 import type { ServiceConfigInputs } from "../railway/service-patch";
 import { runProgramOffline, type OfflineResourceRequest, type OfflineResourceResult } from "./mock-runtime";
 import { COMPUTED } from "./placeholders";
-import { readStackFile } from "./stack-file";
+import { readStackFile } from "../stack-file";
 
 export const CHECK_EXIT = { unchanged: 0, changes: 1, blocked: 2 } as const;
 

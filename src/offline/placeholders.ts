@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { APP_ROLES, parseStackConfig, projectConfigValues, type AppRole, type ProductionConfig } from "../config";
 import type { ProductionOutputsForStaging } from "../stack";
-import { readStackFile } from "./stack-file";
+import { readStackFile } from "../stack-file";
 
 /**
  * Values the clouds compute at apply time, stood in by recognisable placeholders

@@ -4,7 +4,7 @@ import { evaluateStackRules, type StackSnapshot } from "../invariants/stack-rule
 import { RULE_MARKS, type RuleResult } from "../invariants/violation";
 import { runProgramOffline, SECRET_PLACEHOLDER, type OfflinePlan, type PlannedResource } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
-import { readStackFile } from "./stack-file";
+import { readStackFile } from "../stack-file";
 import { railwayWiring, renderWiring, type ServiceWiring } from "./wiring";
 
 export interface PlanDocument {

@@ -21,7 +21,7 @@ import type { RailwayClient } from "../railway/client";
 import { PROJECTS_IN_WORKSPACE, WORKSPACE_ESTIMATED_USAGE } from "../railway/operations";
 import { ambiguousProjectError, projectsNamed } from "../railway/project";
 import { clientFor } from "./adoption-check";
-import { readStackFile } from "./stack-file";
+import { readStackFile } from "../stack-file";
 
 export const USAGE_EXIT = { withinBudget: 0, overBudget: 1 } as const;
 

@@ -9,7 +9,7 @@
  * whose real outputs feed staging's StackReference.
  */
 import { PROJECT_NAME } from "../../src/config";
-import { readStackFile } from "../../src/offline/stack-file";
+import { readStackFile } from "../../src/stack-file";
 import { PROJECT_DIR, rehearseUp, type RehearsalState, type Step, type UpResult } from "./engine";
 import { startRailwayTarget, type Measurement, type RailwayTarget } from "./target";
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REDIS_START_COMMAND } from "../../src/services/redis";
 import { runProgramOffline, type OfflinePlan, type PlannedResource } from "../../src/offline/mock-runtime";
 import { productionOutputsForStaging } from "../../src/offline/placeholders";
-import { readStackFile } from "../../src/offline/stack-file";
+import { readStackFile } from "../../src/stack-file";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CONFIG = "pulumi-nodejs:dynamic/railway:ServiceConfig";

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../src/config";
 import { buildPlan, planVerdict, renderPlanText } from "../../src/offline/plan";
-import { readStackFile, SECURE_STAND_IN } from "../../src/offline/stack-file";
+import { readStackFile, SECURE_STAND_IN } from "../../src/stack-file";
 import { planScript, setConfig, stackDirHolding, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");

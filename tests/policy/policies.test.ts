@@ -17,7 +17,7 @@ import { parseStackConfig, projectConfigValues } from "../../src/config";
 import { RAILWAY_RULES } from "../../src/invariants/railway-rules";
 import { stackExpectations } from "../../src/offline/plan";
 import { committedConfig } from "../../test-support/config-fixtures";
-import { readStackFile } from "../../src/offline/stack-file";
+import { readStackFile } from "../../src/stack-file";
 import {
   mapResources,
   packPolicy,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { DEPLOYED_ENVIRONMENTS } from "../invariants/environment";
+import { DEPLOYED_ENVIRONMENTS } from "./invariants/environment";
 
 /** A stack file that cannot be read or is not shaped like one; the message names the file. */
 export class StackFileError extends Error {
