@@ -12,12 +12,8 @@ import { parseArgs } from "node:util";
 import { BucketAccessError, ACCESS_KEY_VARIABLE, ENDPOINT_VARIABLE, SECRET_KEY_VARIABLE } from "../src/backups/bucket";
 import { RestoreTargetError } from "../src/backups/restore";
 import { PG_BIN_VARIABLE, renderEvidence, verifyBackups } from "../src/backups/verify";
-import { StackConfigError } from "../src/config";
-import { StackFileError } from "../src/stack-file";
-import { exitAfterFlush, UsageError } from "./cli";
-
-const BUG = 3;
-const BLOCKED = 2;
+import { UsageError } from "./cli";
+import { EXIT, runCommand } from "./command";
 
 const USAGE =
   `usage: ${ACCESS_KEY_VARIABLE}=… ${SECRET_KEY_VARIABLE}=… npm run -s backups:verify -- --stack production [--json] [--restore-into <postgres url>] [--record] [--dir <folder>]\n` +
@@ -40,27 +36,19 @@ const OPTIONS = {
 function parse(args: string[]) {
   try {
     const { values } = parseArgs({ args, options: OPTIONS });
-    if (values.help) return { help: true as const };
-    if (!values.stack) throw new UsageError("--stack is required.");
-    return { help: false as const, stack: values.stack, json: values.json === true, dir: values.dir, restoreInto: values["restore-into"], record: values.record === true };
+    const help = values.help === true;
+    if (!help && !values.stack) throw new UsageError("--stack is required.");
+    return { help, stack: values.stack ?? "", json: values.json === true, dir: values.dir, restoreInto: values["restore-into"], record: values.record === true };
   } catch (error) {
     throw error instanceof UsageError ? error : new UsageError((error as Error).message);
   }
 }
 
-async function main(args: string[]): Promise<number> {
-  let options: ReturnType<typeof parse>;
-  try {
-    options = parse(args);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return BLOCKED;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  try {
+runCommand({
+  usage: USAGE,
+  parse,
+  userErrors: [BucketAccessError, RestoreTargetError],
+  async run(options) {
     const evidence = await verifyBackups({
       projectDir: path.resolve(options.dir ?? path.resolve(__dirname, "..")),
       stack: options.stack,
@@ -69,17 +57,6 @@ async function main(args: string[]): Promise<number> {
       record: options.record,
     });
     process.stdout.write(`${options.json ? JSON.stringify(evidence, null, 2) : renderEvidence(evidence)}\n`);
-    return evidence.verdict === "pass" ? 0 : 1;
-  } catch (error) {
-    if (error instanceof StackConfigError || error instanceof StackFileError || error instanceof BucketAccessError || error instanceof RestoreTargetError) {
-      process.stderr.write(`${error.message}\n`);
-      return BLOCKED;
-    }
-    throw error;
-  }
-}
-
-main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
-  process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
-  exitAfterFlush(BUG);
+    return evidence.verdict === "pass" ? EXIT.ok : EXIT.finding;
+  },
 });
