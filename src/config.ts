@@ -292,15 +292,15 @@ const railwayStagingSchema = z.strictObject({
   ...railwayServicesSchema(nameFromProduction, CRAWL4AI_MEMORY_FLOOR.staging),
 });
 
-/** Roles of the app's Railway services; `railwaySecrets.<role>.<NAME>` adds a secret variable to one. */
-export const RAILWAY_ROLES = ["backend", "frontend", "redis", "crawl4ai", "backupJob"] as const;
-export type RailwayRole = (typeof RAILWAY_ROLES)[number];
 /**
  * The services of the app's project, in both environments (the backup job has a project of its
  * own), in the order their configs are applied: each after the services it references.
  */
 export const APP_ROLES = ["redis", "crawl4ai", "backend", "frontend"] as const;
 export type AppRole = (typeof APP_ROLES)[number];
+/** Every Railway service's role: the app's and the backup job (its own project); `railwaySecrets.<role>.<NAME>` adds a secret variable to one. */
+export const RAILWAY_ROLES = [...APP_ROLES, "backupJob"] as const;
+export type RailwayRole = (typeof RAILWAY_ROLES)[number];
 
 /** Values become secret Outputs as soon as they are parsed: no plain copy travels through the program. */
 const railwaySecretsSchema = z
