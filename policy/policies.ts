@@ -105,7 +105,7 @@ function stackOf(resources: readonly PolicyResource[], config: RulePolicyConfig)
 }
 
 /** What the rules expect of the stack: what its stack file says, then the policy config's overrides. */
-export function expectationsFor(stack: string, config: RulePolicyConfig, projectDir?: string): StackExpectations {
+function expectationsFor(stack: string, config: RulePolicyConfig, projectDir?: string): StackExpectations {
   return { ...stackFileExpectations(stack, projectDir), ...config.expected?.[stack] };
 }
 
