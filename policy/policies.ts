@@ -3,81 +3,33 @@
  * the PolicyPack's gRPC server. Every policy calls the same evaluateStackRules as the
  * tests and the offline plan (../src/invariants); nothing here re-implements a rule.
  *
- * - One mandatory stack policy per rule id (RULES): a `fail` is a violation with the
- *   rule's message; `pass` is silent; `not-applicable` is reported as such.
+ * - One mandatory stack policy per rule of the catalogue (src/invariants/catalogue.ts), named
+ *   and described as the rule: a `fail` is a violation with the rule's message; `pass` is
+ *   silent; `not-applicable` is reported as such.
  * - `invariants-undecided`: advisory. A rule whose verdict depends on a value that is
  *   unknown until apply (a preview of new resources) is reported here, never passed
  *   silently; the mandatory policy stays quiet for it.
  * - `invariants-uncatalogued`: mandatory. Fails of a rule id that has no policy of its
- *   own yet, so a rule added to src/invariants is enforced before RULES lists it.
+ *   own, should a result ever carry an id the catalogue does not list.
+ * - Expected values (retention, RPO, plans, budget) come from the stack file
+ *   (stack-expectations.ts); policy config can override them per stack.
  *
  * Policies see secrets in plain text: reported messages are the invariants' messages
  * (written without values), resource names and property paths, never property values.
  */
 import type { Policies, PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
-import { LIFECYCLE_RULE } from "../src/invariants/backup-lifecycle";
-import { SCHEDULE_RULE } from "../src/invariants/backup-schedule";
-import { APP_URL_RULE, BACKUP_URL_RULE } from "../src/invariants/database-url";
-import { ENVIRONMENT_RULE } from "../src/invariants/environment";
-import { COST_BUDGET_RULE } from "../src/invariants/cost-model";
-import { CU_BUDGET_RULE } from "../src/invariants/neon-compute";
-import { PITR_RULE, type NeonPlan } from "../src/invariants/neon-plan";
-import { TRANSFER_RULE } from "../src/invariants/neon-transfer";
-import { RAILWAY_RULES } from "../src/invariants/railway-rules";
-import { evaluateStackRules, PROTECTED_RULE, type StackSnapshot } from "../src/invariants/stack-rules";
+import { evaluateStackRules, RULES } from "../src/invariants/catalogue";
+import type { Rule, StackExpectations, StackSnapshot } from "../src/invariants/rule-kit";
 import type { RuleResult, RuleStatus } from "../src/invariants/violation";
-
-/** The rule catalogue: one mandatory policy each, named exactly like the rule. */
-export const RULES: readonly { readonly id: string; readonly description: string }[] = [
-  { id: ENVIRONMENT_RULE, description: 'The app\'s ENVIRONMENT equals the stack ("staging" or "production", never "development").' },
-  { id: APP_URL_RULE, description: "The app's DATABASE_URL has the expected scheme and no query string (asyncpg rejects sslmode)." },
-  { id: PROTECTED_RULE, description: "Every Neon project and R2 bucket is protected against deletion." },
-  { id: PITR_RULE, description: "The Neon project's PITR window fits its plan." },
-  { id: CU_BUDGET_RULE, description: "Each Neon project's computes fit the plan's monthly CU-hours (max CU × active hours)." },
-  { id: TRANSFER_RULE, description: "Dumps a month × backups.expectedDumpMB + the app's transfer fit the Neon plan's monthly public transfer." },
-  { id: BACKUP_URL_RULE, description: "The backup job's URL uses the direct host and exactly ?sslmode=require." },
-  { id: LIFECYCLE_RULE, description: "R2 deletes backups after exactly the configured retention and aborts incomplete uploads." },
-  { id: SCHEDULE_RULE, description: "The backup schedule never leaves a gap longer than the RPO." },
-  // The Railway rules carry their own catalogue.
-  ...RAILWAY_RULES.map(({ id, description }) => ({ id, description })),
-  { id: COST_BUDGET_RULE, description: "The stack's expected monthly cost (Railway after included usage, R2, Neon) fits budget.monthlyUsd; the worst case is reported." },
-];
+import { stackFileExpectations } from "./stack-expectations";
 
 export const UNDECIDED_POLICY = "invariants-undecided";
 export const UNCATALOGUED_POLICY = "invariants-uncatalogued";
 
-/** What the stack's config says must hold; policy config can override it per stack. */
-export type Expectations = StackSnapshot["expected"];
-
-/** Defaults matching Pulumi.<stack>.yaml (tests/policy asserts they still do). */
-export const DEFAULT_EXPECTATIONS: Readonly<Record<string, Expectations>> = {
-  production: {
-    appUrlScheme: "postgresql+asyncpg",
-    neonPlan: "free" satisfies NeonPlan,
-    neonActiveHoursPerMonth: 400,
-    retentionDays: 30,
-    rpoHours: 6,
-    pgVersion: 17,
-    budgetMonthlyUsd: 60,
-    railwayPlan: "hobby",
-    usage: {},
-    expectedDumpMB: 10,
-    appTransferGBPerMonth: 1,
-  },
-  staging: {
-    appUrlScheme: "postgresql+asyncpg",
-    neonPlan: "free" satisfies NeonPlan,
-    neonActiveHoursPerMonth: 120,
-    budgetMonthlyUsd: 10,
-    railwayPlan: "hobby",
-    usage: {},
-  },
-};
-
 /** Per-policy config (`--policy-pack-config`): `{ "<policy>": { "expected": { "<stack>": { "retentionDays": 14 } } } }`. */
 export interface RulePolicyConfig {
-  readonly expected?: Readonly<Record<string, Partial<Expectations>>>;
+  readonly expected?: Readonly<Record<string, Partial<StackExpectations>>>;
   /** Overrides the stack name read from the resources' URNs. */
   readonly stack?: string;
 }
@@ -87,7 +39,7 @@ const CONFIG_SCHEMA = {
     expected: {
       type: "object",
       description:
-        "Per stack name, values that override the expected config (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, budgetMonthlyUsd, railwayPlan, usage, expectedDumpMB, appTransferGBPerMonth).",
+        "Per stack name, values that override what Pulumi.<stack>.yaml says (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, budgetMonthlyUsd, railwayPlan, usage, expectedDumpMB, appTransferGBPerMonth).",
     },
     stack: { type: "string", description: "Stack name; read from the resources' URNs when omitted." },
   },
@@ -147,16 +99,25 @@ function stackOutputs(root: PolicyResource | undefined, marker: unknown, unknown
   return new Proxy({}, { get: (_target, key) => (typeof key === "string" ? marker : undefined) });
 }
 
+/** The stack the resources belong to: policy config's `stack`, else their URNs. */
+function stackOf(resources: readonly PolicyResource[], config: RulePolicyConfig): string {
+  return config.stack ?? resources.map((resource) => stackFromUrn(resource.urn)).find((name) => name !== undefined) ?? "";
+}
+
+/** What the rules expect of the stack: what its stack file says, then the policy config's overrides. */
+function expectationsFor(stack: string, config: RulePolicyConfig, projectDir?: string): StackExpectations {
+  return { ...stackFileExpectations(stack, projectDir), ...config.expected?.[stack] };
+}
+
 /** The snapshot the invariants take, built from what a stack policy sees. */
 export function snapshotFromPolicyResources(
   resources: readonly PolicyResource[],
-  config: RulePolicyConfig,
+  stack: string,
+  expected: StackExpectations,
   marker: unknown,
   unknownPaths: string[] = [],
 ): StackSnapshot {
-  const stack = config.stack ?? resources.map((resource) => stackFromUrn(resource.urn)).find((name) => name !== undefined) ?? "";
   const root = resources.find((resource) => resource.type === STACK_TYPE);
-  const defaults = DEFAULT_EXPECTATIONS[stack] ?? { appUrlScheme: "postgresql+asyncpg" };
   return {
     stack,
     resources: resources
@@ -168,7 +129,7 @@ export function snapshotFromPolicyResources(
         protect: resource.opts?.protect === true,
       })),
     outputs: stackOutputs(root, marker, unknownPaths),
-    expected: { ...defaults, ...config.expected?.[stack] },
+    expected,
   };
 }
 
@@ -182,8 +143,7 @@ const MARKERS: readonly unknown[] = ["[unknown until apply]", Number.NaN];
 const memo = new Map<string, RuleResult[] | Error>();
 const MEMO_SIZE = 8;
 
-function evaluateWith(resources: readonly PolicyResource[], config: RulePolicyConfig, marker: unknown): RuleResult[] | Error {
-  const snapshot = snapshotFromPolicyResources(resources, config, marker);
+function evaluateWith(snapshot: StackSnapshot, marker: unknown): RuleResult[] | Error {
   const key = `${String(marker)}\u0000${JSON.stringify(snapshot)}`;
   const cached = memo.get(key);
   if (cached) return cached;
@@ -202,11 +162,14 @@ function evaluateWith(resources: readonly PolicyResource[], config: RulePolicyCo
  * evaluateStackRules over the stack, with unknowns made explicit: with no unknown value
  * the results are final; otherwise each rule is evaluated with two different stand-ins,
  * and a rule whose status or message changes is `undecided` (its verdict waits for apply).
+ * `projectDir` holds the stack files (the project above policy/ unless a test says otherwise).
  */
-export function decideRules(resources: readonly PolicyResource[], config: RulePolicyConfig = {}): RuleResult[] {
+export function decideRules(resources: readonly PolicyResource[], config: RulePolicyConfig = {}, projectDir?: string): RuleResult[] {
+  const stack = stackOf(resources, config);
+  const expected = expectationsFor(stack, config, projectDir);
   const unknownPaths: string[] = [];
-  snapshotFromPolicyResources(resources, config, MARKERS[0], unknownPaths);
-  const [first, ...others] = MARKERS.map((marker) => evaluateWith(resources, config, marker));
+  snapshotFromPolicyResources(resources, stack, expected, MARKERS[0], unknownPaths);
+  const [first, ...others] = MARKERS.map((marker) => evaluateWith(snapshotFromPolicyResources(resources, stack, expected, marker), marker));
   if (unknownPaths.length === 0) {
     if (first === undefined || first instanceof Error) throw first ?? new Error("no evaluation");
     return first;
@@ -237,7 +200,7 @@ function reportByStatus(results: readonly RuleResult[], status: RuleStatus): Rul
   return results.filter((result) => result.status === status);
 }
 
-function rulePolicy(rule: { id: string; description: string }): StackValidationPolicy {
+function rulePolicy(rule: Rule): StackValidationPolicy {
   return {
     name: rule.id,
     description: rule.description,
@@ -265,7 +228,7 @@ const undecidedPolicy: StackValidationPolicy = {
 
 const uncataloguedPolicy: StackValidationPolicy = {
   name: UNCATALOGUED_POLICY,
-  description: "Failed invariants whose rule has no policy of its own in policy/policies.ts yet.",
+  description: "Failed invariants whose rule id has no policy of its own (none in src/invariants/catalogue.ts).",
   enforcementLevel: "mandatory",
   configSchema: CONFIG_SCHEMA,
   validateStack: (args, reportViolation) => {

@@ -31,33 +31,6 @@ function withBackups(overrides: Record<string, unknown>): Record<string, unknown
 }
 
 describe("the committed stack files", () => {
-  it("production meets the app's requirements: the live Neon project and R2 bucket, 30-day retention, backups every 6 h", () => {
-    const config = parse("production", valuesOf("production"));
-    expect(config).toMatchObject({
-      environment: "production",
-      neon: {
-        plan: "free",
-        orgId: "org-cold-waterfall-84590723",
-        adoptProjectId: "spring-fog-49733273",
-        regionId: "aws-us-east-1",
-        pgVersion: 17,
-        historyRetentionSeconds: 21_600,
-        compute: { minCu: 0.25, maxCu: 0.25, activeHoursPerMonth: 400 },
-      },
-      database: { appUrlScheme: "postgresql+asyncpg" },
-      backups: {
-        accountId: "fa80d2f9a9e3a5f7971ca70c11cd0458",
-        bucketName: "client-fullfilment-backups",
-        adoptBucket: true,
-        retentionDays: 30,
-        schedule: "0 */6 * * *",
-        rpoHours: 6,
-      },
-    });
-    // An adopted project keeps its own default branch: nothing guessed is sent.
-    expect(config.neon.defaultBranch).toBeUndefined();
-  });
-
   it("staging has its own Neon project in the same org and region, and no backups", () => {
     const config = parse("staging", valuesOf("staging"));
     expect(config.neon).toEqual({

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateStackRules } from "../src/invariants/stack-rules";
+import { evaluateStackRules } from "../src/invariants/catalogue";
 import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/stack-file";
 import type { ProductionOutputsForStaging } from "../src/stack";

@@ -1,6 +1,24 @@
+import { notApplicable, RESOURCE_TYPES, undeclared, violationsVerdict, withoutBackups, type Rule } from "./rule-kit";
 import type { Violation } from "./violation";
 
-export const LIFECYCLE_RULE = "backup-retention-matches-config";
+export const backupRetentionMatchesConfig: Rule = {
+  id: "backup-retention-matches-config",
+  description: "R2 deletes backups after exactly the configured retention and aborts incomplete uploads.",
+  evaluate(snapshot) {
+    const { id } = backupRetentionMatchesConfig;
+    const noBackups = withoutBackups(snapshot);
+    if (noBackups) return notApplicable(id, noBackups);
+    const { retentionDays } = snapshot.expected;
+    if (retentionDays === undefined) return { rule: id, status: "undecided", message: "No retention is configured to compare the bucket's lifecycle with." };
+    const lifecycle = snapshot.resources.find((resource) => resource.type === RESOURCE_TYPES.r2Lifecycle);
+    if (!lifecycle) return undeclared(id, "The R2 bucket lifecycle");
+    return violationsVerdict(
+      id,
+      lifecycleRetentionViolations((lifecycle.inputs.rules ?? []) as LifecycleRuleShape[], retentionDays),
+      `Backups expire after ${retentionDays} days; incomplete uploads are aborted.`,
+    );
+  },
+};
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -30,7 +48,7 @@ export function lifecycleRetentionViolations(rules: readonly LifecycleRuleShape[
   if (!expiresEverything.some((rule) => rule.deleteObjectsTransition?.condition?.maxAge === expected)) {
     const found = expiresEverything.map((rule) => rule.deleteObjectsTransition?.condition?.maxAge);
     violations.push({
-      rule: LIFECYCLE_RULE,
+      rule: backupRetentionMatchesConfig.id,
       message:
         `No enabled lifecycle rule deletes all objects after ${retentionDays} days (maxAge ${expected} s; R2 counts seconds). ` +
         `Found maxAge ${found.length ? found.join(", ") : "none"}. Set deleteObjectsTransition.condition.maxAge to ${expected}.`,
@@ -40,14 +58,14 @@ export function lifecycleRetentionViolations(rules: readonly LifecycleRuleShape[
     const maxAge = rule.deleteObjectsTransition?.condition?.maxAge;
     if (maxAge !== undefined && maxAge < expected) {
       violations.push({
-        rule: LIFECYCLE_RULE,
+        rule: backupRetentionMatchesConfig.id,
         message: `Lifecycle rule "${rule.id ?? "?"}" deletes objects after ${maxAge} s, before the ${retentionDays}-day retention. Remove it or raise maxAge to ${expected}.`,
       });
     }
   }
   if (!enabled.some((rule) => rule.abortMultipartUploadsTransition?.condition?.maxAge !== undefined)) {
     violations.push({
-      rule: LIFECYCLE_RULE,
+      rule: backupRetentionMatchesConfig.id,
       message:
         "No rule aborts incomplete multipart uploads; declaring lifecycle rules replaces R2's default one, so add abortMultipartUploadsTransition.",
     });

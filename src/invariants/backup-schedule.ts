@@ -1,6 +1,19 @@
+import { notApplicable, undeclared, violationsVerdict, type Rule } from "./rule-kit";
 import type { Violation } from "./violation";
 
-export const SCHEDULE_RULE = "backup-schedule-meets-rpo";
+export const backupScheduleMeetsRpo: Rule = {
+  id: "backup-schedule-meets-rpo",
+  description: "The backup schedule never leaves a gap longer than the RPO.",
+  evaluate({ stack, outputs, expected }) {
+    const { id } = backupScheduleMeetsRpo;
+    const schedule = outputs.backupSchedule;
+    const { rpoHours } = expected;
+    if (rpoHours === undefined && schedule === undefined) return notApplicable(id, `${stack} schedules no backups`);
+    if (rpoHours === undefined) return { rule: id, status: "undecided", message: "No RPO is configured to compare the backup schedule with." };
+    if (typeof schedule !== "string") return undeclared(id, "Output backupSchedule");
+    return violationsVerdict(id, backupScheduleViolations(schedule, rpoHours), `Backups "${schedule}" never leave more than ${rpoHours} h.`);
+  },
+};
 
 /** Railway runs a cron service at most every 5 minutes (docs.railway.com cron-jobs). */
 export const MIN_INTERVAL_MINUTES = 5;
@@ -230,7 +243,7 @@ export function rpoHoursViolations(rpoHours: number): Violation[] {
   if (Number.isFinite(rpoHours) && rpoHours >= MIN_RPO_HOURS && rpoHours <= MAX_RPO_HOURS) return [];
   return [
     {
-      rule: SCHEDULE_RULE,
+      rule: backupScheduleMeetsRpo.id,
       message: `backups.rpoHours is ${rpoHours}; it must lie between ${MIN_RPO_HOURS.toFixed(4)} (Railway's 5-minute cron minimum) and ${MAX_RPO_HOURS} (a week).`,
     },
   ];
@@ -246,21 +259,21 @@ export function backupScheduleViolations(cron: string, rpoHours: number): Violat
     gaps = scheduleGaps(cron);
   } catch (error) {
     if (!(error instanceof CronSyntaxError)) throw error;
-    return [{ rule: SCHEDULE_RULE, message: `backups.schedule "${cron}" is not accepted: ${error.message}; ${ALLOWED_FORM}.` }];
+    return [{ rule: backupScheduleMeetsRpo.id, message: `backups.schedule "${cron}" is not accepted: ${error.message}; ${ALLOWED_FORM}.` }];
   }
   if (!gaps) {
-    return [{ rule: SCHEDULE_RULE, message: `backups.schedule "${cron}" matches no date, so no backup would ever run; use e.g. "${fix}".` }];
+    return [{ rule: backupScheduleMeetsRpo.id, message: `backups.schedule "${cron}" matches no date, so no backup would ever run; use e.g. "${fix}".` }];
   }
   const violations: Violation[] = [];
   if (gaps.shortestMinutes < MIN_INTERVAL_MINUTES) {
     violations.push({
-      rule: SCHEDULE_RULE,
+      rule: backupScheduleMeetsRpo.id,
       message: `backups.schedule "${cron}" runs ${formatMinutes(gaps.shortestMinutes)} apart at times; Railway runs a cron job at most every ${MIN_INTERVAL_MINUTES} min. Use e.g. "${fix}".`,
     });
   }
   if (gaps.longestMinutes > rpoHours * 60) {
     violations.push({
-      rule: SCHEDULE_RULE,
+      rule: backupScheduleMeetsRpo.id,
       message: `backups.schedule "${cron}" leaves gaps of up to ${formatMinutes(gaps.longestMinutes)} between backups, longer than the ${rpoHours} h RPO. Run at least every ${rpoHours} h, e.g. "${fix}".`,
     });
   }

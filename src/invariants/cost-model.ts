@@ -1,11 +1,14 @@
 import { CronSyntaxError, parseCron } from "./backup-schedule";
 import { NEON_PRICES, R2_PRICES, RAILWAY_PLANS, type NeonPricedPlan, type RailwayPlan } from "./cost-prices";
 import { worstCaseCuHours } from "./neon-compute";
-import { inputRecord, RESOURCE_TYPES } from "./rule-kit";
-import type { StackSnapshot } from "./stack-rules";
+import { inputRecord, RESOURCE_TYPES, type Rule, type StackSnapshot } from "./rule-kit";
 import type { RuleResult } from "./violation";
 
-export const COST_BUDGET_RULE = "monthly-cost-within-budget";
+export const monthlyCostWithinBudget: Rule = {
+  id: "monthly-cost-within-budget",
+  description: "The stack's expected monthly cost (Railway after included usage, R2, Neon) fits budget.monthlyUsd; the worst case is reported.",
+  evaluate: costBudgetResult,
+};
 
 /** Hours in an average month (8,760 / 12): what a service that never sleeps bills. */
 export const HOURS_PER_MONTH = 730;
@@ -342,10 +345,10 @@ function largest(lines: readonly CostLine[]): string {
     .join("; ");
 }
 
-/** `monthly-cost-within-budget`: the expected month fits `budget.monthlyUsd`; the worst case is reported beside it. */
-export function costBudgetResult(snapshot: StackSnapshot): RuleResult {
+/** The expected month fits `budget.monthlyUsd`; the worst case is reported beside it. */
+function costBudgetResult(snapshot: StackSnapshot): RuleResult {
   const budget = snapshot.expected.budgetMonthlyUsd;
-  if (budget === undefined) return { rule: COST_BUDGET_RULE, status: "undecided", message: "No budget.monthlyUsd is configured to compare the estimate with." };
+  if (budget === undefined) return { rule: monthlyCostWithinBudget.id, status: "undecided", message: "No budget.monthlyUsd is configured to compare the estimate with." };
   const estimate = estimateMonthlyCost(snapshot);
   const worst = `worst case ${formatUsd(estimate.worstUsd)} with every service at its limit`;
   const problems = [...estimate.problems];
@@ -355,6 +358,6 @@ export function costBudgetResult(snapshot: StackSnapshot): RuleResult {
         `Largest: ${largest(estimate.lines)}. Lower those services' limits or usage, or raise budget.monthlyUsd.`,
     );
   }
-  if (problems.length) return { rule: COST_BUDGET_RULE, status: "fail", message: problems.join(" ") };
-  return { rule: COST_BUDGET_RULE, status: "pass", message: `Expected ${formatUsd(estimate.expectedUsd)} a month of a ${formatUsd(budget)} budget (${worst}).` };
+  if (problems.length) return { rule: monthlyCostWithinBudget.id, status: "fail", message: problems.join(" ") };
+  return { rule: monthlyCostWithinBudget.id, status: "pass", message: `Expected ${formatUsd(estimate.expectedUsd)} a month of a ${formatUsd(budget)} budget (${worst}).` };
 }

@@ -1,7 +1,28 @@
+import { notApplicable, undeclared, violationsVerdict, withoutBackups, type Rule } from "./rule-kit";
 import type { Violation } from "./violation";
 
-export const APP_URL_RULE = "app-database-url-has-no-query";
-export const BACKUP_URL_RULE = "backup-database-url-direct-and-ssl";
+export const appDatabaseUrlHasNoQuery: Rule = {
+  id: "app-database-url-has-no-query",
+  description: "The app's DATABASE_URL has the expected scheme and no query string (asyncpg rejects sslmode).",
+  evaluate({ outputs, expected }) {
+    const { id } = appDatabaseUrlHasNoQuery;
+    if (typeof outputs.appDatabaseUrl !== "string") return undeclared(id, "Output appDatabaseUrl");
+    return violationsVerdict(id, appDatabaseUrlViolations(outputs.appDatabaseUrl, expected.appUrlScheme), `DATABASE_URL is ${expected.appUrlScheme}:// with no query string.`);
+  },
+};
+
+export const backupDatabaseUrlDirectAndSsl: Rule = {
+  id: "backup-database-url-direct-and-ssl",
+  description: "The backup job's URL uses the direct host and exactly ?sslmode=require.",
+  evaluate(snapshot) {
+    const { id } = backupDatabaseUrlDirectAndSsl;
+    const noBackups = withoutBackups(snapshot);
+    if (noBackups) return notApplicable(id, noBackups);
+    const url = snapshot.outputs.backupDatabaseUrl;
+    if (typeof url !== "string") return undeclared(id, "Output backupDatabaseUrl");
+    return violationsVerdict(id, backupDatabaseUrlViolations(url), "BACKUP_DATABASE_URL uses the direct host with ?sslmode=require.");
+  },
+};
 
 /**
  * Schemes the app's engine accepts. The backend builds an asyncio engine with asyncpg and
@@ -32,25 +53,25 @@ function parseUrl(url: string): URL | undefined {
 export function appDatabaseUrlViolations(url: string, expectedScheme: string): Violation[] {
   const parsed = parseUrl(url);
   if (!parsed) {
-    return [{ rule: APP_URL_RULE, message: "DATABASE_URL is not a valid URL." }];
+    return [{ rule: appDatabaseUrlHasNoQuery.id, message: "DATABASE_URL is not a valid URL." }];
   }
   const violations: Violation[] = [];
   const scheme = parsed.protocol.replace(/:$/, "");
   if (!(APP_URL_SCHEMES as readonly string[]).includes(scheme)) {
     violations.push({
-      rule: APP_URL_RULE,
+      rule: appDatabaseUrlHasNoQuery.id,
       message: `DATABASE_URL uses scheme "${scheme}", which the app's SQLAlchemy asyncio engine with asyncpg cannot load; use ${APP_URL_SCHEMES.map((s) => `"${s}"`).join(" or ")}.`,
     });
   } else if (scheme !== expectedScheme) {
     violations.push({
-      rule: APP_URL_RULE,
+      rule: appDatabaseUrlHasNoQuery.id,
       message: `DATABASE_URL uses scheme "${scheme}" but the app expects "${expectedScheme}" (set database.appUrlScheme in the stack file to change it).`,
     });
   }
   for (const forbidden of ["sslmode", "channel_binding"]) {
     if (parsed.searchParams.has(forbidden)) {
       violations.push({
-        rule: APP_URL_RULE,
+        rule: appDatabaseUrlHasNoQuery.id,
         message: `DATABASE_URL contains "${forbidden}"; asyncpg rejects it. Remove the query string: the app enables SSL in code.`,
       });
     }
@@ -58,7 +79,7 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
   const namedAlready = ["sslmode", "channel_binding"].filter((name) => parsed.searchParams.has(name));
   if (parsed.search !== "" && namedAlready.length === 0) {
     violations.push({
-      rule: APP_URL_RULE,
+      rule: appDatabaseUrlHasNoQuery.id,
       message: `DATABASE_URL has a query string "${parsed.search}"; asyncpg receives every parameter as a connect() argument. Build the URL without one.`,
     });
   }
@@ -73,19 +94,19 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
 export function backupDatabaseUrlViolations(url: string): Violation[] {
   const parsed = parseUrl(url);
   if (!parsed) {
-    return [{ rule: BACKUP_URL_RULE, message: "BACKUP_DATABASE_URL is not a valid URL." }];
+    return [{ rule: backupDatabaseUrlDirectAndSsl.id, message: "BACKUP_DATABASE_URL is not a valid URL." }];
   }
   const violations: Violation[] = [];
   const firstLabel = parsed.hostname.split(".")[0] ?? "";
   if (firstLabel.endsWith("-pooler")) {
     violations.push({
-      rule: BACKUP_URL_RULE,
+      rule: backupDatabaseUrlDirectAndSsl.id,
       message: `BACKUP_DATABASE_URL points at the pooler host "${parsed.hostname}"; pg_dump needs the direct host (drop "-pooler").`,
     });
   }
   if (parsed.search !== "?sslmode=require") {
     violations.push({
-      rule: BACKUP_URL_RULE,
+      rule: backupDatabaseUrlDirectAndSsl.id,
       message: `BACKUP_DATABASE_URL query is "${parsed.search}"; it must be exactly "?sslmode=require" (SSL on, and no "&" for the backup job's shell).`,
     });
   }

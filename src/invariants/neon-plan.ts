@@ -1,6 +1,23 @@
+import { notApplicable, RESOURCE_TYPES, violationsVerdict, type Rule, type SnapshotResource } from "./rule-kit";
 import type { Violation } from "./violation";
 
-export const PITR_RULE = "pitr-within-plan";
+export const pitrWithinPlan: Rule = {
+  id: "pitr-within-plan",
+  description: "The Neon project's PITR window fits its plan.",
+  evaluate({ stack, resources, expected }) {
+    const { id } = pitrWithinPlan;
+    const projects = resources.filter((resource) => resource.type === RESOURCE_TYPES.neonProject);
+    if (projects.length === 0) return notApplicable(id, `${stack} declares no Neon project`);
+    const plan = expected.neonPlan;
+    if (plan === undefined) return { rule: id, status: "undecided", message: "The Neon plan is unknown here, so its PITR maximum cannot be compared." };
+    const violations = projects.flatMap((project): Violation[] => {
+      const seconds = project.inputs.historyRetentionSeconds;
+      if (typeof seconds === "number") return historyRetentionViolations(seconds, plan);
+      return [{ rule: id, message: `${neonProjectLabel(project)} sets no historyRetentionSeconds; the provider then sends 86400, which the ${plan} plan rejects.` }];
+    });
+    return violationsVerdict(id, violations, `PITR window ${projects.map((p) => String(p.inputs.historyRetentionSeconds)).join(", ")} s fits the ${plan} plan.`);
+  },
+};
 
 /**
  * Limits of the Neon plans this project can run on (neon.com/docs/introduction/plans and
@@ -21,10 +38,15 @@ export function historyRetentionViolations(seconds: number, plan: NeonPlan): Vio
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > max) {
     return [
       {
-        rule: PITR_RULE,
+        rule: pitrWithinPlan.id,
         message: `historyRetentionSeconds is ${seconds}, but the Neon ${plan} plan allows 0 to ${max} (Neon answers HTTP 400 "exceeds allowed maximum"). Set it to ${max} or less.`,
       },
     ];
   }
   return [];
+}
+
+/** How the Neon rules name a project: its Neon name and the resource that declares it. */
+export function neonProjectLabel(project: SnapshotResource): string {
+  return `Neon project ${JSON.stringify(project.inputs.name ?? project.name)} (resource ${project.name})`;
 }

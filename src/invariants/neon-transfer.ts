@@ -1,8 +1,37 @@
 import { maxRunsPerMonth, suggestedSchedule } from "./backup-schedule";
 import { NEON_PLAN_LIMITS, type NeonPlan } from "./neon-plan";
+import { notApplicable, violationsVerdict, type Rule } from "./rule-kit";
 import type { Violation } from "./violation";
 
-export const TRANSFER_RULE = "neon-transfer-within-plan";
+/** Backups and the app against the plan's monthly public transfer, from the schedule the stack exports. */
+export const neonTransferWithinPlan: Rule = {
+  id: "neon-transfer-within-plan",
+  description: "Dumps a month × backups.expectedDumpMB + the app's transfer fit the Neon plan's monthly public transfer.",
+  evaluate({ stack, outputs, expected }) {
+    const { id } = neonTransferWithinPlan;
+    const schedule = outputs.backupSchedule;
+    if (typeof schedule !== "string" && expected.appTransferGBPerMonth === undefined) {
+      return notApplicable(id, `${stack} schedules no backups and estimates no app transfer`);
+    }
+    if (expected.neonPlan === undefined) return { rule: id, status: "undecided", message: "The Neon plan is unknown here, so its transfer allowance cannot be compared." };
+    if (typeof schedule === "string" && expected.expectedDumpMB === undefined) {
+      return { rule: id, status: "undecided", message: "backups.expectedDumpMB is unknown here, so the backups' transfer cannot be computed." };
+    }
+    const budget = {
+      plan: expected.neonPlan,
+      schedule: typeof schedule === "string" ? schedule : undefined,
+      rpoHours: expected.rpoHours,
+      dumpMB: expected.expectedDumpMB,
+      appGBPerMonth: expected.appTransferGBPerMonth,
+    };
+    try {
+      return violationsVerdict(id, transferViolations(budget), `${monthlyTransfer(budget).figure}.`);
+    } catch {
+      // An unreadable schedule is backup-schedule-meets-rpo's to report.
+      return { rule: id, status: "undecided", message: `backups.schedule "${schedule}" is not a schedule this rule can count.` };
+    }
+  },
+};
 
 /** What leaves Neon over the internet in a month: full dumps pulled by the backup job, and the app's own traffic. */
 export interface NeonTransferBudget {
@@ -40,14 +69,14 @@ export function transferViolations(budget: NeonTransferBudget): Violation[] {
   const head = `${figure[0]?.toUpperCase()}${figure.slice(1).replace(" of the ", ", over the ")}; Neon suspends the compute when it runs out.`;
   const spare = allowance - (budget.appGBPerMonth ?? 0);
   if (budget.schedule === undefined || !budget.dumpMB || spare <= 0) {
-    return [{ rule: TRANSFER_RULE, message: `${head} Lower neon.appTransferGBPerMonth's traffic or move to a paid Neon plan.` }];
+    return [{ rule: neonTransferWithinPlan.id, message: `${head} Lower neon.appTransferGBPerMonth's traffic or move to a paid Neon plan.` }];
   }
   const fitting = Math.floor((spare * 1000) / budget.dumpMB);
   // The worst month has 744 hours; dumps that far apart fit it.
   const hoursApart = fitting > 0 ? Math.ceil(744 / fitting) : Infinity;
   const atRpo = budget.rpoHours === undefined ? undefined : suggestedSchedule(budget.rpoHours);
   if (atRpo !== undefined && monthlyTransfer({ ...budget, schedule: atRpo }).totalGB <= allowance) {
-    return [{ rule: TRANSFER_RULE, message: `${head} Dump only as often as the ${budget.rpoHours} h RPO needs: backups.schedule "${atRpo}" fits.` }];
+    return [{ rule: neonTransferWithinPlan.id, message: `${head} Dump only as often as the ${budget.rpoHours} h RPO needs: backups.schedule "${atRpo}" fits.` }];
   }
   const rpo = budget.rpoHours === undefined ? "" : ` that meets the ${budget.rpoHours} h RPO`;
   // Below a day, suggestedSchedule keeps gaps under the hours asked; past it, it would dump daily.
@@ -56,5 +85,5 @@ export function transferViolations(budget: NeonTransferBudget): Violation[] {
       ? `No schedule${rpo} fits: at most ${fitting} dumps of ${budget.dumpMB} MB a month do, one every ${hoursApart} h ` +
         `(backups.rpoHours ${hoursApart}, schedule "${suggestedSchedule(hoursApart)}"); or move to a paid Neon plan.`
       : `No schedule${rpo} fits: fewer than one dump of ${budget.dumpMB} MB a day does. Move to a paid Neon plan.`;
-  return [{ rule: TRANSFER_RULE, message: `${head} ${fix}` }];
+  return [{ rule: neonTransferWithinPlan.id, message: `${head} ${fix}` }];
 }

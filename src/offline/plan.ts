@@ -1,6 +1,8 @@
-import { parseStackConfig, projectConfigValues, RAILWAY_ROLES, type RailwayRole, type StackConfig } from "../config";
-import { estimateMonthlyCost, formatUsd, type CostEstimate, type ServiceUsage } from "../invariants/cost-model";
-import { evaluateStackRules, type StackSnapshot } from "../invariants/stack-rules";
+import { parseStackConfig, projectConfigValues } from "../config";
+import { evaluateStackRules } from "../invariants/catalogue";
+import { estimateMonthlyCost, formatUsd, type CostEstimate } from "../invariants/cost-model";
+import { stackExpectations } from "../invariants/expectations";
+import type { StackSnapshot } from "../invariants/rule-kit";
 import { RULE_MARKS, type RuleResult } from "../invariants/violation";
 import { runProgramOffline, SECRET_PLACEHOLDER, type OfflinePlan, type PlannedResource } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
@@ -31,33 +33,6 @@ export const PLAN_NOTE =
   "Desired state computed offline on Pulumi's mock runtime from the stack file; not a diff against live " +
   `infrastructure. No cloud API was contacted, secure: values were not decrypted, and values containing "${COMPUTED}" ` +
   "are placeholders for what the providers compute at apply time.";
-
-/** What a stack's config says the rules must check against; the policy pack's defaults must equal it. */
-export function stackExpectations(config: StackConfig) {
-  const database = {
-    appUrlScheme: config.database.appUrlScheme,
-    neonPlan: config.neon.plan,
-    neonActiveHoursPerMonth: config.neon.compute.activeHoursPerMonth,
-    ...costExpectations(config),
-  };
-  return config.environment === "production"
-    ? {
-        ...database,
-        retentionDays: config.backups.retentionDays,
-        rpoHours: config.backups.rpoHours,
-        pgVersion: config.neon.pgVersion,
-        expectedDumpMB: config.backups.expectedDumpMB,
-        ...(config.neon.appTransferGBPerMonth === undefined ? {} : { appTransferGBPerMonth: config.neon.appTransferGBPerMonth }),
-      }
-    : database;
-}
-
-/** The budget and the usage keys the stack file sets; the cost model applies its defaults to the rest. */
-function costExpectations(config: StackConfig) {
-  const railway: Partial<Record<RailwayRole, { usage?: ServiceUsage }>> = config.railway;
-  const usage = Object.fromEntries(RAILWAY_ROLES.flatMap((role) => (railway[role]?.usage ? [[role, railway[role].usage]] : [])));
-  return { budgetMonthlyUsd: config.budget.monthlyUsd, railwayPlan: config.budget.railwayPlan, usage };
-}
 
 /** A dynamic resource's serialized provider (`__provider`) is code, not desired state: never printed. */
 function withoutProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { backupLifecycleRules } from "../../src/components/backup-bucket";
-import { averageRunsPerMonth, costBudgetResult, estimateMonthlyCost } from "../../src/invariants/cost-model";
+import { averageRunsPerMonth, estimateMonthlyCost, monthlyCostWithinBudget } from "../../src/invariants/cost-model";
 import { allSourcedNumbers, RAILWAY_PLANS } from "../../src/invariants/cost-prices";
-import type { StackSnapshot } from "../../src/invariants/stack-rules";
+import type { StackSnapshot } from "../../src/invariants/rule-kit";
 
 type Resource = StackSnapshot["resources"][number];
 
@@ -119,27 +119,27 @@ describe("monthly-cost-within-budget", () => {
   const crawler = (memoryGB: number) => serviceConfig("crawl4ai", { limits: { memoryGB } });
 
   it("passes within the budget, with the worst case beside it", () => {
-    expect(costBudgetResult(snapshot([railwayProject, crawler(4)]))).toMatchObject({ status: "pass", message: expect.stringMatching(/^Expected \$41\.\d\d a month of a \$60\.00 budget \(worst case \$\d+\.\d\d with every service at its limit\)\.$/) });
+    expect(monthlyCostWithinBudget.evaluate(snapshot([railwayProject, crawler(4)]))).toMatchObject({ status: "pass", message: expect.stringMatching(/^Expected \$41\.\d\d a month of a \$60\.00 budget \(worst case \$\d+\.\d\d with every service at its limit\)\.$/) });
   });
 
   it("fails over the budget, naming the largest services and the worst case", () => {
-    const result = costBudgetResult(snapshot([railwayProject, crawler(8), serviceConfig("redis", { limits: { memoryGB: 0.1, vCPUs: 0.1 } })]));
+    const result = monthlyCostWithinBudget.evaluate(snapshot([railwayProject, crawler(8), serviceConfig("redis", { limits: { memoryGB: 0.1, vCPUs: 0.1 } })]));
     expect(result.status).toBe("fail");
     expect(result.message).toMatch(/^production is expected to cost \$81\.\d\d a month, over budget\.monthlyUsd \$60\.00 \(worst case \$\d+\.\d\d with every service at its limit\)\. Largest: crawl4ai \$81\.\d\d \(8 GB/);
   });
 
   it("fails when the expected usage is above the service's limit", () => {
-    const result = costBudgetResult(snapshot([railwayProject, crawler(4)], { usage: { crawl4ai: { memoryGB: 6 } } }));
+    const result = monthlyCostWithinBudget.evaluate(snapshot([railwayProject, crawler(4)], { usage: { crawl4ai: { memoryGB: 6 } } }));
     expect(result).toMatchObject({ status: "fail" });
     expect(result.message).toContain("crawl4ai is expected to use 6 GB of RAM, above its 4 GB limit");
   });
 
   it("fails, without throwing, on a cron schedule it cannot count", () => {
     const job = serviceConfig("backupJob", { deploy: { cronSchedule: "@hourly" } });
-    expect(costBudgetResult(snapshot([railwayProject, job]))).toMatchObject({ status: "fail", message: expect.stringContaining('backupJob\'s cron schedule "@hourly" is not a five-field cron expression') });
+    expect(monthlyCostWithinBudget.evaluate(snapshot([railwayProject, job]))).toMatchObject({ status: "fail", message: expect.stringContaining('backupJob\'s cron schedule "@hourly" is not a five-field cron expression') });
   });
 
   it("is undecided without a budget", () => {
-    expect(costBudgetResult(snapshot([railwayProject], { budgetMonthlyUsd: undefined })).status).toBe("undecided");
+    expect(monthlyCostWithinBudget.evaluate(snapshot([railwayProject], { budgetMonthlyUsd: undefined })).status).toBe("undecided");
   });
 });

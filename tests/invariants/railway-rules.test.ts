@@ -1,18 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { backupLifecycleRules } from "../../src/components/backup-bucket";
-import {
-  BACKEND_DATABASE_URL_RULE,
-  BACKUP_BUCKET_RULE,
-  BACKUP_CLIENT_RULE,
-  BACKUP_CRON_RULE,
-  CRAWL4AI_RULE,
-  evaluateRailwayRules,
-  NO_PORT_RULE,
+import * as railwayRules from "../../src/invariants/railway-rules";
+import type { StackSnapshot } from "../../src/invariants/rule-kit";
+import type { RuleResult } from "../../src/invariants/violation";
+import { rulesExportedBy } from "./module-rules";
+
+const {
+  backendDatabaseUrlHasNoQuery,
+  backupClientMatchesServer,
+  backupCronMeetsRpo,
+  backupJobWritesRetainedBucket,
+  crawl4aiPrivateWithToken,
   RAILWAY_TYPES,
-  REFERENCES_RULE,
-  SERVICE_ENVIRONMENT_RULE,
-} from "../../src/invariants/railway-rules";
-import type { StackSnapshot } from "../../src/invariants/stack-rules";
+  railwayReferencesResolve,
+  serviceEnvironmentMatchesStack,
+  webServicesLeavePortToRailway,
+} = railwayRules;
+const RAILWAY_RULES = rulesExportedBy(railwayRules).map(([, rule]) => rule);
+
+function evaluateRailwayRules(snapshot: StackSnapshot): RuleResult[] {
+  return RAILWAY_RULES.map((rule) => rule.evaluate(snapshot));
+}
 
 type Resource = StackSnapshot["resources"][number];
 const SECRET_PASSWORD = "s3cr3t-not-to-print";
@@ -94,50 +102,46 @@ const without = (variables: Record<string, string>, name: string) => Object.from
 describe("Railway rules on the happy path", () => {
   it("pass, each with a message naming what holds", () => {
     const results = evaluate(happy());
-    expect(Object.values(results).map((result) => [result.rule, result.status])).toEqual(
-      [BACKEND_DATABASE_URL_RULE, SERVICE_ENVIRONMENT_RULE, NO_PORT_RULE, REFERENCES_RULE, CRAWL4AI_RULE, BACKUP_CLIENT_RULE, BACKUP_CRON_RULE, BACKUP_BUCKET_RULE].map(
-        (rule) => [rule, "pass"],
-      ),
-    );
-    expect(results[REFERENCES_RULE]?.message).toBe("All 10 references name a declared service and a variable it has.");
+    expect(Object.values(results)).toEqual(RAILWAY_RULES.map((rule) => expect.objectContaining({ rule: rule.id, status: "pass" })));
+    expect(results[railwayReferencesResolve.id]?.message).toBe("All 10 references name a declared service and a variable it has.");
   });
 
   it("say 'not applicable' when the stack declares no Railway service", () => {
     const results = evaluate([]);
     expect(Object.values(results).every((result) => result.status === "not-applicable")).toBe(true);
-    expect(results[BACKUP_CLIENT_RULE]?.message).toBe("not applicable: the stack declares no backup job.");
+    expect(results[backupClientMatchesServer.id]?.message).toBe("not applicable: the stack declares no backup job.");
   });
 });
 
 describe("each rule fails on its own mistake, without printing secret values", () => {
   const cases: [string, string, Resource[], string][] = [
     [
-      BACKEND_DATABASE_URL_RULE,
+      backendDatabaseUrlHasNoQuery.id,
       "sslmode in DATABASE_URL",
       withService("backend", (i) => ({ ...i, secretVariables: { DATABASE_URL: `${secret(i).DATABASE_URL}?sslmode=require` } })),
       'contains "sslmode"',
     ],
     [
-      BACKEND_DATABASE_URL_RULE,
+      backendDatabaseUrlHasNoQuery.id,
       "DATABASE_URL moved to a plain variable",
       withService("backend", (i) => ({ ...i, variables: { ...plain(i), DATABASE_URL: secret(i).DATABASE_URL }, secretVariables: {} })),
       "has DATABASE_URL as a plain variable",
     ],
-    [SERVICE_ENVIRONMENT_RULE, "ENVIRONMENT development", withService("backend", (i) => ({ ...i, variables: { ...plain(i), ENVIRONMENT: "development" } })), '"development" turns database SSL off'],
-    [SERVICE_ENVIRONMENT_RULE, "ENVIRONMENT of the other stack", withService("frontend", (i) => ({ ...i, variables: { ...plain(i), ENVIRONMENT: "staging" } })), 'but the stack is "production"'],
-    [SERVICE_ENVIRONMENT_RULE, "no ENVIRONMENT on the backend", withService("backend", (i) => ({ ...i, variables: without(plain(i), "ENVIRONMENT") })), "has no ENVIRONMENT"],
-    [NO_PORT_RULE, "PORT on the frontend", withService("frontend", (i) => ({ ...i, variables: { ...plain(i), PORT: "3000" } })), 'Service "frontend" sets PORT'],
-    [REFERENCES_RULE, "misspelled variable", withService("backend", (i) => ({ ...i, variables: { ...plain(i), REDIS_URL: "${{redis.REDIS_ULR}}" } })), 'names REDIS_ULR, which "redis" neither declares'],
-    [REFERENCES_RULE, "misspelled service", withService("backend", (i) => ({ ...i, variables: { ...plain(i), REDIS_URL: "${{Redis.REDIS_URL}}" } })), 'names service "Redis"'],
-    [REFERENCES_RULE, "public domain of a service without one", happy().filter((r) => r.name !== "backend-domain"), "names RAILWAY_PUBLIC_DOMAIN"],
-    [REFERENCES_RULE, "a service of another environment", withService("frontend", (i) => ({ ...i, variables: { ...plain(i), X: "${{postgres-s3-backups.PG_VERSION}}" } })), 'names service "postgres-s3-backups"'],
-    [CRAWL4AI_RULE, "a public domain", [...happy(), domain("crawl4ai")], "has a public domain"],
-    [CRAWL4AI_RULE, "no token", withService("crawl4ai", (i) => ({ ...i, secretVariables: {} })), "has no CRAWL4AI_API_TOKEN"],
-    [BACKUP_CLIENT_RULE, "pg_dump older than the server", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), PG_VERSION: "16" } })), "builds pg_dump 16, older than the Neon server's 17"],
-    [BACKUP_CLIENT_RULE, "a Node image without the client", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), NODE_VERSION: "20.11.1" } })), 'set railway.backupJob.nodeVersion to "22"'],
-    [BACKUP_CRON_RULE, "a daily cron for a 6 h RPO", withService("postgres-s3-backups", (i) => ({ ...i, deploy: { cronSchedule: "0 5 * * *" } })), "longer than the 6 h RPO"],
-    [BACKUP_CRON_RULE, "no single-shot mode", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), SINGLE_SHOT_MODE: "false" } })), "lacks SINGLE_SHOT_MODE=true"],
-    [BACKUP_BUCKET_RULE, "another bucket", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), AWS_S3_BUCKET: "client-fulfillment-backups" } })), "has no lifecycle declared here"],
+    [serviceEnvironmentMatchesStack.id, "ENVIRONMENT development", withService("backend", (i) => ({ ...i, variables: { ...plain(i), ENVIRONMENT: "development" } })), '"development" turns database SSL off'],
+    [serviceEnvironmentMatchesStack.id, "ENVIRONMENT of the other stack", withService("frontend", (i) => ({ ...i, variables: { ...plain(i), ENVIRONMENT: "staging" } })), 'but the stack is "production"'],
+    [serviceEnvironmentMatchesStack.id, "no ENVIRONMENT on the backend", withService("backend", (i) => ({ ...i, variables: without(plain(i), "ENVIRONMENT") })), "has no ENVIRONMENT"],
+    [webServicesLeavePortToRailway.id, "PORT on the frontend", withService("frontend", (i) => ({ ...i, variables: { ...plain(i), PORT: "3000" } })), 'Service "frontend" sets PORT'],
+    [railwayReferencesResolve.id, "misspelled variable", withService("backend", (i) => ({ ...i, variables: { ...plain(i), REDIS_URL: "${{redis.REDIS_ULR}}" } })), 'names REDIS_ULR, which "redis" neither declares'],
+    [railwayReferencesResolve.id, "misspelled service", withService("backend", (i) => ({ ...i, variables: { ...plain(i), REDIS_URL: "${{Redis.REDIS_URL}}" } })), 'names service "Redis"'],
+    [railwayReferencesResolve.id, "public domain of a service without one", happy().filter((r) => r.name !== "backend-domain"), "names RAILWAY_PUBLIC_DOMAIN"],
+    [railwayReferencesResolve.id, "a service of another environment", withService("frontend", (i) => ({ ...i, variables: { ...plain(i), X: "${{postgres-s3-backups.PG_VERSION}}" } })), 'names service "postgres-s3-backups"'],
+    [crawl4aiPrivateWithToken.id, "a public domain", [...happy(), domain("crawl4ai")], "has a public domain"],
+    [crawl4aiPrivateWithToken.id, "no token", withService("crawl4ai", (i) => ({ ...i, secretVariables: {} })), "has no CRAWL4AI_API_TOKEN"],
+    [backupClientMatchesServer.id, "pg_dump older than the server", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), PG_VERSION: "16" } })), "builds pg_dump 16, older than the Neon server's 17"],
+    [backupClientMatchesServer.id, "a Node image without the client", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), NODE_VERSION: "20.11.1" } })), 'set railway.backupJob.nodeVersion to "22"'],
+    [backupCronMeetsRpo.id, "a daily cron for a 6 h RPO", withService("postgres-s3-backups", (i) => ({ ...i, deploy: { cronSchedule: "0 5 * * *" } })), "longer than the 6 h RPO"],
+    [backupCronMeetsRpo.id, "no single-shot mode", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), SINGLE_SHOT_MODE: "false" } })), "lacks SINGLE_SHOT_MODE=true"],
+    [backupJobWritesRetainedBucket.id, "another bucket", withService("postgres-s3-backups", (i) => ({ ...i, variables: { ...plain(i), AWS_S3_BUCKET: "client-fulfillment-backups" } })), "has no lifecycle declared here"],
   ];
 
   it.each(cases)("%s: %s", (rule, _what, resources, expected) => {
@@ -149,7 +153,7 @@ describe("each rule fails on its own mistake, without printing secret values", (
 
   it("names a reference inside a secret variable without printing the value", () => {
     const resources = withService("backend", (i) => ({ ...i, secretVariables: { ...secret(i), TOKEN: `${SECRET_PASSWORD}\${{nowhere.X}}` } }));
-    const result = evaluate(resources)[REFERENCES_RULE];
+    const result = evaluate(resources)[railwayReferencesResolve.id];
     expect(result?.status).toBe("fail");
     expect(result?.message).toContain('a reference in secret variable TOKEN names service "nowhere"');
     expect(result?.message).not.toContain(SECRET_PASSWORD);
@@ -158,7 +162,7 @@ describe("each rule fails on its own mistake, without printing secret values", (
   it("cannot decide the backup client without the server's major", () => {
     const resources = happy().filter((r) => r.type !== "neon:index/project:Project");
     const snapshot: StackSnapshot = { stack: "production", resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg", rpoHours: 6 } };
-    const result = evaluateRailwayRules(snapshot).find((r) => r.rule === BACKUP_CLIENT_RULE);
+    const result = evaluateRailwayRules(snapshot).find((r) => r.rule === backupClientMatchesServer.id);
     expect(result?.status).toBe("undecided");
   });
 });

@@ -1,26 +1,16 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseDocument } from "yaml";
-import {
-  DEFAULT_EXPECTATIONS,
-  decideRules,
-  POLICIES,
-  RULE_POLICIES,
-  RULES,
-  stackFromUrn,
-  UNCATALOGUED_POLICY,
-  UNDECIDED_POLICY,
-} from "../../policy/policies";
-import { parseStackConfig, projectConfigValues } from "../../src/config";
-import { RAILWAY_RULES } from "../../src/invariants/railway-rules";
-import { stackExpectations } from "../../src/offline/plan";
-import { committedConfig } from "../../test-support/config-fixtures";
-import { readStackFile } from "../../src/stack-file";
+import { decideRules, POLICIES, RULE_POLICIES, stackFromUrn, UNCATALOGUED_POLICY, UNDECIDED_POLICY } from "../../policy/policies";
+import { RULES } from "../../src/invariants/catalogue";
+import { stackExpectations } from "../../src/invariants/expectations";
+import { committedConfig, parseFixture } from "../../test-support/config-fixtures";
 import {
   mapResources,
   packPolicy,
+  POLICY_DIR,
   policyResources,
   runPack,
   STACK_TYPE,
@@ -125,10 +115,9 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
 };
 
 describe("the rule catalogue", () => {
-  it("has one mandatory policy per rule id, named like the rule, plus the advisory and catch-all policies", () => {
-    expect(RULE_POLICIES.map((policy) => policy.name)).toEqual(RULES.map((rule) => rule.id));
+  it("has one mandatory policy per rule, named and described like the rule, plus the advisory and catch-all policies", () => {
+    expect(RULE_POLICIES.map(({ name, description }) => ({ name, description }))).toEqual(RULES.map(({ id, description }) => ({ name: id, description })));
     expect(RULE_POLICIES.every((policy) => policy.enforcementLevel === "mandatory")).toBe(true);
-    for (const rule of RAILWAY_RULES) expect(RULES.map((r) => r.id)).toContain(rule.id);
     const names = POLICIES.map((policy) => policy.name);
     expect(new Set(names).size).toBe(names.length);
     expect(POLICIES.find((policy) => policy.name === UNDECIDED_POLICY)?.enforcementLevel).toBe("advisory");
@@ -146,12 +135,25 @@ describe("the rule catalogue", () => {
     expect(Object.keys(RULE_MUTATIONS).sort()).toEqual(RULES.map((rule) => rule.id).sort());
   });
 
-  it("expects by default what the stack files say", () => {
+  it("expects what the stack files say, found from the pack's own folder as the CLI runs it (cwd policy/)", async () => {
+    const cwd = process.cwd();
+    process.chdir(POLICY_DIR);
+    try {
+      vi.resetModules();
+      const { stackFileExpectations } = await import("../../policy/stack-expectations.js");
+      for (const stack of ["production", "staging"]) {
+        expect(stackFileExpectations(stack), stack).toEqual(stackExpectations(parseFixture(committedConfig(stack))));
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("is where each stack file's comment says the pack reads it", () => {
     for (const stack of ["production", "staging"]) {
-      const file = readStackFile(ROOT, stack);
-      const config = parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys);
-      const expected = stackExpectations(config);
-      expect(DEFAULT_EXPECTATIONS[stack], `policy/policies.ts DEFAULT_EXPECTATIONS.${stack}`).toEqual(expected);
+      const pointer = /^#.*\b(policy\/[\w-]+\.ts)\b/m.exec(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"))?.[1];
+      expect(pointer, `Pulumi.${stack}.yaml names the pack's reader in a comment`).toBe("policy/stack-expectations.ts");
+      expect(readFileSync(path.join(ROOT, pointer as string), "utf8")).toContain("export function stackFileExpectations(");
     }
   });
 
@@ -286,11 +288,14 @@ describe("a broken stack file", () => {
     expect(violated(outcomes).sort()).toEqual([...failedInPlan].sort());
   });
 
-  it("with a shorter retention passes its own plan but not the pack, whose expectations are a second key", async () => {
+  it("with a shorter retention passes its plan and the pack, which read the same file; a policy config pinning the old one blocks it", async () => {
     const dir = brokenCopy((document) => document.setIn(["config", "client-fulfillment-infra:backups", "retentionDays"], 7));
     const broken = await offlineStack(dir, "production");
     expect(broken.plan.invariants.filter((r) => r.status === "fail")).toEqual([]);
-    const outcomes = await runPack("production", broken.resources);
-    expect(violated(outcomes)).toContain("backup-retention-matches-config");
+    const resources = policyResources("production", broken.resources);
+    expect(decideRules(resources, {}, dir).filter((r) => r.status === "fail")).toEqual([]);
+    const { backups } = committedConfig("production").values as { backups: { retentionDays: number } };
+    const pinned = decideRules(resources, { expected: { production: { retentionDays: backups.retentionDays } } }, dir);
+    expect(pinned.filter((r) => r.status === "fail").map((r) => r.rule)).toEqual(["backup-retention-matches-config", "backup-job-writes-retained-bucket"]);
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { RailwayApp } from "../../src/components/railway-app";
 import type { ServiceSpec } from "../../src/components/railway-service";
 import type { ProductionConfig } from "../../src/config";
-import { BACKEND_DATABASE_URL_RULE, evaluateRailwayRules, NO_PORT_RULE, SERVICE_ENVIRONMENT_RULE } from "../../src/invariants/railway-rules";
+import { evaluateStackRules } from "../../src/invariants/catalogue";
+import { backendDatabaseUrlHasNoQuery, serviceEnvironmentMatchesStack, webServicesLeavePortToRailway } from "../../src/invariants/railway-rules";
 import { runProgramOffline } from "../../src/offline/mock-runtime";
 import { appServiceSpecs } from "../../src/services";
 import { appDatabaseWiring, backendSpec } from "../../src/services/backend";
@@ -52,7 +53,7 @@ async function railwayRulesWithWorker(edit?: (spec: ServiceSpec) => ServiceSpec,
       return {};
     },
   });
-  const results = evaluateRailwayRules({ stack: "production", resources: run.resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg" } });
+  const results = evaluateStackRules({ stack: "production", resources: run.resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg" } });
   return { run, byRule: Object.fromEntries(results.map((result) => [result.rule, result])) };
 }
 
@@ -75,21 +76,21 @@ describe("a worker service added as one spec", () => {
 
   it("is checked by the database and ENVIRONMENT rules, and not by the web rule", async () => {
     const { byRule } = await railwayRulesWithWorker();
-    expect(byRule[BACKEND_DATABASE_URL_RULE]).toMatchObject({ status: "pass", message: expect.stringContaining('"worker"') });
-    expect(byRule[SERVICE_ENVIRONMENT_RULE]?.status).toBe("pass");
-    expect(byRule[NO_PORT_RULE]).toMatchObject({ status: "pass", message: expect.not.stringContaining("worker") });
+    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({ status: "pass", message: expect.stringContaining('"worker"') });
+    expect(byRule[serviceEnvironmentMatchesStack.id]?.status).toBe("pass");
+    expect(byRule[webServicesLeavePortToRailway.id]).toMatchObject({ status: "pass", message: expect.not.stringContaining("worker") });
   });
 
   it("fails the database rule when its DATABASE_URL carries sslmode, naming the worker", async () => {
     const { byRule } = await railwayRulesWithWorker(undefined, { databaseUrl: `${DATABASE_URL}?sslmode=require` });
-    expect(byRule[BACKEND_DATABASE_URL_RULE]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker"') });
-    expect(byRule[BACKEND_DATABASE_URL_RULE]?.message).not.toContain('Service "backend"');
+    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker"') });
+    expect(byRule[backendDatabaseUrlHasNoQuery.id]?.message).not.toContain('Service "backend"');
   });
 
   it("fails the ENVIRONMENT rule when it has none, or says development", async () => {
     const without = await railwayRulesWithWorker((spec) => ({ ...spec, wired: { plain: {}, secret: spec.wired.secret } }));
-    expect(without.byRule[SERVICE_ENVIRONMENT_RULE]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker" has no ENVIRONMENT') });
+    expect(without.byRule[serviceEnvironmentMatchesStack.id]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker" has no ENVIRONMENT') });
     const development = await railwayRulesWithWorker((spec) => ({ ...spec, extraVariables: { ENVIRONMENT: "development" } }));
-    expect(development.byRule[SERVICE_ENVIRONMENT_RULE]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker"') });
+    expect(development.byRule[serviceEnvironmentMatchesStack.id]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker"') });
   });
 });

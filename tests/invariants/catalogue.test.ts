@@ -1,7 +1,50 @@
+import { readdirSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { backupLifecycleRules } from "../../src/components/backup-bucket";
-import { evaluateStackRules, type StackSnapshot } from "../../src/invariants/stack-rules";
+import { evaluateStackRules, RULES } from "../../src/invariants/catalogue";
+import type { Rule, StackSnapshot } from "../../src/invariants/rule-kit";
 import type { RuleResult } from "../../src/invariants/violation";
+import { rulesExportedBy } from "./module-rules";
+
+const INVARIANTS_DIR = path.resolve(__dirname, "../../src/invariants");
+
+/** `environment-matches-stack` → `environmentMatchesStack`. */
+const exportNameOf = (id: string) => id.replace(/-([a-z0-9])/g, (_dash, next: string) => next.toUpperCase());
+
+/** Every Rule exported by a module of src/invariants, with the module and the export's name. */
+async function exportedRules(): Promise<{ module: string; name: string; rule: Rule }[]> {
+  const modules = readdirSync(INVARIANTS_DIR).filter((file) => file.endsWith(".ts"));
+  const found = await Promise.all(
+    modules.map(async (module) => {
+      const exports = (await import(path.join(INVARIANTS_DIR, module))) as Record<string, unknown>;
+      return rulesExportedBy(exports).map(([name, rule]) => ({ module, name, rule }));
+    }),
+  );
+  return found.flat();
+}
+
+describe("the rule catalogue", () => {
+  it("lists every rule src/invariants exports, once, each exported under the camelCase of its id", async () => {
+    const exported = await exportedRules();
+    expect(exported.map(({ module, name }) => `${module}: ${name}`)).toEqual(exported.map(({ module, rule }) => `${module}: ${exportNameOf(rule.id)}`));
+    const defined = exported.filter(({ module }) => module !== "catalogue.ts").map(({ rule }) => rule);
+    expect(RULES.map((rule) => rule.id).sort()).toEqual(defined.map((rule) => rule.id).sort());
+    for (const rule of defined) expect(RULES).toContain(rule);
+    expect(new Set(RULES.map((rule) => rule.id)).size).toBe(RULES.length);
+  });
+
+  it("gives every rule a kebab-case id and a one-sentence description", () => {
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
+      expect(rule.description, rule.id).toMatch(/^[A-Z].*\.$/);
+    }
+  });
+
+  it("evaluates every rule once, in catalogue order, each result carrying its rule's id", () => {
+    expect(evaluateStackRules(production()).map((result) => result.rule)).toEqual(RULES.map((rule) => rule.id));
+  });
+});
 
 type Resource = StackSnapshot["resources"][number];
 

@@ -1,0 +1,20 @@
+import * as path from "node:path";
+import { parseStackConfig, projectConfigValues } from "../src/config";
+import { stackExpectations } from "../src/invariants/expectations";
+import type { StackExpectations } from "../src/invariants/rule-kit";
+import { readStackFile } from "../src/stack-file";
+
+/**
+ * The project the pack guards. `pulumi preview --policy-pack policy` runs the pack with policy/
+ * as its working directory, so the stack files are found from this module, not from the cwd.
+ */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/**
+ * What `Pulumi.<stack>.yaml` says the rules must check (retention, RPO, plans, budget), read and
+ * validated as the program and `npm run plan` read it: one place for the values, no copy here.
+ */
+export function stackFileExpectations(stack: string, projectDir: string = PROJECT_DIR): StackExpectations {
+  const file = readStackFile(projectDir, stack);
+  return stackExpectations(parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys, file.plainValueKeys));
+}
