@@ -12,13 +12,13 @@ const DAY = 86_400;
  * least every 6 hours, and pg_dump for a Postgres 17 server. The one test that pins these values:
  * every other test reads them from the stack file or builds its own.
  */
-describe("production conforms to the seed", () => {
+describe("production meets the app's requirements", () => {
   let plan: PlanDocument;
   beforeAll(async () => {
     plan = (await runPlan(ROOT, "production")).document;
   });
 
-  it("in its stack file", () => {
+  it("in its stack file and in what the plan wires: the bucket and its 30-day lifecycle, and a PG 17 dump into it every 6 h", () => {
     const config = parseFixture(committedConfig("production"));
     expect(config).toMatchObject({
       environment: "production",
@@ -44,9 +44,7 @@ describe("production conforms to the seed", () => {
     });
     // An adopted project keeps its own default branch: nothing guessed is sent.
     expect(config.neon.defaultBranch).toBeUndefined();
-  });
 
-  it("in what the plan wires: the bucket and its 30-day lifecycle, and a PG 17 dump into it every 6 h", () => {
     const resource = (type: string) => plan.resources.find((candidate) => candidate.type === type);
     expect(resource("cloudflare:index/r2Bucket:R2Bucket")).toMatchObject({
       import: "fa80d2f9a9e3a5f7971ca70c11cd0458/client-fullfilment-backups/default",
