@@ -41,7 +41,7 @@ const DEFAULT_BRANCH = { name: "main", databaseName: "neondb", roleName: "neondb
  * the project's creation, yet the provider marks it force-new, and a drift there must never plan
  * a replacement of the live database (kislerdm/terraform-provider-neon#179).
  */
-export const NEON_PROJECT_IGNORED_CHANGES = ["branch", "computeProvisioner", "storePassword"] as const;
+const NEON_PROJECT_IGNORED_CHANGES = ["branch", "computeProvisioner", "storePassword"] as const;
 
 /**
  * A Neon project (Postgres database) and the two URLs the system needs: the app's (asyncpg,

@@ -90,7 +90,7 @@ interface VariableSources {
  * One map of plain and one of secret variables, each name in exactly one of them. Extras from the
  * stack file win over wired values: the invariants then judge what really reaches Railway.
  */
-export function mergeVariables(sources: VariableSources): {
+function mergeVariables(sources: VariableSources): {
   variables: Record<string, pulumi.Input<string>>;
   secretVariables: Record<string, pulumi.Input<string>>;
 } {

@@ -239,7 +239,7 @@ function formatMinutes(minutes: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
-export function rpoHoursViolations(rpoHours: number): Violation[] {
+function rpoHoursViolations(rpoHours: number): Violation[] {
   if (Number.isFinite(rpoHours) && rpoHours >= MIN_RPO_HOURS && rpoHours <= MAX_RPO_HOURS) return [];
   return [
     {

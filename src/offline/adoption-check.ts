@@ -24,7 +24,7 @@ import { runProgramOffline, type OfflineResourceRequest, type OfflineResourceRes
 import { COMPUTED } from "./placeholders";
 import { readStackFile } from "../stack-file";
 
-export const CHECK_EXIT = { unchanged: 0, changes: 1, blocked: 2 } as const;
+const CHECK_EXIT = { unchanged: 0, changes: 1, blocked: 2 } as const;
 
 export interface AdoptionReport {
   readonly stack: string;

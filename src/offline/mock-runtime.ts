@@ -59,7 +59,7 @@ export interface OfflineRunOptions {
 }
 
 /** Stands in for a dynamic resource's serialized provider when nothing will run it. */
-export const UNSERIALIZED_PROVIDER = "(provider code not serialized offline)";
+const UNSERIALIZED_PROVIDER = "(provider code not serialized offline)";
 
 type ClosureSerializer = { serializeFunction: (func: unknown, args?: unknown) => Promise<{ text: string; containsSecrets: boolean }> };
 type RuntimeState = { getStore(): { settings: { options: { cacheDynamicProviders: boolean } } } };

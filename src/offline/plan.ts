@@ -120,7 +120,7 @@ export function renderPlanText(plan: PlanDocument): string {
 }
 
 /** The cost table: one row per service or product, then Railway's bill and the stack's month. */
-export function renderCosts(costs: CostEstimate): string[] {
+function renderCosts(costs: CostEstimate): string[] {
   const rows = costs.lines.flatMap((line) => [
     [line.item, formatUsd(line.expectedUsd), formatUsd(line.worstUsd), line.basis],
     ["", "", "", `worst: ${line.worstBasis}`],

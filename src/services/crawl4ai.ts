@@ -2,9 +2,9 @@ import type { ServiceSpec } from "../components/railway-service";
 import type { AppServiceContext } from "./context";
 
 /** gunicorn binds CRAWL4AI_PORT (default 11235) and ignores PORT (unclecode/crawl4ai deploy/docker). */
-export const CRAWL4AI_PORT = "11235";
+const CRAWL4AI_PORT = "11235";
 /** `--shm-size=1g` of Crawl4AI's README; Railway's default shared memory is 64 MB. */
-export const CRAWL4AI_SHM_BYTES = String(1024 ** 3);
+const CRAWL4AI_SHM_BYTES = String(1024 ** 3);
 
 /**
  * The scraper, reachable only on Railway's private network: no public domain. Since v0.9 the

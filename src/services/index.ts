@@ -7,7 +7,7 @@ import { frontendSpec } from "./frontend";
 import { redisSpec } from "./redis";
 
 /** The spec of each app role; APP_ROLES orders them. */
-export const APP_SERVICE_SPECS: { readonly [R in AppRole]: (app: AppServiceContext) => ServiceSpec } = {
+const APP_SERVICE_SPECS: { readonly [R in AppRole]: (app: AppServiceContext) => ServiceSpec } = {
   redis: redisSpec,
   crawl4ai: crawl4aiSpec,
   backend: backendSpec,

@@ -3,7 +3,7 @@ import { selfReference } from "../invariants/railway-references";
 import type { AppServiceContext } from "./context";
 
 /** Where Railway's Redis template mounts its volume and keeps the data. */
-export const REDIS_DATA_PATH = "/data";
+const REDIS_DATA_PATH = "/data";
 
 /**
  * Start command of Railway's Redis template (railwayapp-templates/template-marketplace
