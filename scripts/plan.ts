@@ -4,6 +4,8 @@
  * Exit codes: 0 every invariant holds; 1 an invariant is violated; 2 a usage, stack-file or config
  * error; 3 a bug in the program (with its stack trace).
  */
+// First: what it defers must not be loaded by the imports below.
+import "../src/offline/defer-sdk-modules";
 import * as path from "node:path";
 import { StackConfigError } from "../src/config";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
