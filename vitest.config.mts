@@ -14,7 +14,7 @@ export default defineConfig({
     // Vitest's default leaves one core idle; the rehearsals wait on child processes and sockets besides.
     maxWorkers: "100%",
     // Runs in each test worker before a test file loads the Pulumi SDK (see the module's comment).
-    setupFiles: ["src/offline/defer-sdk-modules.ts"],
+    setupFiles: ["test-support/defer-sdk-modules.ts"],
     // Says once why the schema-bound (or PostgreSQL-bound) tests skip where it is missing.
     globalSetup: ["test-support/schema-notice.ts", "test-support/postgres-notice.ts"],
     projects: [

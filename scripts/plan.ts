@@ -5,7 +5,7 @@
  * error; 3 a bug in the program (with its stack trace).
  */
 // First: what it defers must not be loaded by the imports below.
-import "../src/offline/defer-sdk-modules";
+import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { exitAfterFlush } from "./cli";
 import { EXIT, planCommand } from "./plan-command";

@@ -6,9 +6,13 @@
  * half of an offline plan's time, though a plan serializes no function and drives no CLI. Each
  * of them goes into require's cache as a stand-in that loads the real module at its first use, so
  * a run that does serialize (the rehearsal's `up`) gets the real code, only later.
+ *
+ * CommonJS with erasable types only: Node loads it as it is (`node --require`), without tsx, in
+ * the rehearsal's dynamic-provider plugin, which must run the providers as plain Node would.
  */
-import Module from "node:module";
-import * as path from "node:path";
+/* eslint-disable @typescript-eslint/no-require-imports -- see above: no import syntax in this file */
+const Module = require("node:module") as typeof import("node:module");
+const path = require("node:path") as typeof import("node:path");
 
 const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi"));
 
@@ -29,7 +33,6 @@ function deferLoading(file: string, claimsEsModule: boolean): void {
   const real = () => {
     if (!loaded) {
       delete require.cache[file];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the real module, loaded at its first use
       loaded = require(file) as Record<PropertyKey, unknown>;
     }
     return loaded;
