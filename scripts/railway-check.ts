@@ -6,6 +6,8 @@
  * name, staged edits, an ambiguous or missing project, a bad token, a usage or stack-file error);
  * 3 a bug in the program (with its trace).
  */
+// First: what it defers must not be loaded by the imports below.
+import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { StackConfigError } from "../src/config";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
