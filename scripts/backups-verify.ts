@@ -7,6 +7,8 @@
  * Exit codes: 0 every check passes; 1 a check failed (each named, with its fix); 2 usage,
  * credentials, stack file or connection problems; 3 a bug in this program (with its trace).
  */
+// First: what it defers must not be loaded by the imports below.
+import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { BucketAccessError, ACCESS_KEY_VARIABLE, ENDPOINT_VARIABLE, SECRET_KEY_VARIABLE } from "../src/backups/bucket";
@@ -56,7 +58,6 @@ runCommand({
       restoreInto: options.restoreInto,
       record: options.record,
     });
-    process.stdout.write(`${options.json ? JSON.stringify(evidence, null, 2) : renderEvidence(evidence)}\n`);
-    return evidence.verdict === "pass" ? EXIT.ok : EXIT.finding;
+    return { code: evidence.verdict === "pass" ? EXIT.ok : EXIT.finding, stdout: `${options.json ? JSON.stringify(evidence, null, 2) : renderEvidence(evidence)}\n` };
   },
 });

@@ -11,6 +11,12 @@ export const EXIT = { ok: 0, finding: 1, badInput: 2, bug: 3 } as const;
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 export interface Command<O extends { readonly help: boolean }> {
   /** Printed for --help on stdout, and after a usage error on stderr. */
   readonly usage: string;
@@ -18,35 +24,41 @@ export interface Command<O extends { readonly help: boolean }> {
   readonly parse: (args: string[]) => O;
   /** Errors of this command's own that are the user's to fix. */
   readonly userErrors?: readonly ErrorClass[];
-  /** Writes its result to stdout and returns 0 or 1. */
-  readonly run: (options: O) => Promise<number>;
+  /** The verdict (0 or 1) and what it prints. */
+  readonly run: (options: O) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr?: string }>;
 }
 
-export function runCommand<O extends { readonly help: boolean }>(command: Command<O>, args: string[] = process.argv.slice(2)): void {
+/** The command's result for `args`, in-process; a bug is thrown. */
+export async function executeCommand<O extends { readonly help: boolean }>(command: Command<O>, args: string[]): Promise<CommandResult> {
+  let options: O;
+  try {
+    options = command.parse(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return { code: EXIT.badInput, stdout: "", stderr: `${error.message}\n${command.usage}\n` };
+  }
+  if (options.help) return { code: EXIT.ok, stdout: `${command.usage}\n`, stderr: "" };
   const userErrors: readonly ErrorClass[] = [StackConfigError, StackFileError, ...(command.userErrors ?? [])];
-  const main = async (): Promise<number> => {
-    let options: O;
-    try {
-      options = command.parse(args);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      process.stderr.write(`${error.message}\n${command.usage}\n`);
-      return EXIT.badInput;
-    }
-    if (options.help) {
-      process.stdout.write(`${command.usage}\n`);
-      return EXIT.ok;
-    }
-    try {
-      return await command.run(options);
-    } catch (error) {
-      if (!userErrors.some((type) => error instanceof type)) throw error;
-      process.stderr.write(`${(error as Error).message}\n`);
-      return EXIT.badInput;
-    }
-  };
-  main().then(exitAfterFlush, (error: unknown) => {
-    process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
-    exitAfterFlush(EXIT.bug);
-  });
+  try {
+    const { code, stdout, stderr = "" } = await command.run(options);
+    return { code, stdout, stderr };
+  } catch (error) {
+    if (!userErrors.some((type) => error instanceof type)) throw error;
+    return { code: EXIT.badInput, stdout: "", stderr: `${(error as Error).message}\n` };
+  }
+}
+
+/** Runs the command on the process's arguments, prints its result and exits with its code. */
+export function runCommand<O extends { readonly help: boolean }>(command: Command<O>): void {
+  executeCommand(command, process.argv.slice(2)).then(
+    ({ code, stdout, stderr }) => {
+      process.stdout.write(stdout);
+      process.stderr.write(stderr);
+      exitAfterFlush(code);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
+      exitAfterFlush(EXIT.bug);
+    },
+  );
 }

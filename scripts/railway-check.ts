@@ -6,6 +6,8 @@
  * name, staged edits, an ambiguous or missing project, a bad token, a usage or stack-file error);
  * 3 a bug in the program (with its trace).
  */
+// First: what it defers must not be loaded by the imports below.
+import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
 import { AdoptionCheckError, renderAdoptionReport, runAdoptionCheck } from "../src/offline/adoption-check";
@@ -24,7 +26,6 @@ runCommand({
   async run(options) {
     const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
     const report = await runAdoptionCheck({ projectDir, stack: options.stack, env: process.env });
-    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderAdoptionReport(report)}\n`);
-    return report.exitCode;
+    return { code: report.exitCode, stdout: `${options.json ? JSON.stringify(report, null, 2) : renderAdoptionReport(report)}\n` };
   },
 });

@@ -5,6 +5,8 @@
  * measurement); 2 bad input (a usage, stack-file, token or project error; the fix on stderr);
  * 3 a bug in the program (with its trace).
  */
+// First: what it defers must not be loaded by the imports below.
+import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { AdoptionCheckError } from "../src/offline/adoption-check";
 import { renderUsageReport, runUsageCheck, UsageCheckError } from "../src/offline/usage-check";
@@ -23,7 +25,6 @@ runCommand({
   async run(options) {
     const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
     const report = await runUsageCheck({ projectDir, stack: options.stack, env: process.env });
-    process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderUsageReport(report)}\n`);
-    return report.exitCode;
+    return { code: report.exitCode, stdout: `${options.json ? JSON.stringify(report, null, 2) : renderUsageReport(report)}\n` };
   },
 });

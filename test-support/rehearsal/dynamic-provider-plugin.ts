@@ -33,6 +33,8 @@ export interface ResourceRef {
 }
 
 const PLUGIN_DIR = path.dirname(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"));
+/** Spares each plugin process the SDK modules only a serializer needs (the plugin deserializes). */
+const DEFER_SDK_MODULES = path.resolve(__dirname, "../../src/offline/defer-sdk-modules.cts");
 const START_TIMEOUT_MS = 15_000;
 
 /** JSON-like copy without `undefined` (protobuf's Struct rejects it; the engine never sends it). */
@@ -83,7 +85,7 @@ export class DynamicProviderPlugin {
    * plugin's command line but never dialled by it (it only logs to stderr).
    */
   static async start(options: { cwd: string; project: string; stack: string }): Promise<DynamicProviderPlugin> {
-    const child = spawn(process.execPath, [PLUGIN_DIR, "127.0.0.1:1"], {
+    const child = spawn(process.execPath, ["--require", DEFER_SDK_MODULES, PLUGIN_DIR, "127.0.0.1:1"], {
       cwd: options.cwd,
       env: { ...process.env, PULUMI_PROJECT: options.project, PULUMI_STACK: options.stack },
       stdio: ["ignore", "pipe", "pipe"],

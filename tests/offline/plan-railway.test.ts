@@ -1,11 +1,15 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildPlan, renderPlanText } from "../../src/offline/plan";
-import { planScript, setConfig, stackDirWith } from "../../test-support/plan-script";
+import { planCommand } from "../../scripts/plan-command";
+import { setConfig, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 const RAILWAY_KEY = "client-fulfillment-infra:railway";
+
+/** `npm run -s plan -- <args>`, run in this process (tests/offline/plan.test.ts runs the script itself). */
+const inProcessPlan = (args: string[]) => planCommand(args, ROOT);
 
 /** The stack file with one more plain variable for the backend (`railway.backend.variables`), beside any it has. */
 function stackWithBackendExtra(stack: string, name: string, value: string): string {
@@ -15,7 +19,7 @@ function stackWithBackendExtra(stack: string, name: string, value: string): stri
 describe("the plan of a stack file whose extra variables break a Railway rule exits 1", () => {
   it("ENVIRONMENT forced to development on the backend", async () => {
     const dir = stackWithBackendExtra("staging", "ENVIRONMENT", "development");
-    const result = await planScript(["--stack", "staging", "--dir", dir]);
+    const result = await inProcessPlan(["--stack", "staging", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("invariant violated: service-environment-matches-stack:");
     expect(result.stderr).toContain('"development" turns database SSL off');
@@ -23,21 +27,21 @@ describe("the plan of a stack file whose extra variables break a Railway rule ex
 
   it("a misspelled reference", async () => {
     const dir = stackWithBackendExtra("production", "REDIS_URL", "${{Redis.REDIS_ULR}}");
-    const result = await planScript(["--stack", "production", "--dir", dir]);
+    const result = await inProcessPlan(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('invariant violated: railway-references-resolve: Service "backend": REDIS_URL\'s reference ${{Redis.REDIS_ULR}} names REDIS_ULR');
   });
 
   it("PORT set on the backend", async () => {
     const dir = stackWithBackendExtra("production", "PORT", "8000");
-    const result = await planScript(["--stack", "production", "--dir", dir]);
+    const result = await inProcessPlan(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('invariant violated: web-services-leave-port-to-railway: Service "backend" sets PORT');
   });
 
   it("a DATABASE_URL with sslmode, moved into a plain variable", async () => {
     const dir = stackWithBackendExtra("production", "DATABASE_URL", "postgresql+asyncpg://u:p@h/db?sslmode=require");
-    const result = await planScript(["--stack", "production", "--dir", dir]);
+    const result = await inProcessPlan(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("invariant violated: backend-database-url-has-no-query:");
     expect(result.stderr).toContain('contains "sslmode"');
@@ -47,14 +51,14 @@ describe("the plan of a stack file whose extra variables break a Railway rule ex
 describe("the plan of a stack file whose backup job is miswired exits 1", () => {
   it("a pg_dump older than the Neon server", async () => {
     const dir = stackDirWith("production", setConfig([RAILWAY_KEY, "backupJob", "pgVersion"], 16));
-    const result = await planScript(["--stack", "production", "--dir", dir]);
+    const result = await inProcessPlan(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("invariant violated: backup-client-matches-server: Service \"postgres-s3-backups\" builds pg_dump 16, older than the Neon server's 17");
   });
 
   it("backups sent to a bucket without the retention lifecycle", async () => {
     const dir = stackDirWith("production", setConfig([RAILWAY_KEY, "backupJob", "variables", "AWS_S3_BUCKET"], "another-bucket"));
-    const result = await planScript(["--stack", "production", "--dir", dir]);
+    const result = await inProcessPlan(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('invariant violated: backup-job-writes-retained-bucket: Service "postgres-s3-backups" uploads to bucket "another-bucket"');
   });

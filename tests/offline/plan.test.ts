@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../src/config";
 import { buildPlan, planVerdict, renderPlanText } from "../../src/offline/plan";
 import { readStackFile, SECURE_STAND_IN } from "../../src/stack-file";
+import { planCommand } from "../../scripts/plan-command";
 import { planScript, setConfig, stackDirHolding, stackDirWith } from "../../test-support/plan-script";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -91,26 +92,20 @@ describe("planVerdict", () => {
   });
 });
 
-// Each case starts node with tsx and loads the Pulumi SDK: seconds each, more on a busy machine.
+// Two cases start node with tsx and load the Pulumi SDK, for what only a process shows: its exit
+// code and a stdout that carries the plan and nothing else. The others call the command in-process.
 describe("the plan script", { timeout: 60_000 }, () => {
-  it("prints one JSON document and nothing else on stdout, and exits 0 on a good stack", async () => {
-    const result = await planScript(["--stack", "production", "--json"]);
-    expect(result.code).toBe(0);
-    const document = JSON.parse(result.stdout) as PlanJson;
-    expect(document.stack).toBe("production");
-    expect(document.resources.map((resource) => resource.type)).toContain("neon:index/project:Project");
-    expect(document.invariants.filter((rule) => rule.status === "fail")).toEqual([]);
-    expect(document.invariants.find((rule) => rule.rule === "neon-cu-hours-within-plan")?.status).toBe("pass");
-  });
-
-  it("prints only JSON on stdout through npm too, with -s as the README says", async () => {
+  it("prints only JSON on stdout through npm, with -s as the README says, and exits 0 on a good stack", async () => {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const result = await planScript(["--stack", "staging", "--json"], [npm, "run", "-s", "plan", "--"]);
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as PlanJson).stack).toBe("staging");
+    const document = JSON.parse(result.stdout) as PlanJson;
+    expect(document.stack).toBe("staging");
+    expect(document.resources.map((resource) => resource.type)).toContain("neon:index/project:Project");
+    expect(document.invariants.filter((rule) => rule.status === "fail")).toEqual([]);
   });
 
-  it("exits 1 when a stack file breaks an invariant, with the plan on stdout and the violation on stderr", async () => {
+  it("exits 1 when a stack file breaks an invariant, with the whole plan on stdout and the violation on stderr", async () => {
     // Valid config, but 0.25 CU for 600 awake hours is 150 CU-hours: more than the Free plan's 100.
     const dir = stackDirWith("production", setConfig(["client-fulfillment-infra:neon", "compute", "activeHoursPerMonth"], 600));
     const result = await planScript(["--stack", "production", "--json", "--dir", dir]);
@@ -122,10 +117,22 @@ describe("the plan script", { timeout: 60_000 }, () => {
         "over the Neon free plan's 100 per project; Neon suspends its compute when they run out. Lower neon.compute.maxCu or neon.compute.activeHoursPerMonth (at 0.25 CU, at most 400 h).\n",
     );
   });
+});
+
+describe("the plan command", () => {
+  const plan = (args: string[]) => planCommand(args, ROOT);
+
+  it("prints one JSON document with --json and exits 0 on a good stack", async () => {
+    const result = await plan(["--stack", "production", "--json"]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const document = JSON.parse(result.stdout) as PlanJson;
+    expect(document.stack).toBe("production");
+    expect(document.invariants.find((rule) => rule.rule === "neon-cu-hours-within-plan")?.status).toBe("pass");
+  });
 
   it("exits 2 with the message on stderr for a bad stack file", async () => {
     const dir = stackDirWith("staging", setConfig(["client-fulfillment-infra:environment"], "development"));
-    const result = await planScript(["--stack", "staging", "--dir", dir]);
+    const result = await plan(["--stack", "staging", "--dir", dir]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("Invalid stack configuration in Pulumi.staging.yaml");
@@ -140,29 +147,27 @@ describe("the plan script", { timeout: 60_000 }, () => {
       [["--stack", "qa"], 'stack "qa" is not supported; the supported stacks are staging (Pulumi.staging.yaml), production (Pulumi.production.yaml).\n'],
       [[], "--stack is required.\n"],
     ];
-    const results = await Promise.all(cases.map(([args]) => planScript(args)));
-    cases.forEach(([args, message], index) => {
-      const { code, stdout, stderr } = results[index] ?? {};
-      expect({ args, code, stdout, stderr }).toEqual({ args, code: 2, stdout: "", stderr: message + usage });
-    });
-    const unknown = await planScript(["--stack", "staging", "--colour"]);
+    for (const [args, message] of cases) {
+      expect({ args, ...(await plan(args)) }).toEqual({ args, code: 2, stdout: "", stderr: message + usage });
+    }
+    const unknown = await plan(["--stack", "staging", "--colour"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--colour'");
   });
 
   it("exits 2 and lists the supported stacks, without a trace, when the stack file is missing or malformed", async () => {
     const empty = mkdtempSync(path.join(tmpdir(), "plan-"));
-    const missing = await planScript(["--stack", "production", "--dir", empty]);
+    const missing = await plan(["--stack", "production", "--dir", empty]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
       `No stack file Pulumi.production.yaml in ${empty}. The supported stacks are staging (Pulumi.staging.yaml), production (Pulumi.production.yaml); this folder has none (pass --dir <folder>).\n`,
     );
 
     const dir = stackDirHolding("staging", "config: [1, 2]\n");
-    const malformed = await planScript(["--stack", "staging", "--dir", dir]);
+    const malformed = await plan(["--stack", "staging", "--dir", dir]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toBe('Pulumi.staging.yaml: "config" must be a map of keys to values.\n');
-    const other = await planScript(["--stack", "production", "--dir", dir]);
+    const other = await plan(["--stack", "production", "--dir", dir]);
     expect(other.stderr).toContain("; this folder has Pulumi.staging.yaml.");
   });
 });

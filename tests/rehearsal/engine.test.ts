@@ -5,17 +5,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Environment } from "../../src/railway/environment";
 import { Project } from "../../src/railway/project";
 import { Service, type ServiceArgs } from "../../src/railway/service";
 import { rehearseUp, type RehearsalState, type UpResult } from "../../test-support/rehearsal/engine";
 import { startRailwayTarget, type RailwayTarget } from "../../test-support/rehearsal/target";
 import { describeWithRailwaySchema } from "../../test-support/railway-harness";
-
-// The small program below replaces the stack's; the real stack module is not needed here
-// (and is mid-rewrite while the Railway app is being declared).
-vi.mock("../../src/stack", () => ({ declareStack: () => ({}) }));
 
 const PROJECT_TYPE = "pulumi-nodejs:dynamic/railway:Project";
 const ENVIRONMENT_TYPE = "pulumi-nodejs:dynamic/railway:Environment";
