@@ -21,7 +21,12 @@ export default defineConfig({
       {
         extends: true,
         // Each file gets its own Pulumi mock runtime; sharing one leaks stack names and registrations.
-        test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: [...configDefaults.exclude, ...REHEARSALS], isolate: true },
+        test: {
+          name: "unit",
+          include: ["tests/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...REHEARSALS],
+          isolate: true,
+        },
       },
       { extends: true, test: { name: "rehearsal", include: REHEARSALS, isolate: false } },
     ],

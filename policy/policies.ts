@@ -17,7 +17,13 @@
  * Policies see secrets in plain text: reported messages are the invariants' messages
  * (written without values), resource names and property paths, never property values.
  */
-import type { Policies, PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  Policies,
+  PolicyResource,
+  ReportViolation,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
 import { evaluateStackRules, RULES } from "../src/invariants/catalogue";
 import type { Rule, StackExpectations, StackSnapshot } from "../src/invariants/rule-kit";
@@ -41,7 +47,10 @@ const CONFIG_SCHEMA = {
       description:
         "Per stack name, values that override what Pulumi.<stack>.yaml says (appUrlScheme, neonPlan, neonActiveHoursPerMonth, retentionDays, rpoHours, pgVersion, budgetMonthlyUsd, railwayPlan, usage, expectedDumpMB, appTransferGBPerMonth).",
     },
-    stack: { type: "string", description: "Stack name; read from the resources' URNs when omitted." },
+    stack: {
+      type: "string",
+      description: "Stack name; read from the resources' URNs when omitted.",
+    },
   },
 } as const;
 
@@ -55,7 +64,10 @@ const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(
     .map(([, value]) => value),
 );
 const PROXY_TARGET = String(proxyInternals.getSpecialProxyTarget ?? "__getSpecialProxyTarget");
-if (UNKNOWN_SENTINELS.size === 0) throw new Error("@pulumi/policy/proxy no longer exports its unknown sentinels; update policy/policies.ts");
+if (UNKNOWN_SENTINELS.size === 0)
+  throw new Error(
+    "@pulumi/policy/proxy no longer exports its unknown sentinels; update policy/policies.ts",
+  );
 
 /** The object behind an unknownCheckingProxy (reading through the proxy throws on unknowns). */
 function unproxied(value: unknown): unknown {
@@ -71,7 +83,8 @@ function plain(value: unknown, marker: unknown, where: string, unknownPaths: str
     unknownPaths.push(where);
     return marker;
   }
-  if (Array.isArray(raw)) return raw.map((item, index) => plain(item, marker, `${where}[${index}]`, unknownPaths));
+  if (Array.isArray(raw))
+    return raw.map((item, index) => plain(item, marker, `${where}[${index}]`, unknownPaths));
   if (typeof raw === "object" && raw !== null) {
     return Object.fromEntries(
       Object.entries(raw)
@@ -92,8 +105,14 @@ export function stackFromUrn(urn: string): string | undefined {
  * the stack outputs as its properties. Without them, every output counts as unknown, so
  * rules on outputs become undecided instead of failing on "not declared".
  */
-function stackOutputs(root: PolicyResource | undefined, marker: unknown, unknownPaths: string[]): Record<string, unknown> {
-  const props = root ? (plain(root.props, marker, "outputs", unknownPaths) as Record<string, unknown>) : {};
+function stackOutputs(
+  root: PolicyResource | undefined,
+  marker: unknown,
+  unknownPaths: string[],
+): Record<string, unknown> {
+  const props = root
+    ? (plain(root.props, marker, "outputs", unknownPaths) as Record<string, unknown>)
+    : {};
   if (Object.keys(props).length > 0) return props;
   unknownPaths.push("outputs (not visible to this policy run)");
   return new Proxy({}, { get: (_target, key) => (typeof key === "string" ? marker : undefined) });
@@ -101,11 +120,19 @@ function stackOutputs(root: PolicyResource | undefined, marker: unknown, unknown
 
 /** The stack the resources belong to: policy config's `stack`, else their URNs. */
 function stackOf(resources: readonly PolicyResource[], config: RulePolicyConfig): string {
-  return config.stack ?? resources.map((resource) => stackFromUrn(resource.urn)).find((name) => name !== undefined) ?? "";
+  return (
+    config.stack ??
+    resources.map((resource) => stackFromUrn(resource.urn)).find((name) => name !== undefined) ??
+    ""
+  );
 }
 
 /** What the rules expect of the stack: what its stack file says, then the policy config's overrides. */
-function expectationsFor(stack: string, config: RulePolicyConfig, projectDir?: string): StackExpectations {
+function expectationsFor(
+  stack: string,
+  config: RulePolicyConfig,
+  projectDir?: string,
+): StackExpectations {
   return { ...stackFileExpectations(stack, projectDir), ...config.expected?.[stack] };
 }
 
@@ -125,7 +152,10 @@ export function snapshotFromPolicyResources(
       .map((resource) => ({
         type: resource.type,
         name: resource.name,
-        inputs: plain(resource.props, marker, resource.name, unknownPaths) as Record<string, unknown>,
+        inputs: plain(resource.props, marker, resource.name, unknownPaths) as Record<
+          string,
+          unknown
+        >,
         protect: resource.opts?.protect === true,
       })),
     outputs: stackOutputs(root, marker, unknownPaths),
@@ -164,17 +194,25 @@ function evaluateWith(snapshot: StackSnapshot, marker: unknown): RuleResult[] | 
  * and a rule whose status or message changes is `undecided` (its verdict waits for apply).
  * `projectDir` holds the stack files (the project above policy/ unless a test says otherwise).
  */
-export function decideRules(resources: readonly PolicyResource[], config: RulePolicyConfig = {}, projectDir?: string): RuleResult[] {
+export function decideRules(
+  resources: readonly PolicyResource[],
+  config: RulePolicyConfig = {},
+  projectDir?: string,
+): RuleResult[] {
   const stack = stackOf(resources, config);
   const expected = expectationsFor(stack, config, projectDir);
   const unknownPaths: string[] = [];
   snapshotFromPolicyResources(resources, stack, expected, MARKERS[0], unknownPaths);
-  const [first, ...others] = MARKERS.map((marker) => evaluateWith(snapshotFromPolicyResources(resources, stack, expected, marker), marker));
+  const [first, ...others] = MARKERS.map((marker) =>
+    evaluateWith(snapshotFromPolicyResources(resources, stack, expected, marker), marker),
+  );
   if (unknownPaths.length === 0) {
     if (first === undefined || first instanceof Error) throw first ?? new Error("no evaluation");
     return first;
   }
-  const shown = unknownPaths.slice(0, 5).join(", ") + (unknownPaths.length > 5 ? `, and ${unknownPaths.length - 5} more` : "");
+  const shown =
+    unknownPaths.slice(0, 5).join(", ") +
+    (unknownPaths.length > 5 ? `, and ${unknownPaths.length - 5} more` : "");
   const undecided = (rule: string): RuleResult => ({
     rule,
     status: "undecided",
@@ -186,7 +224,12 @@ export function decideRules(resources: readonly PolicyResource[], config: RulePo
     const stable = others.every((variant) => {
       if (variant instanceof Error) return false;
       const same = variant[index];
-      return same !== undefined && same.rule === result.rule && same.status === result.status && same.message === result.message;
+      return (
+        same !== undefined &&
+        same.rule === result.rule &&
+        same.status === result.status &&
+        same.message === result.message
+      );
     });
     return stable ? result : undecided(result.rule);
   });
@@ -208,27 +251,32 @@ function rulePolicy(rule: Rule): StackValidationPolicy {
     configSchema: CONFIG_SCHEMA,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
       const results = decide(args).filter((result) => result.rule === rule.id);
-      if (results.length === 0) args.notApplicable(`the stack declares nothing ${rule.id} is about.`);
+      if (results.length === 0)
+        args.notApplicable(`the stack declares nothing ${rule.id} is about.`);
       for (const result of reportByStatus(results, "fail")) reportViolation(result.message);
       const notApplicable = reportByStatus(results, "not-applicable");
-      if (notApplicable.length === results.length) args.notApplicable(notApplicable.map((result) => result.message).join(" "));
+      if (notApplicable.length === results.length)
+        args.notApplicable(notApplicable.map((result) => result.message).join(" "));
     },
   };
 }
 
 const undecidedPolicy: StackValidationPolicy = {
   name: UNDECIDED_POLICY,
-  description: "Invariants that cannot be decided during a preview because a value they need is unknown until apply.",
+  description:
+    "Invariants that cannot be decided during a preview because a value they need is unknown until apply.",
   enforcementLevel: "advisory",
   configSchema: CONFIG_SCHEMA,
   validateStack: (args, reportViolation) => {
-    for (const result of reportByStatus(decide(args), "undecided")) reportViolation(`${result.rule}: ${result.message}`);
+    for (const result of reportByStatus(decide(args), "undecided"))
+      reportViolation(`${result.rule}: ${result.message}`);
   },
 };
 
 const uncataloguedPolicy: StackValidationPolicy = {
   name: UNCATALOGUED_POLICY,
-  description: "Failed invariants whose rule id has no policy of its own (none in src/invariants/catalogue.ts).",
+  description:
+    "Failed invariants whose rule id has no policy of its own (none in src/invariants/catalogue.ts).",
   enforcementLevel: "mandatory",
   configSchema: CONFIG_SCHEMA,
   validateStack: (args, reportViolation) => {

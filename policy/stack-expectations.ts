@@ -14,7 +14,12 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
  * What `Pulumi.<stack>.yaml` says the rules must check (retention, RPO, plans, budget), read and
  * validated as the program and `npm run plan` read it: one place for the values, no copy here.
  */
-export function stackFileExpectations(stack: string, projectDir: string = PROJECT_DIR): StackExpectations {
+export function stackFileExpectations(
+  stack: string,
+  projectDir: string = PROJECT_DIR,
+): StackExpectations {
   const file = readStackFile(projectDir, stack);
-  return stackExpectations(parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys, file.plainValueKeys));
+  return stackExpectations(
+    parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys, file.plainValueKeys),
+  );
 }

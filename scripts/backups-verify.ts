@@ -11,7 +11,12 @@
 import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { BucketAccessError, ACCESS_KEY_VARIABLE, ENDPOINT_VARIABLE, SECRET_KEY_VARIABLE } from "../src/backups/bucket";
+import {
+  BucketAccessError,
+  ACCESS_KEY_VARIABLE,
+  ENDPOINT_VARIABLE,
+  SECRET_KEY_VARIABLE,
+} from "../src/backups/bucket";
 import { RestoreTargetError } from "../src/backups/restore";
 import { PG_BIN_VARIABLE, renderEvidence, verifyBackups } from "../src/backups/verify";
 import { UsageError } from "./cli";
@@ -40,7 +45,14 @@ function parse(args: string[]) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const help = values.help === true;
     if (!help && !values.stack) throw new UsageError("--stack is required.");
-    return { help, stack: values.stack ?? "", json: values.json === true, dir: values.dir, restoreInto: values["restore-into"], record: values.record === true };
+    return {
+      help,
+      stack: values.stack ?? "",
+      json: values.json === true,
+      dir: values.dir,
+      restoreInto: values["restore-into"],
+      record: values.record === true,
+    };
   } catch (error) {
     throw error instanceof UsageError ? error : new UsageError((error as Error).message);
   }
@@ -58,6 +70,9 @@ runCommand({
       restoreInto: options.restoreInto,
       record: options.record,
     });
-    return { code: evidence.verdict === "pass" ? EXIT.ok : EXIT.finding, stdout: `${options.json ? JSON.stringify(evidence, null, 2) : renderEvidence(evidence)}\n` };
+    return {
+      code: evidence.verdict === "pass" ? EXIT.ok : EXIT.finding,
+      stdout: `${options.json ? JSON.stringify(evidence, null, 2) : renderEvidence(evidence)}\n`,
+    };
   },
 });

@@ -4,8 +4,17 @@
  * test-support/rehearsal/), and prints the Railway API calls of four scenarios. Exits 1 when a
  * target is missed.
  */
-import { rehearseDashboardAdoption, SIMULATED_BUILD_SECONDS, type DashboardAdoptionResult } from "../test-support/rehearsal/dashboard-adoption";
-import { rehearseStack, SCENARIO_TITLES, type ScenarioResult, type StackName } from "../test-support/rehearsal/scenarios";
+import {
+  rehearseDashboardAdoption,
+  SIMULATED_BUILD_SECONDS,
+  type DashboardAdoptionResult,
+} from "../test-support/rehearsal/dashboard-adoption";
+import {
+  rehearseStack,
+  SCENARIO_TITLES,
+  type ScenarioResult,
+  type StackName,
+} from "../test-support/rehearsal/scenarios";
 
 const STACKS: StackName[] = ["production", "staging"];
 
@@ -34,31 +43,53 @@ function formatDeploys(byService: Readonly<Record<string, number>>): string {
 function formatSteps(result: ScenarioResult): string {
   const counts: Record<string, number> = {};
   for (const step of result.steps) counts[step.kind] = (counts[step.kind] ?? 0) + 1;
-  return Object.entries(counts).map(([kind, count]) => `${count} ${kind}`).join(", ") || "—";
+  return (
+    Object.entries(counts)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(", ") || "—"
+  );
 }
 
 function printTable(stack: StackName, results: readonly ScenarioResult[]): void {
   console.log(`\n### ${stack}\n`);
-  console.log("| scenario | requests | mutations | deploys | deploys by service | engine steps | targets |");
+  console.log(
+    "| scenario | requests | mutations | deploys | deploys by service | engine steps | targets |",
+  );
   console.log("| --- | ---: | ---: | ---: | --- | --- | --- |");
   for (const result of results) {
     const { measurement: m } = result;
-    const mutations = m.mutationFields === m.mutations ? `${m.mutations}` : `${m.mutations} [${m.mutationFields} fields]`;
-    const targets = result.targets.length ? result.targets.map((t) => `${t.ok ? "✓" : "✗"} ${t.description}`).join("; ") : "(none)";
-    console.log(`| ${result.title} | ${m.requests} | ${mutations} | ${m.deploys} | ${formatDeploys(result.deploysByService)} | ${formatSteps(result)} | ${targets} |`);
+    const mutations =
+      m.mutationFields === m.mutations
+        ? `${m.mutations}`
+        : `${m.mutations} [${m.mutationFields} fields]`;
+    const targets = result.targets.length
+      ? result.targets.map((t) => `${t.ok ? "✓" : "✗"} ${t.description}`).join("; ")
+      : "(none)";
+    console.log(
+      `| ${result.title} | ${m.requests} | ${mutations} | ${m.deploys} | ${formatDeploys(result.deploysByService)} | ${formatSteps(result)} | ${targets} |`,
+    );
   }
   for (const result of results) {
     const names = Object.entries(result.measurement.mutationsByName);
-    if (names.length) console.log(`\n${result.title}, mutations: ${names.map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(", ")}`);
+    if (names.length)
+      console.log(
+        `\n${result.title}, mutations: ${names.map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(", ")}`,
+      );
     const changed = result.steps.filter((step) => step.kind !== "same" && result.id !== "a");
-    if (changed.length) console.log(`${result.title}, steps: ${changed.map((s) => `${s.kind} ${s.name}${s.detail ? ` (${s.detail})` : ""}`).join(", ")}`);
+    if (changed.length)
+      console.log(
+        `${result.title}, steps: ${changed.map((s) => `${s.kind} ${s.name}${s.detail ? ` (${s.detail})` : ""}`).join(", ")}`,
+      );
   }
 }
 
 /** Prints scenario (e) and returns its targets. */
-function printDashboardAdoption(result: DashboardAdoptionResult): { description: string; ok: boolean }[] {
+function printDashboardAdoption(
+  result: DashboardAdoptionResult,
+): { description: string; ok: boolean }[] {
   const kinds = (findings: DashboardAdoptionResult["check"]["findings"]) => {
-    const count = (status: string) => findings.filter((finding) => finding.status === status).length;
+    const count = (status: string) =>
+      findings.filter((finding) => finding.status === status).length;
     const wrong = findings.reduce((total, finding) => total + finding.leftWrong.length, 0);
     const kept = findings.flatMap((finding) => finding.kept);
     return `${count("unchanged")} unchanged, ${count("change")} changed, ${count("create")} created, ${count("blocked")} blocked; ${wrong} left wrong; kept ${kept.join(", ") || "none"}`;
@@ -72,24 +103,41 @@ function printDashboardAdoption(result: DashboardAdoptionResult): { description:
     { description: "refresh: no change", ok: result.refresh.length === 0 },
   ];
   console.log("\n### (e) adopt the dashboard-made production\n");
-  console.log(`Check (exit ${result.check.exitCode}, ${result.checkMutations} mutations): ${kinds(result.check.findings)}.`);
+  console.log(
+    `Check (exit ${result.check.exitCode}, ${result.checkMutations} mutations): ${kinds(result.check.findings)}.`,
+  );
   console.log(`Corrections the check called for: ${result.corrections.join("; ") || "none"}.`);
-  console.log(`Check after them (exit ${result.checkCorrected.exitCode}): ${kinds(result.checkCorrected.findings)}.\n`);
-  console.log("| step | requests | mutations | deploys | deploys by service | secrets rotated | services created |");
+  console.log(
+    `Check after them (exit ${result.checkCorrected.exitCode}): ${kinds(result.checkCorrected.findings)}.\n`,
+  );
+  console.log(
+    "| step | requests | mutations | deploys | deploys by service | secrets rotated | services created |",
+  );
   console.log("| --- | ---: | ---: | ---: | --- | --- | ---: |");
   const m = firstUp.measurement;
-  console.log(`| first up | ${m.requests} | ${m.mutations} | ${m.deploys} | ${formatDeploys(firstUp.deploysByService)} | ${firstUp.secretsRotated.join(", ") || "0"} | ${firstUp.servicesCreated} |`);
+  console.log(
+    `| first up | ${m.requests} | ${m.mutations} | ${m.deploys} | ${formatDeploys(firstUp.deploysByService)} | ${firstUp.secretsRotated.join(", ") || "0"} | ${firstUp.servicesCreated} |`,
+  );
   const s2 = secondUp.measurement;
-  console.log(`| second up | ${s2.requests} | ${s2.mutations} | ${s2.deploys} | ${formatDeploys(secondUp.deploysByService)} | — | — |`);
-  console.log(`| refresh | — | — | — | — | — | ${result.refresh.length ? result.refresh.map((c) => `${c.name}: ${c.keys.join(",")}`).join("; ") : "no change"} |`);
+  console.log(
+    `| second up | ${s2.requests} | ${s2.mutations} | ${s2.deploys} | ${formatDeploys(secondUp.deploysByService)} | — | — |`,
+  );
+  console.log(
+    `| refresh | — | — | — | — | — | ${result.refresh.length ? result.refresh.map((c) => `${c.name}: ${c.keys.join(",")}`).join("; ") : "no change"} |`,
+  );
   const names = Object.entries(m.mutationsByName);
-  if (names.length) console.log(`\nfirst up, mutations: ${names.map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(", ")}`);
+  if (names.length)
+    console.log(
+      `\nfirst up, mutations: ${names.map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(", ")}`,
+    );
   console.log(`targets: ${targets.map((t) => `${t.ok ? "✓" : "✗"} ${t.description}`).join("; ")}`);
   return targets;
 }
 
 async function main(): Promise<void> {
-  console.log("Railway rehearsal of the real stacks (`pulumi up` on the mock runtime, Railway resources through the real dynamic-provider plugin)\n");
+  console.log(
+    "Railway rehearsal of the real stacks (`pulumi up` on the mock runtime, Railway resources through the real dynamic-provider plugin)\n",
+  );
   for (const line of LEGEND) console.log(line);
   let missed = 0;
   for (const stack of STACKS) {
@@ -97,9 +145,13 @@ async function main(): Promise<void> {
     printTable(stack, results);
     missed += results.flatMap((result) => result.targets).filter((target) => !target.ok).length;
   }
-  missed += printDashboardAdoption(await rehearseDashboardAdoption()).filter((target) => !target.ok).length;
+  missed += printDashboardAdoption(await rehearseDashboardAdoption()).filter(
+    (target) => !target.ok,
+  ).length;
   console.log("");
-  console.log(`Scenarios: ${Object.values(SCENARIO_TITLES).join("; ")}; (e) adopt the dashboard-made production.`);
+  console.log(
+    `Scenarios: ${Object.values(SCENARIO_TITLES).join("; ")}; (e) adopt the dashboard-made production.`,
+  );
   if (missed > 0) {
     console.log(`✗ ${missed} target(s) missed.`);
     process.exitCode = 1;

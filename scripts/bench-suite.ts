@@ -29,13 +29,22 @@ function options() {
   });
   const count = (name: string, text: string) => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of runs, at least 1 (got "${text}")`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name} must be a whole number of runs, at least 1 (got "${text}")`);
     return value;
   };
   const checkouts = (values.cwd ?? [path.resolve(__dirname, "..")]).map((dir) => path.resolve(dir));
   const plans = count("runs", values.runs);
   const measured: Measured[] = [
-    ...(values["no-suite"] ? [] : [{ label: "npm test", command: [npm, "test"] as const, runs: count("suite-runs", values["suite-runs"]) }]),
+    ...(values["no-suite"]
+      ? []
+      : [
+          {
+            label: "npm test",
+            command: [npm, "test"] as const,
+            runs: count("suite-runs", values["suite-runs"]),
+          },
+        ]),
     ...["production", "staging"].map((stack) => ({
       label: `npm run -s plan -- --stack ${stack}`,
       command: [npm, "run", "-s", "plan", "--", "--stack", stack] as const,
@@ -48,11 +57,21 @@ function options() {
 /** Seconds one run took; throws with the command's output when it fails. */
 function timeOnce(checkout: string, { label, command: [file, ...args] }: Measured): number {
   const started = performance.now();
-  const result = spawnSync(file, args, { cwd: checkout, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(file, args, {
+    cwd: checkout,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) {
-    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-20).join("\n");
-    throw new Error(`${label} failed in ${checkout} (exit ${result.status ?? result.signal}):\n${output || String(result.error)}`);
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
+      .trim()
+      .split("\n")
+      .slice(-20)
+      .join("\n");
+    throw new Error(
+      `${label} failed in ${checkout} (exit ${result.status ?? result.signal}):\n${output || String(result.error)}`,
+    );
   }
   return seconds;
 }
@@ -63,7 +82,10 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
 
 function main(): void {
   const { checkouts, measured } = options();
@@ -85,7 +107,9 @@ function main(): void {
   for (const item of measured) {
     for (const checkout of checkouts) {
       const runs = times.get(`${item.label}\u0000${checkout}`) ?? [];
-      console.log(`| \`${item.label}\` | ${checkout} | ${runs.length} | ${median(runs).toFixed(2)} s | ${Math.min(...runs).toFixed(2)} s |`);
+      console.log(
+        `| \`${item.label}\` | ${checkout} | ${runs.length} | ${median(runs).toFixed(2)} s | ${Math.min(...runs).toFixed(2)} s |`,
+      );
     }
   }
 }

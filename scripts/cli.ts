@@ -5,7 +5,12 @@ import { supportedStacks } from "../src/stack-file";
 
 export class UsageError extends Error {}
 
-const OPTIONS = { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean" } } as const;
+const OPTIONS = {
+  stack: { type: "string" },
+  json: { type: "boolean" },
+  dir: { type: "string" },
+  help: { type: "boolean" },
+} as const;
 
 export interface StackArgs {
   readonly stack: string;
@@ -28,12 +33,15 @@ export function parseStackArgs(args: string[]): StackArgs {
     if (token.kind === "option") seen.set(token.name, (seen.get(token.name) ?? 0) + 1);
   }
   const repeated = [...seen].filter(([, count]) => count > 1).map(([name]) => `--${name}`);
-  if (repeated.length) throw new UsageError(`${repeated.join(", ")} given more than once; give each once.`);
+  if (repeated.length)
+    throw new UsageError(`${repeated.join(", ")} given more than once; give each once.`);
   const { stack, json, dir, help } = parsed.values;
   if (help) return { stack: "", json: false, dir, help: true };
   if (!stack) throw new UsageError("--stack is required.");
   if (!(DEPLOYED_ENVIRONMENTS as readonly string[]).includes(stack)) {
-    throw new UsageError(`stack "${stack}" is not supported; the supported stacks are ${supportedStacks()}.`);
+    throw new UsageError(
+      `stack "${stack}" is not supported; the supported stacks are ${supportedStacks()}.`,
+    );
   }
   return { stack, json: json === true, dir, help: false };
 }

@@ -25,11 +25,16 @@ export interface Command<O extends { readonly help: boolean }> {
   /** Errors of this command's own that are the user's to fix. */
   readonly userErrors?: readonly ErrorClass[];
   /** The verdict (0 or 1) and what it prints. */
-  readonly run: (options: O) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr?: string }>;
+  readonly run: (
+    options: O,
+  ) => Promise<{ readonly code: number; readonly stdout: string; readonly stderr?: string }>;
 }
 
 /** The command's result for `args`, in-process; a bug is thrown. */
-export async function executeCommand<O extends { readonly help: boolean }>(command: Command<O>, args: string[]): Promise<CommandResult> {
+export async function executeCommand<O extends { readonly help: boolean }>(
+  command: Command<O>,
+  args: string[],
+): Promise<CommandResult> {
   let options: O;
   try {
     options = command.parse(args);
@@ -38,7 +43,11 @@ export async function executeCommand<O extends { readonly help: boolean }>(comma
     return { code: EXIT.badInput, stdout: "", stderr: `${error.message}\n${command.usage}\n` };
   }
   if (options.help) return { code: EXIT.ok, stdout: `${command.usage}\n`, stderr: "" };
-  const userErrors: readonly ErrorClass[] = [StackConfigError, StackFileError, ...(command.userErrors ?? [])];
+  const userErrors: readonly ErrorClass[] = [
+    StackConfigError,
+    StackFileError,
+    ...(command.userErrors ?? []),
+  ];
   try {
     const { code, stdout, stderr = "" } = await command.run(options);
     return { code, stdout, stderr };

@@ -50,7 +50,10 @@ async function introspected(): Promise<string> {
     body: JSON.stringify({ query: getIntrospectionQuery(), operationName: "IntrospectionQuery" }),
     signal: AbortSignal.timeout(60_000),
   });
-  const body = (await response.json()) as { data?: IntrospectionQuery; errors?: { message: string }[] };
+  const body = (await response.json()) as {
+    data?: IntrospectionQuery;
+    errors?: { message: string }[];
+  };
   if (!response.ok || body.errors?.length || !body.data) {
     throw new Error(
       `Introspection failed (HTTP ${response.status}, token from ${source}): ${body.errors?.map((e) => e.message).join("; ") ?? "no data"}`,
@@ -60,13 +63,19 @@ async function introspected(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { introspect: { type: "boolean" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { introspect: { type: "boolean" }, out: { type: "string" } },
+  });
   const text = values.introspect ? await introspected() : await pinned();
   buildClientSchema((JSON.parse(text) as { data: IntrospectionQuery }).data);
   const file = path.resolve(values.out ?? path.resolve(__dirname, "..", FETCHED_SCHEMA_FILE));
   writeFileSync(file, text);
-  const origin = values.introspect ? "the live endpoint (introspection)" : `railwayapp/cli@${PINNED_SCHEMA.commit.slice(0, 8)}, SHA-256 checked`;
-  console.log(`Wrote Railway's schema from ${origin} to ${path.relative(process.cwd(), file) || file}; \`npm test\` now validates every operation against it.`);
+  const origin = values.introspect
+    ? "the live endpoint (introspection)"
+    : `railwayapp/cli@${PINNED_SCHEMA.commit.slice(0, 8)}, SHA-256 checked`;
+  console.log(
+    `Wrote Railway's schema from ${origin} to ${path.relative(process.cwd(), file) || file}; \`npm test\` now validates every operation against it.`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,11 @@
 import "../src/offline/defer-sdk-modules.cjs";
 import * as path from "node:path";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
-import { AdoptionCheckError, renderAdoptionReport, runAdoptionCheck } from "../src/offline/adoption-check";
+import {
+  AdoptionCheckError,
+  renderAdoptionReport,
+  runAdoptionCheck,
+} from "../src/offline/adoption-check";
 import { RailwayApiError } from "../src/railway/client";
 import { parseStackArgs } from "./cli";
 import { runCommand } from "./command";
@@ -26,6 +30,9 @@ runCommand({
   async run(options) {
     const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
     const report = await runAdoptionCheck({ projectDir, stack: options.stack, env: process.env });
-    return { code: report.exitCode, stdout: `${options.json ? JSON.stringify(report, null, 2) : renderAdoptionReport(report)}\n` };
+    return {
+      code: report.exitCode,
+      stdout: `${options.json ? JSON.stringify(report, null, 2) : renderAdoptionReport(report)}\n`,
+    };
   },
 });

@@ -25,6 +25,9 @@ runCommand({
   async run(options) {
     const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
     const report = await runUsageCheck({ projectDir, stack: options.stack, env: process.env });
-    return { code: report.exitCode, stdout: `${options.json ? JSON.stringify(report, null, 2) : renderUsageReport(report)}\n` };
+    return {
+      code: report.exitCode,
+      stdout: `${options.json ? JSON.stringify(report, null, 2) : renderUsageReport(report)}\n`,
+    };
   },
 });

@@ -2,13 +2,21 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { backupScheduleViolations, MAX_RPO_HOURS, MIN_RPO_HOURS } from "./invariants/backup-schedule";
+import {
+  backupScheduleViolations,
+  MAX_RPO_HOURS,
+  MIN_RPO_HOURS,
+} from "./invariants/backup-schedule";
 import { HOURS_PER_MONTH } from "./invariants/cost-model";
 import { RAILWAY_PLAN_NAMES } from "./invariants/cost-prices";
 import { APP_URL_SCHEMES } from "./invariants/database-url";
 import { environmentViolations, type DeployedEnvironment } from "./invariants/environment";
 import { computeSizeViolations, HOURS_PER_MONTH_MAX } from "./invariants/neon-compute";
-import { historyRetentionViolations, NEON_PLAN_LIMITS, type NeonPlan } from "./invariants/neon-plan";
+import {
+  historyRetentionViolations,
+  NEON_PLAN_LIMITS,
+  type NeonPlan,
+} from "./invariants/neon-plan";
 import { readStackFile } from "./stack-file";
 
 /** The Pulumi project name, which is also the namespace of this program's config keys. */
@@ -18,7 +26,9 @@ const NEON_PLANS = Object.keys(NEON_PLAN_LIMITS) as [NeonPlan, ...NeonPlan[]];
 
 /** Only schemes the app's asyncio engine with asyncpg loads (see APP_URL_SCHEMES). */
 const appUrlScheme = z
-  .enum(APP_URL_SCHEMES, { error: `must be ${APP_URL_SCHEMES.join(" or ")}: the app's SQLAlchemy asyncio engine uses asyncpg` })
+  .enum(APP_URL_SCHEMES, {
+    error: `must be ${APP_URL_SCHEMES.join(" or ")}: the app's SQLAlchemy asyncio engine uses asyncpg`,
+  })
   .default("postgresql+asyncpg");
 
 const databaseSchema = z.strictObject({
@@ -27,65 +37,78 @@ const databaseSchema = z.strictObject({
 });
 
 const neonProjectSchema = z.strictObject({
-    plan: z.enum(NEON_PLANS),
-    orgId: z.string().regex(/^org-[a-z0-9-]+$/, "must look like org-cold-waterfall-84590723"),
-    projectName: z.string().min(1),
-    regionId: z.string().regex(/^(aws|azure)-[a-z0-9-]+$/, "must be a Neon region id such as aws-us-east-1"),
-    pgVersion: z.number().int().min(14).max(18),
-    historyRetentionSeconds: z.number().int().min(0),
-    /**
-     * The project's compute: autoscaling limits (sizes checked against the plan with the other
-     * keys) and the hours a month it is awake, which the CU-hour budget rule multiplies by maxCu.
-     */
-    compute: z.strictObject({
-      minCu: z.number().positive(),
-      maxCu: z.number().positive(),
-      activeHoursPerMonth: z.number().min(0).max(HOURS_PER_MONTH_MAX, `a month has at most ${HOURS_PER_MONTH_MAX} hours`),
-    }),
-    /** Public transfer the app itself pulls from Neon a month (an estimate; the console's Usage page shows it), besides the backups. */
-    appTransferGBPerMonth: z.number().min(0).optional(),
-    /** An existing project to adopt with the `import` option instead of creating one. */
-    adoptProjectId: z
-      .string()
-      .regex(/^[a-z]+-[a-z]+-\d+$/, "must be a Neon project id such as spring-fog-49733273")
-      .optional(),
-    /** Only for a project the program creates; an adopted project keeps its own branch. */
-    defaultBranch: z
-      .strictObject({
-        name: z.string().min(1).default("main"),
-        databaseName: z.string().min(1).default("neondb"),
-        roleName: z.string().min(1).default("neondb_owner"),
-      })
-      .optional(),
-  });
+  plan: z.enum(NEON_PLANS),
+  orgId: z.string().regex(/^org-[a-z0-9-]+$/, "must look like org-cold-waterfall-84590723"),
+  projectName: z.string().min(1),
+  regionId: z
+    .string()
+    .regex(/^(aws|azure)-[a-z0-9-]+$/, "must be a Neon region id such as aws-us-east-1"),
+  pgVersion: z.number().int().min(14).max(18),
+  historyRetentionSeconds: z.number().int().min(0),
+  /**
+   * The project's compute: autoscaling limits (sizes checked against the plan with the other
+   * keys) and the hours a month it is awake, which the CU-hour budget rule multiplies by maxCu.
+   */
+  compute: z.strictObject({
+    minCu: z.number().positive(),
+    maxCu: z.number().positive(),
+    activeHoursPerMonth: z
+      .number()
+      .min(0)
+      .max(HOURS_PER_MONTH_MAX, `a month has at most ${HOURS_PER_MONTH_MAX} hours`),
+  }),
+  /** Public transfer the app itself pulls from Neon a month (an estimate; the console's Usage page shows it), besides the backups. */
+  appTransferGBPerMonth: z.number().min(0).optional(),
+  /** An existing project to adopt with the `import` option instead of creating one. */
+  adoptProjectId: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+-\d+$/, "must be a Neon project id such as spring-fog-49733273")
+    .optional(),
+  /** Only for a project the program creates; an adopted project keeps its own branch. */
+  defaultBranch: z
+    .strictObject({
+      name: z.string().min(1).default("main"),
+      databaseName: z.string().min(1).default("neondb"),
+      roleName: z.string().min(1).default("neondb_owner"),
+    })
+    .optional(),
+});
 
 const backupsSchema = z.strictObject({
-    accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be the 32-character hex Cloudflare account id"),
-    bucketName: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "must be 3-63 lowercase letters, digits or hyphens (R2 bucket naming)"),
-    /** Adopt the existing bucket with the `import` option instead of creating one. */
-    adoptBucket: z.boolean().default(false),
-    retentionDays: z.number().int().positive(),
-    schedule: z.string().min(1),
-    rpoHours: z
-      .number()
-      .min(MIN_RPO_HOURS, `must be at least ${MIN_RPO_HOURS.toFixed(4)} (5 minutes, Railway's shortest cron interval)`)
-      .max(MAX_RPO_HOURS, `must be at most ${MAX_RPO_HOURS} (a week)`),
-    tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
-    /** Name of the read-only bucket-scoped token that `backups:verify` and the restore drill use. */
-    readerTokenName: z.string().min(1).default("client-fulfillment-backups-reader"),
-    /** Longest tolerated restore (download + decompress + pg_restore), which the drill measures. */
-    rtoMinutes: z.number().positive().default(60),
-    /**
-     * Size of one pg_dump as it leaves Neon (before gzip); `backups:verify` prints the measured
-     * figure. Neon's transfer rule multiplies it by the dumps a month; the cost estimate by the
-     * dumps R2 keeps, an upper bound since R2 holds them gzipped.
-     */
-    expectedDumpMB: z.number().positive().default(10),
-    /** Tables the restore drill must find; unset, it only compares with the dump's own table of contents. */
-    expectedTables: z.number().int().positive().optional(),
-  });
+  accountId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "must be the 32-character hex Cloudflare account id"),
+  bucketName: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      "must be 3-63 lowercase letters, digits or hyphens (R2 bucket naming)",
+    ),
+  /** Adopt the existing bucket with the `import` option instead of creating one. */
+  adoptBucket: z.boolean().default(false),
+  retentionDays: z.number().int().positive(),
+  schedule: z.string().min(1),
+  rpoHours: z
+    .number()
+    .min(
+      MIN_RPO_HOURS,
+      `must be at least ${MIN_RPO_HOURS.toFixed(4)} (5 minutes, Railway's shortest cron interval)`,
+    )
+    .max(MAX_RPO_HOURS, `must be at most ${MAX_RPO_HOURS} (a week)`),
+  tokenName: z.string().min(1).default("client-fulfillment-backups-writer"),
+  /** Name of the read-only bucket-scoped token that `backups:verify` and the restore drill use. */
+  readerTokenName: z.string().min(1).default("client-fulfillment-backups-reader"),
+  /** Longest tolerated restore (download + decompress + pg_restore), which the drill measures. */
+  rtoMinutes: z.number().positive().default(60),
+  /**
+   * Size of one pg_dump as it leaves Neon (before gzip); `backups:verify` prints the measured
+   * figure. Neon's transfer rule multiplies it by the dumps a month; the cost estimate by the
+   * dumps R2 keeps, an upper bound since R2 holds them gzipped.
+   */
+  expectedDumpMB: z.number().positive().default(10),
+  /** Tables the restore drill must find; unset, it only compares with the dump's own table of contents. */
+  expectedTables: z.number().int().positive().optional(),
+});
 
 /** What the stack may cost a month, and the Railway plan whose prices and limits the estimate uses. */
 const budgetSchema = z.strictObject({
@@ -104,16 +127,30 @@ const RAILWAY_MIN_HARD_LIMIT_USD = 10;
  */
 const productionBudgetSchema = budgetSchema
   .extend({
-    softLimitUsd: z.number().int("whole dollars (Railway's usageLimitSet takes an Int)").positive().optional(),
-    hardLimitUsd: z.number().int("whole dollars (Railway's usageLimitSet takes an Int)").min(RAILWAY_MIN_HARD_LIMIT_USD, `Railway's smallest hard limit is $${RAILWAY_MIN_HARD_LIMIT_USD}`).optional(),
+    softLimitUsd: z
+      .number()
+      .int("whole dollars (Railway's usageLimitSet takes an Int)")
+      .positive()
+      .optional(),
+    hardLimitUsd: z
+      .number()
+      .int("whole dollars (Railway's usageLimitSet takes an Int)")
+      .min(
+        RAILWAY_MIN_HARD_LIMIT_USD,
+        `Railway's smallest hard limit is $${RAILWAY_MIN_HARD_LIMIT_USD}`,
+      )
+      .optional(),
   })
   .transform((budget) => {
     const softLimitUsd = budget.softLimitUsd ?? Math.ceil(budget.monthlyUsd);
-    const hardLimitUsd = budget.hardLimitUsd ?? Math.max(RAILWAY_MIN_HARD_LIMIT_USD, Math.ceil(budget.monthlyUsd * 1.5), softLimitUsd + 1);
+    const hardLimitUsd =
+      budget.hardLimitUsd ??
+      Math.max(RAILWAY_MIN_HARD_LIMIT_USD, Math.ceil(budget.monthlyUsd * 1.5), softLimitUsd + 1);
     return { ...budget, softLimitUsd, hardLimitUsd };
   })
   .refine((budget) => budget.softLimitUsd < budget.hardLimitUsd, {
-    message: "softLimitUsd (the email alert) must be below hardLimitUsd (where Railway stops the workloads)",
+    message:
+      "softLimitUsd (the email alert) must be below hardLimitUsd (where Railway stops the workloads)",
     path: ["softLimitUsd"],
   });
 
@@ -131,11 +168,17 @@ const usageFields = {
   egressGBPerMonth: z.number().min(0).optional(),
 };
 /** Only with sleepApplication: true; unset, a sleeping service counts 120 h a month awake. */
-const awakeHoursPerMonth = z.number().min(0).max(HOURS_PER_MONTH, `an average month has ${HOURS_PER_MONTH} hours`).optional();
+const awakeHoursPerMonth = z
+  .number()
+  .min(0)
+  .max(HOURS_PER_MONTH, `an average month has ${HOURS_PER_MONTH} hours`)
+  .optional();
 const appUsage = z.strictObject({ ...usageFields, awakeHoursPerMonth }).optional();
 
 /** Railway variable names: what a shell accepts, so `${{svc.NAME}}` references can name them. */
-const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name such as API_KEY");
+const variableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name such as API_KEY");
 
 /**
  * Extra plain variables of one service, merged over the ones the program wires (they win, so a
@@ -152,18 +195,33 @@ const rotationLabel = z
   .regex(/^[\w.:-]+$/, 'a label such as "2026-12-01"; change it to rotate the secret')
   .optional();
 
-const githubRepo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a GitHub repository "owner/name"');
-const serviceNamePattern = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "must be a Railway service name (letters, digits, - and _)");
+const githubRepo = z
+  .string()
+  .regex(/^[\w.-]+\/[\w.-]+$/, 'must be a GitHub repository "owner/name"');
+const serviceNamePattern = z
+  .string()
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/,
+    "must be a Railway service name (letters, digits, - and _)",
+  );
 /**
  * Production adopts services by exact name and a miss creates an empty one, so no name is guessed:
  * each is pinned in the stack file, confirmed against the dashboard with `npm run -s railway:check`.
  */
 const pinnedServiceName = z
-  .string({ error: (issue) => (issue.input === undefined ? "required: pin the live service's name exactly as the dashboard shows it (confirm with `npm run -s railway:check -- --stack production`)" : "must be a string") })
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? "required: pin the live service's name exactly as the dashboard shows it (confirm with `npm run -s railway:check -- --stack production`)"
+        : "must be a string",
+  })
   .pipe(serviceNamePattern);
 /** Staging configures production's services: its names are production's, read from its outputs. */
 const nameFromProduction = z
-  .never({ error: "staging takes service names from production's outputs (railwayServiceNames); remove this key and pin the name in Pulumi.production.yaml" })
+  .never({
+    error:
+      "staging takes service names from production's outputs (railwayServiceNames); remove this key and pin the name in Pulumi.production.yaml",
+  })
   .optional();
 const dockerImage = z
   .string()
@@ -171,7 +229,11 @@ const dockerImage = z
   .refine((image) => !image.endsWith(":latest"), 'pin a version; ":latest" changes under you');
 const healthcheckPath = z.string().regex(/^\//, 'must start with "/", e.g. /health');
 /** Seconds Railway waits for the health check before it fails the deploy (docs `deployments/healthchecks.md`; unset, Railway's 300). */
-const healthcheckTimeout = z.number().int("must be a whole number of seconds").min(1, "must be at least 1 second").optional();
+const healthcheckTimeout = z
+  .number()
+  .int("must be a whole number of seconds")
+  .min(1, "must be at least 1 second")
+  .optional();
 /** Lets Railway put the service to sleep after 10 minutes without outbound traffic (docs `reference/app-sleeping.md`); unset, not managed. */
 const sleepApplication = z.boolean().optional();
 /**
@@ -179,14 +241,20 @@ const sleepApplication = z.boolean().optional();
  * `deployments/monorepo.md`). The backend and frontend share one repository: without them every
  * push rebuilds both.
  */
-const watchPatterns = z.array(z.string().min(1, "must not be empty")).min(1, 'list at least one pattern, e.g. ["/backend/**"]').optional();
+const watchPatterns = z
+  .array(z.string().min(1, "must not be empty"))
+  .min(1, 'list at least one pattern, e.g. ["/backend/**"]')
+  .optional();
 /**
  * Runs between build and deploy on the private network, e.g. `alembic upgrade head`; if it fails
  * the deploy does not proceed (docs `deployments/pre-deploy-command.md`). Railway's environment config
  * stores a list (CLI `src/controllers/config/environment.rs`), so a single command becomes one.
  */
 const preDeployCommand = z
-  .union([z.string().min(1, "must not be empty"), z.array(z.string().min(1, "must not be empty")).min(1, "list at least one command")])
+  .union([
+    z.string().min(1, "must not be empty"),
+    z.array(z.string().min(1, "must not be empty")).min(1, "list at least one command"),
+  ])
   .transform((command) => (typeof command === "string" ? [command] : command))
   .optional();
 
@@ -211,22 +279,39 @@ const repoServiceFields = {
   usage: appUsage,
 };
 
-function withDefaultWatchPatterns<T extends { rootDirectory?: string; watchPatterns?: string[] }>(service: T): T {
-  return { ...service, watchPatterns: service.watchPatterns ?? defaultWatchPatterns(service.rootDirectory) };
+function withDefaultWatchPatterns<T extends { rootDirectory?: string; watchPatterns?: string[] }>(
+  service: T,
+): T {
+  return {
+    ...service,
+    watchPatterns: service.watchPatterns ?? defaultWatchPatterns(service.rootDirectory),
+  };
 }
 
 /** Crawl4AI's README asks for at least 4 GB; its image health check fails under 2 GB. */
 const CRAWL4AI_MEMORY_FLOOR = {
   production: { gb: 4, message: "Crawl4AI needs at least 4 GB (its README); set 4 or more" },
   // Staging crawls a page or two per test: enough for the browser the image's health check needs.
-  staging: { gb: 2, message: "Crawl4AI's image fails its own health check under 2 GB; set 2 or more (production keeps the README's 4)" },
+  staging: {
+    gb: 2,
+    message:
+      "Crawl4AI's image fails its own health check under 2 GB; set 2 or more (production keeps the README's 4)",
+  },
 } as const;
 
 /** The app's services; `name` is pinned in production and comes from production's outputs in staging. */
-function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N, crawl4aiMemoryFloor: { gb: number; message: string }) {
+function railwayServicesSchema<N extends z.ZodType<string | undefined>>(
+  name: N,
+  crawl4aiMemoryFloor: { gb: number; message: string },
+) {
   return {
     backend: z
-      .strictObject({ name, ...repoServiceFields, healthcheckPath: healthcheckPath.default("/health"), preDeployCommand })
+      .strictObject({
+        name,
+        ...repoServiceFields,
+        healthcheckPath: healthcheckPath.default("/health"),
+        preDeployCommand,
+      })
       .transform(withDefaultWatchPatterns),
     frontend: z
       .strictObject({
@@ -235,7 +320,10 @@ function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N,
         /** Name under which the frontend receives the backend's public URL. */
         backendUrlVariable: variableName.default("NEXT_PUBLIC_API_URL"),
         /** Fixed `<subdomain>.up.railway.app`; omitted, Railway picks one. */
-        subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label").optional(),
+        subdomain: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, "must be a lowercase subdomain label")
+          .optional(),
       })
       .transform(withDefaultWatchPatterns),
     redis: z.strictObject({
@@ -245,7 +333,13 @@ function railwayServicesSchema<N extends z.ZodType<string | undefined>>(name: N,
       passwordRotation: rotationLabel,
       variables: extraVariables,
       /** `volumeGB`: space used on its volume, billed whether awake or not. */
-      usage: z.strictObject({ ...usageFields, awakeHoursPerMonth, volumeGB: z.number().min(0).optional() }).optional(),
+      usage: z
+        .strictObject({
+          ...usageFields,
+          awakeHoursPerMonth,
+          volumeGB: z.number().min(0).optional(),
+        })
+        .optional(),
     }),
     crawl4ai: z.strictObject({
       name,
@@ -274,7 +368,13 @@ const backupJobSchema = z.strictObject({
   nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, 'must be a Node version such as "22"'),
   variables: extraVariables,
   /** `runMinutes`: how long one run takes; its egress is the dumps it uploads. */
-  usage: z.strictObject({ memoryGB: usageFields.memoryGB, vCPU: usageFields.vCPU, runMinutes: z.number().positive().optional() }).optional(),
+  usage: z
+    .strictObject({
+      memoryGB: usageFields.memoryGB,
+      vCPU: usageFields.vCPU,
+      runMinutes: z.number().positive().optional(),
+    })
+    .optional(),
 });
 
 const railwayProductionSchema = z.strictObject({
@@ -306,13 +406,16 @@ export type RailwayRole = (typeof RAILWAY_ROLES)[number];
 const railwaySecretsSchema = z
   .partialRecord(z.enum(RAILWAY_ROLES), z.record(variableName, z.string()))
   .default({})
-  .transform((byRole) =>
-    Object.fromEntries(
-      Object.entries(byRole).map(([role, variables]) => [
-        role,
-        Object.fromEntries(Object.entries(variables ?? {}).map(([name, value]) => [name, pulumi.secret(value)])),
-      ]),
-    ) as Partial<Record<RailwayRole, Record<string, pulumi.Output<string>>>>,
+  .transform(
+    (byRole) =>
+      Object.fromEntries(
+        Object.entries(byRole).map(([role, variables]) => [
+          role,
+          Object.fromEntries(
+            Object.entries(variables ?? {}).map(([name, value]) => [name, pulumi.secret(value)]),
+          ),
+        ]),
+      ) as Partial<Record<RailwayRole, Record<string, pulumi.Output<string>>>>,
   );
 
 function environmentFor<const S extends DeployedEnvironment>(stack: S) {
@@ -338,7 +441,10 @@ const stagingSchema = z.strictObject({
   neon: neonProjectSchema,
   database: databaseSchema.default({ appUrlScheme: "postgresql+asyncpg" }),
   railway: railwayStagingSchema,
-  railwaySecrets: railwaySecretsSchema.refine((secrets) => !("backupJob" in secrets), "staging runs no backup job"),
+  railwaySecrets: railwaySecretsSchema.refine(
+    (secrets) => !("backupJob" in secrets),
+    "staging runs no backup job",
+  ),
   budget: budgetSchema,
 });
 
@@ -395,7 +501,12 @@ function describeIssues(issue: z.core.$ZodIssue): { key: string; message: string
   }
   if (issue.code === "invalid_key") {
     // A record key that failed its own schema: say why, not only that it did.
-    return [{ key: configKey(issue.path), message: issue.issues.map((inner) => inner.message).join("; ") }];
+    return [
+      {
+        key: configKey(issue.path),
+        message: issue.issues.map((inner) => inner.message).join("; "),
+      },
+    ];
   }
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
     return [{ key: configKey(issue.path), message: `required (${issue.message})` }];
@@ -422,7 +533,11 @@ function crossKeyIssues(values: Record<string, unknown>): { path: string[]; mess
       }
     }
     const compute = neon.compute;
-    if (isRecord(compute) && typeof compute.minCu === "number" && typeof compute.maxCu === "number") {
+    if (
+      isRecord(compute) &&
+      typeof compute.minCu === "number" &&
+      typeof compute.maxCu === "number"
+    ) {
       for (const violation of computeSizeViolations(compute.minCu, compute.maxCu, plan)) {
         issues.push({ path: ["neon", "compute"], message: violation.message });
       }
@@ -460,11 +575,17 @@ function usageIssues(railway: unknown): { path: string[]; message: string }[] {
     const usage = isRecord(service) ? service.usage : undefined;
     if (!isRecord(service) || !isRecord(usage)) continue;
     if (usage.awakeHoursPerMonth !== undefined && service.sleepApplication !== true) {
-      issues.push({ path: ["railway", role, "usage", "awakeHoursPerMonth"], message: `only a service with sleepApplication: true sleeps; remove the key or set railway.${role}.sleepApplication: true` });
+      issues.push({
+        path: ["railway", role, "usage", "awakeHoursPerMonth"],
+        message: `only a service with sleepApplication: true sleeps; remove the key or set railway.${role}.sleepApplication: true`,
+      });
     }
     const limit = typeof service.memoryGB === "number" ? service.memoryGB : undefined;
     if (limit !== undefined && typeof usage.memoryGB === "number" && usage.memoryGB > limit) {
-      issues.push({ path: ["railway", role, "usage", "memoryGB"], message: `is ${usage.memoryGB} GB, above the service's ${limit} GB limit (railway.${role}.memoryGB); Railway stops it at the limit` });
+      issues.push({
+        path: ["railway", role, "usage", "memoryGB"],
+        message: `is ${usage.memoryGB} GB, above the service's ${limit} GB limit (railway.${role}.memoryGB); Railway stops it at the limit`,
+      });
     }
   }
   return issues;
@@ -479,12 +600,19 @@ function sharedServiceNameIssues(railway: unknown): { path: string[]; message: s
   if (!isRecord(railway)) return [];
   const named = APP_ROLES.flatMap((role) => {
     const service = railway[role];
-    return isRecord(service) && typeof service.name === "string" ? [{ role, name: service.name }] : [];
+    return isRecord(service) && typeof service.name === "string"
+      ? [{ role, name: service.name }]
+      : [];
   });
   return named.flatMap(({ role, name }, index) => {
-    const earlier = named.slice(0, index).find((other) => other.name.toLowerCase() === name.toLowerCase());
+    const earlier = named
+      .slice(0, index)
+      .find((other) => other.name.toLowerCase() === name.toLowerCase());
     if (!earlier) return [];
-    const same = earlier.name === name ? `is "${name}", like` : `is "${name}", which differs only by case from "${earlier.name}" of`;
+    const same =
+      earlier.name === name
+        ? `is "${name}", like`
+        : `is "${name}", which differs only by case from "${earlier.name}" of`;
     return [
       {
         path: ["railway", role, "name"],
@@ -524,13 +652,16 @@ function secrecyIssues(
     if (!secretKeys.includes(RAILWAY_SECRETS_KEY)) {
       issues.push({
         path: ["railwaySecrets"],
-        message: "is not encrypted; set each value with `pulumi config set --secret --path 'railwaySecrets.<role>.<NAME>' <value>`",
+        message:
+          "is not encrypted; set each value with `pulumi config set --secret --path 'railwaySecrets.<role>.<NAME>' <value>`",
       });
     }
     return issues;
   }
   const plain = new Set(plainValueKeys);
-  for (const [role, variables] of Object.entries(isRecord(values.railwaySecrets) ? values.railwaySecrets : {})) {
+  for (const [role, variables] of Object.entries(
+    isRecord(values.railwaySecrets) ? values.railwaySecrets : {},
+  )) {
     for (const name of Object.keys(isRecord(variables) ? variables : {})) {
       if (!plain.has(configKey(["railwaySecrets", role, name]))) continue;
       issues.push({
@@ -554,16 +685,22 @@ export function parseStackConfig(
   plainValueKeys?: readonly string[],
 ): StackConfig {
   const stackFile = `Pulumi.${stack}.yaml`;
-  const schema = stack === "production" ? productionSchema : stack === "staging" ? stagingSchema : undefined;
+  const schema =
+    stack === "production" ? productionSchema : stack === "staging" ? stagingSchema : undefined;
   if (!schema) {
     throw new StackConfigError(stackFile, [
-      { key: "(stack)", message: `stack "${stack}" is not supported; use "staging" or "production"` },
+      {
+        key: "(stack)",
+        message: `stack "${stack}" is not supported; use "staging" or "production"`,
+      },
     ]);
   }
   const result = schema.safeParse(values);
   const issues = [
     ...(result.success ? [] : result.error.issues.flatMap(describeIssues)),
-    ...[...crossKeyIssues(values), ...secrecyIssues(values, secretKeys, plainValueKeys)].map((issue) => ({ key: configKey(issue.path), message: issue.message })),
+    ...[...crossKeyIssues(values), ...secrecyIssues(values, secretKeys, plainValueKeys)].map(
+      (issue) => ({ key: configKey(issue.path), message: issue.message }),
+    ),
   ];
   if (!result.success || issues.length > 0) throw new StackConfigError(stackFile, issues);
   return result.data;
@@ -582,13 +719,25 @@ function stackFilePlainValueKeys(projectRoot: string, stack: string): string[] |
  * The stack's config, read from the Pulumi runtime and validated before anything is declared;
  * `projectRoot` holds the stack file whose plain values are judged one by one.
  */
-export function readStackConfig(projectRoot: string = pulumi.runtime.getRootDirectory()): StackConfig {
+export function readStackConfig(
+  projectRoot: string = pulumi.runtime.getRootDirectory(),
+): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
   // Public in the SDK's JavaScript, missing from its type declarations.
-  const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-  if (!isConfigSecret) throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret; update src/config.ts");
+  const { isConfigSecret } = pulumi.runtime as unknown as {
+    isConfigSecret?: (key: string) => boolean;
+  };
+  if (!isConfigSecret)
+    throw new Error(
+      "@pulumi/pulumi no longer exposes runtime.isConfigSecret; update src/config.ts",
+    );
   const secretKeys = Object.keys(allConfig).filter((key) => isConfigSecret(key));
-  return parseStackConfig(pulumi.getStack(), projectConfigValues(allConfig), secretKeys, stackFilePlainValueKeys(projectRoot, pulumi.getStack()));
+  return parseStackConfig(
+    pulumi.getStack(),
+    projectConfigValues(allConfig),
+    secretKeys,
+    stackFilePlainValueKeys(projectRoot, pulumi.getStack()),
+  );
 }
 
 /**

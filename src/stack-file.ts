@@ -43,7 +43,8 @@ function containsSecure(value: unknown): boolean {
 function plainLeaves(value: unknown, key: string): string[] {
   if (typeof value !== "object" || value === null) return [key];
   if (isSecure(value)) return [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => plainLeaves(item, `${key}[${index}]`));
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => plainLeaves(item, `${key}[${index}]`));
   return Object.entries(value).flatMap(([name, inner]) => plainLeaves(inner, `${key}.${name}`));
 }
 
@@ -51,7 +52,9 @@ function replaceSecure(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (isSecure(value)) return SECURE_STAND_IN;
   if (Array.isArray(value)) return value.map(replaceSecure);
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replaceSecure(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, replaceSecure(inner)]),
+  );
 }
 
 /** The stacks this program supports, each with its file name, for error messages. */
@@ -60,22 +63,30 @@ export function supportedStacks(): string {
 }
 
 function missingFileMessage(projectDir: string, file: string): string {
-  const present = existsSync(projectDir) ? readdirSync(projectDir).filter((name) => /^Pulumi\..+\.yaml$/.test(name)) : [];
+  const present = existsSync(projectDir)
+    ? readdirSync(projectDir).filter((name) => /^Pulumi\..+\.yaml$/.test(name))
+    : [];
   return (
     `No stack file ${file} in ${projectDir}. The supported stacks are ${supportedStacks()}` +
-    (present.length ? `; this folder has ${present.join(", ")}.` : "; this folder has none (pass --dir <folder>).")
+    (present.length
+      ? `; this folder has ${present.join(", ")}.`
+      : "; this folder has none (pass --dir <folder>).")
   );
 }
 
 /** Reads `Pulumi.<stack>.yaml` the way the CLI would, without decrypting anything. */
 export function readStackFile(projectDir: string, stack: string): StackFileConfig {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!existsSync(file)) throw new StackFileError(missingFileMessage(projectDir, path.basename(file)));
+  if (!existsSync(file))
+    throw new StackFileError(missingFileMessage(projectDir, path.basename(file)));
   let document: unknown;
   try {
     document = parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new StackFileError(`Cannot read stack file ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
+    throw new StackFileError(
+      `Cannot read stack file ${path.basename(file)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {

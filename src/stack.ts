@@ -6,7 +6,14 @@ import { BackupBucket } from "./components/backup-bucket";
 import { NeonDatabase } from "./components/neon-database";
 import { RailwayApp } from "./components/railway-app";
 import { RailwayService } from "./components/railway-service";
-import { APP_ROLES, type AppRole, type ProductionConfig, type ProviderSecrets, type StackConfig, type StagingConfig } from "./config";
+import {
+  APP_ROLES,
+  type AppRole,
+  type ProductionConfig,
+  type ProviderSecrets,
+  type StackConfig,
+  type StagingConfig,
+} from "./config";
 import { Environment } from "./railway/environment";
 import { Project } from "./railway/project";
 import { UsageLimit } from "./railway/usage-limit";
@@ -28,37 +35,68 @@ const PRODUCTION_OUTPUTS_FOR_STAGING = {
   railwayServiceNames: z.record(z.enum(APP_ROLES), z.string().min(1)),
 };
 export type ProductionOutputForStaging = keyof typeof PRODUCTION_OUTPUTS_FOR_STAGING;
-export type ProductionOutputsForStaging = { readonly [K in ProductionOutputForStaging]: z.infer<(typeof PRODUCTION_OUTPUTS_FOR_STAGING)[K]> };
-type ProductionExportsForStaging = { readonly [K in ProductionOutputForStaging]: pulumi.Input<ProductionOutputsForStaging[K]> };
+export type ProductionOutputsForStaging = {
+  readonly [K in ProductionOutputForStaging]: z.infer<(typeof PRODUCTION_OUTPUTS_FOR_STAGING)[K]>;
+};
+type ProductionExportsForStaging = {
+  readonly [K in ProductionOutputForStaging]: pulumi.Input<ProductionOutputsForStaging[K]>;
+};
 
 /**
  * Production's outputs as staging needs them, or a RunError naming every missing or malformed one
  * and the fix: before production's first `up`, or after a role was added that production's state
  * does not export yet.
  */
-export function parseProductionOutputs(stack: string, outputs: Readonly<Record<string, unknown>>): ProductionOutputsForStaging {
+export function parseProductionOutputs(
+  stack: string,
+  outputs: Readonly<Record<string, unknown>>,
+): ProductionOutputsForStaging {
   const result = z.object(PRODUCTION_OUTPUTS_FOR_STAGING).safeParse(outputs);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-  throw new pulumi.RunError(`Stack ${stack} does not export what staging needs (${problems}); run \`pulumi up --stack ${stack}\` with this program first, so production exports every role.`);
+  const problems = result.error.issues
+    .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+    .join("; ");
+  throw new pulumi.RunError(
+    `Stack ${stack} does not export what staging needs (${problems}); run \`pulumi up --stack ${stack}\` with this program first, so production exports every role.`,
+  );
 }
 
 /** Read before staging declares anything, so a bad output stops the program with nothing half-declared. */
-async function readProductionOutputs(production: pulumi.StackReference, stack: string): Promise<ProductionOutputsForStaging> {
+async function readProductionOutputs(
+  production: pulumi.StackReference,
+  stack: string,
+): Promise<ProductionOutputsForStaging> {
   const keys = Object.keys(PRODUCTION_OUTPUTS_FOR_STAGING) as ProductionOutputForStaging[];
-  const details = await Promise.all(keys.map(async (key) => [key, await production.getOutputDetails(key)] as const));
-  return parseProductionOutputs(stack, Object.fromEntries(details.map(([key, { value, secretValue }]) => [key, value ?? secretValue])));
+  const details = await Promise.all(
+    keys.map(async (key) => [key, await production.getOutputDetails(key)] as const),
+  );
+  return parseProductionOutputs(
+    stack,
+    Object.fromEntries(details.map(([key, { value, secretValue }]) => [key, value ?? secretValue])),
+  );
 }
 
 /** The app's service specs for one environment, referencing each other by `serviceNames`. */
-function appSpecs(environment: DeployedEnvironment, settings: RailwayAppSettings, serviceNames: pulumi.Input<Record<AppRole, string>>, databaseUrl: pulumi.Input<string>) {
+function appSpecs(
+  environment: DeployedEnvironment,
+  settings: RailwayAppSettings,
+  serviceNames: pulumi.Input<Record<AppRole, string>>,
+  databaseUrl: pulumi.Input<string>,
+) {
   const names = pulumi.output(serviceNames);
-  return appServiceSpecs({ environment, settings, nameOf: (role) => names.apply((byRole) => byRole[role]), databaseUrl });
+  return appServiceSpecs({
+    environment,
+    settings,
+    nameOf: (role) => names.apply((byRole) => byRole[role]),
+    databaseUrl,
+  });
 }
 
 function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
-  const cloudflareProvider = new cloudflare.Provider("cloudflare", { apiToken: secrets.cloudflareApiToken });
+  const cloudflareProvider = new cloudflare.Provider("cloudflare", {
+    apiToken: secrets.cloudflareApiToken,
+  });
   const { neon: project, backups } = config;
 
   const database = new NeonDatabase("database", {
@@ -83,7 +121,9 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
     workspaceId: railway.workspaceId,
     defaultEnvironmentName: config.environment,
   });
-  const serviceNames = Object.fromEntries(APP_ROLES.map((role) => [role, railway[role].name])) as Record<AppRole, string>;
+  const serviceNames = Object.fromEntries(
+    APP_ROLES.map((role) => [role, railway[role].name]),
+  ) as Record<AppRole, string>;
   const app = new RailwayApp("app", {
     projectId: appProject.projectId,
     environmentId: appProject.defaultEnvironmentId,
@@ -119,7 +159,10 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
       },
       variables: railway.backupJob.variables,
     }),
-    placement: { projectId: backupsProject.projectId, environmentId: backupsProject.defaultEnvironmentId },
+    placement: {
+      projectId: backupsProject.projectId,
+      environmentId: backupsProject.defaultEnvironmentId,
+    },
     serviceName: railway.backupJob.name,
     extraSecretVariables: config.railwaySecrets.backupJob,
   });
@@ -155,7 +198,9 @@ function declareProduction(config: ProductionConfig, secrets: ProviderSecrets) {
 
 async function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
   const neonProvider = new neon.Provider("neon", { apiKey: secrets.neonApiKey });
-  const production = new pulumi.StackReference("production", { name: config.railway.productionStack });
+  const production = new pulumi.StackReference("production", {
+    name: config.railway.productionStack,
+  });
   const fromProduction = await readProductionOutputs(production, config.railway.productionStack);
 
   // Staging's own Neon project (docs/staging-database.md): its own password and CU-hours.
@@ -194,7 +239,10 @@ async function declareStaging(config: StagingConfig, secrets: ProviderSecrets) {
 }
 
 /** Declares every resource of the stack and returns its outputs. */
-export async function declareStack(config: StackConfig, secrets: ProviderSecrets): Promise<Record<string, unknown>> {
+export async function declareStack(
+  config: StackConfig,
+  secrets: ProviderSecrets,
+): Promise<Record<string, unknown>> {
   return config.environment === "production"
     ? declareProduction(config, secrets)
     : declareStaging(config, secrets);

@@ -1,5 +1,10 @@
 import * as path from "node:path";
-import { parseStackConfig, projectConfigValues, StackConfigError, type StackConfig } from "../src/config";
+import {
+  parseStackConfig,
+  projectConfigValues,
+  StackConfigError,
+  type StackConfig,
+} from "../src/config";
 import { readStackFile } from "../src/stack-file";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -18,9 +23,14 @@ export function committedConfig(stack: string): ConfigFixture {
 }
 
 /** `fixture` with `section` (a top-level key of the project's config) merged with `overrides`. */
-export function withSection(fixture: ConfigFixture, section: string, overrides: Record<string, unknown>): ConfigFixture {
+export function withSection(
+  fixture: ConfigFixture,
+  section: string,
+  overrides: Record<string, unknown>,
+): ConfigFixture {
   const current = fixture.values[section];
-  const merged = typeof current === "object" && current !== null ? { ...current, ...overrides } : overrides;
+  const merged =
+    typeof current === "object" && current !== null ? { ...current, ...overrides } : overrides;
   return { ...fixture, values: { ...fixture.values, [section]: merged } };
 }
 

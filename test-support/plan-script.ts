@@ -32,7 +32,8 @@ export function stackDirWith(stack: string, ...edits: StackEdit[]): string {
   const document = parseDocument(original);
   for (const edit of edits) edit(document);
   const edited = document.toString();
-  if (edited === original) throw new Error(`the edit of Pulumi.${stack}.yaml found nothing to change`);
+  if (edited === original)
+    throw new Error(`the edit of Pulumi.${stack}.yaml found nothing to change`);
   return stackDirHolding(stack, edited);
 }
 
@@ -43,7 +44,10 @@ export async function planScript(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const [file, ...prefix] = command;
   try {
-    const { stdout, stderr } = await run(file, [...prefix, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(file, [...prefix, ...args], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

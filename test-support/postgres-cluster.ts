@@ -9,7 +9,8 @@ const run = promisify(execFile);
 
 /** Set by .ci/run: the PostgreSQL tests must run, never skip. */
 export const POSTGRES_REQUIRED_VARIABLE = "BACKUPS_POSTGRES_REQUIRED";
-export const POSTGRES_MISSING = "skip: no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/*/bin or $PG_SERVER_BIN; install Debian's postgresql to run them";
+export const POSTGRES_MISSING =
+  "skip: no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/*/bin or $PG_SERVER_BIN; install Debian's postgresql to run them";
 
 /** The newest Debian cluster binaries, or $PG_SERVER_BIN. */
 export function findPostgresServer(): string | undefined {
@@ -21,7 +22,11 @@ export function findPostgresServer(): string | undefined {
           .sort((a, b) => Number(b) - Number(a))
           .map((major) => `/usr/lib/postgresql/${major}/bin`)
       : [];
-  return candidates.find((bin) => ["initdb", "pg_ctl", "postgres", "pg_dump", "psql", "pg_restore"].every((tool) => existsSync(path.join(bin, tool))));
+  return candidates.find((bin) =>
+    ["initdb", "pg_ctl", "postgres", "pg_dump", "psql", "pg_restore"].every((tool) =>
+      existsSync(path.join(bin, tool)),
+    ),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -30,7 +35,11 @@ async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -40,13 +49,17 @@ function serverUser(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
   for (const name of ["postgres", "nobody"]) {
     try {
-      const [uid, gid] = ["-u", "-g"].map((flag) => Number(execFileSync("id", [flag, name], { encoding: "utf8" }).trim()));
+      const [uid, gid] = ["-u", "-g"].map((flag) =>
+        Number(execFileSync("id", [flag, name], { encoding: "utf8" }).trim()),
+      );
       return { uid: uid as number, gid: gid as number };
     } catch {
       continue;
     }
   }
-  throw new Error("running as root with neither a postgres nor a nobody user to run the test cluster as");
+  throw new Error(
+    "running as root with neither a postgres nor a nobody user to run the test cluster as",
+  );
 }
 
 export interface PostgresCluster {
@@ -63,20 +76,51 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
   const data = path.join(dir, "data");
   const user = serverUser();
   if (user) chownSync(dir, user.uid, user.gid);
-  const asServer = (tool: string, args: string[]) => run(path.join(bin, tool), args, { uid: user?.uid, gid: user?.gid, cwd: dir });
-  await asServer("initdb", ["--pgdata", data, "--username", "drill", "--auth", "trust", "--encoding", "UTF8", "--no-sync"]);
+  const asServer = (tool: string, args: string[]) =>
+    run(path.join(bin, tool), args, { uid: user?.uid, gid: user?.gid, cwd: dir });
+  await asServer("initdb", [
+    "--pgdata",
+    data,
+    "--username",
+    "drill",
+    "--auth",
+    "trust",
+    "--encoding",
+    "UTF8",
+    "--no-sync",
+  ]);
   const port = await freePort();
-  await asServer("pg_ctl", ["start", "--pgdata", data, "--wait", "--log", path.join(dir, "server.log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
+  await asServer("pg_ctl", [
+    "start",
+    "--pgdata",
+    data,
+    "--wait",
+    "--log",
+    path.join(dir, "server.log"),
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+  ]);
   const url = (database: string) => `postgresql://drill@127.0.0.1:${port}/${database}`;
   return {
     bin,
     url,
     async psql(database, sql) {
-      const { stdout } = await run(path.join(bin, "psql"), ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--dbname", url(database), "--command", sql]);
+      const { stdout } = await run(path.join(bin, "psql"), [
+        "--no-psqlrc",
+        "--tuples-only",
+        "--no-align",
+        "--set=ON_ERROR_STOP=1",
+        "--dbname",
+        url(database),
+        "--command",
+        sql,
+      ]);
       return stdout.trim();
     },
     async stop() {
-      await asServer("pg_ctl", ["stop", "--pgdata", data, "--mode", "immediate", "--wait"]).catch(() => undefined);
+      await asServer("pg_ctl", ["stop", "--pgdata", data, "--mode", "immediate", "--wait"]).catch(
+        () => undefined,
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };

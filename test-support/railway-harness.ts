@@ -5,7 +5,11 @@ import { ProjectProvider } from "../src/railway/project";
 import { PROVIDER_VERSION, type ClientTuning, type RailwayProvider } from "../src/railway/provider";
 import { findRailwaySchema, railwaySchemaCandidates } from "../src/railway/schema-location";
 import { ServiceProvider } from "../src/railway/service";
-import { startRailwaySimulator, type RailwaySimulator, type RailwaySimulatorOptions } from "./railway-simulator";
+import {
+  startRailwaySimulator,
+  type RailwaySimulator,
+  type RailwaySimulatorOptions,
+} from "./railway-simulator";
 
 /** Retries, polls and consistency waits without real waiting, and a short timeout so slow-answer faults stay quick. */
 export const FAST_TUNING: ClientTuning = {
@@ -31,7 +35,9 @@ export const RAILWAY_SCHEMA_MISSING =
 export function railwaySchema(): string | undefined {
   const found = findRailwaySchema(REPO_ROOT);
   if (!found && process.env.RAILWAY_SCHEMA_REQUIRED === "1") {
-    throw new Error(`RAILWAY_SCHEMA_REQUIRED=1 but none of ${railwaySchemaCandidates(REPO_ROOT).join(", ")} exists.`);
+    throw new Error(
+      `RAILWAY_SCHEMA_REQUIRED=1 but none of ${railwaySchemaCandidates(REPO_ROOT).join(", ")} exists.`,
+    );
   }
   return found;
 }
@@ -44,13 +50,18 @@ export function describeWithRailwaySchema(title: string, body: () => void): void
 
 /** The stack config a provider's `configure` receives, as the dynamic provider host builds it. */
 export function configRequest(values: Record<string, string>): pulumi.dynamic.ConfigureRequest {
-  return { config: { get: (key: string) => values[key] } } as unknown as pulumi.dynamic.ConfigureRequest;
+  return {
+    config: { get: (key: string) => values[key] },
+  } as unknown as pulumi.dynamic.ConfigureRequest;
 }
 
 export interface Harness {
   readonly sim: RailwaySimulator;
   /** A provider configured with the simulator's token and endpoint, as `pulumi up` would configure it. */
-  provider<P extends RailwayProvider>(make: (tuning: ClientTuning) => P, config?: Record<string, string>): Promise<P>;
+  provider<P extends RailwayProvider>(
+    make: (tuning: ClientTuning) => P,
+    config?: Record<string, string>,
+  ): Promise<P>;
   close(): Promise<void>;
 }
 
@@ -60,7 +71,9 @@ export async function startHarness(options: RailwaySimulatorOptions = {}): Promi
     sim,
     async provider(make, config = {}) {
       const provider = make(FAST_TUNING);
-      await provider.configure(configRequest({ "railway:token": sim.token, "railway:endpoint": sim.url, ...config }));
+      await provider.configure(
+        configRequest({ "railway:token": sim.token, "railway:endpoint": sim.url, ...config }),
+      );
       return provider;
     },
     close: () => sim.close(),
@@ -70,12 +83,14 @@ export async function startHarness(options: RailwaySimulatorOptions = {}): Promi
 /** A project with its default environment ("production"), created through the provider. */
 export async function seedProject(harness: Harness, name = "client-fulfillment") {
   const provider = await harness.provider((tuning) => new ProjectProvider(tuning));
-  const { outs } = await createdOk(provider.create({
-    name,
-    workspaceId: harness.sim.workspaceId,
-    defaultEnvironmentName: "production",
-    providerVersion: PROVIDER_VERSION,
-  }));
+  const { outs } = await createdOk(
+    provider.create({
+      name,
+      workspaceId: harness.sim.workspaceId,
+      defaultEnvironmentName: "production",
+      providerVersion: PROVIDER_VERSION,
+    }),
+  );
   return { projectId: outs.projectId, environmentId: outs.defaultEnvironmentId };
 }
 
@@ -83,12 +98,16 @@ export async function seedProject(harness: Harness, name = "client-fulfillment")
 export async function seedService(harness: Harness, name: string) {
   const project = await seedProject(harness);
   const services = await harness.provider((tuning) => new ServiceProvider(tuning));
-  const { id } = await createdOk(services.create({ projectId: project.projectId, name, providerVersion: PROVIDER_VERSION }));
+  const { id } = await createdOk(
+    services.create({ projectId: project.projectId, name, providerVersion: PROVIDER_VERSION }),
+  );
   return { ...project, serviceId: id };
 }
 
 /** A create's result with its outputs, which every provider here returns. */
-export async function createdOk<T>(result: Promise<{ id: string; outs?: T }>): Promise<{ id: string; outs: T }> {
+export async function createdOk<T>(
+  result: Promise<{ id: string; outs?: T }>,
+): Promise<{ id: string; outs: T }> {
   const { id, outs } = await result;
   if (outs === undefined) throw new Error(`create of ${id} returned no outputs`);
   return { id, outs };

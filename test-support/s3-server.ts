@@ -28,13 +28,25 @@ export interface LocalS3 {
 /** A real S3-compatible HTTP server on a loopback port, storing objects in a temp folder. */
 export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3> {
   const directory = mkdtempSync(path.join(tmpdir(), "s3rver-"));
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, allowMismatchedSignatures: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    allowMismatchedSignatures: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name })),
+  });
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     setLastModified(bucket, key, date) {
       const parts = key.split("/");
-      const file = path.join(directory, bucket, ...parts.slice(0, -1), `${parts.at(-1)}._S3rver_object`);
+      const file = path.join(
+        directory,
+        bucket,
+        ...parts.slice(0, -1),
+        `${parts.at(-1)}._S3rver_object`,
+      );
       utimesSync(file, date, date);
     },
     async stop() {

@@ -7,5 +7,6 @@ import { RAILWAY_SCHEMA_MISSING } from "./railway-harness";
  * reporter does not print why, so the run says it once, up front.
  */
 export default function announceMissingSchema(): void {
-  if (!findRailwaySchema(path.resolve(__dirname, ".."))) process.stderr.write(`Railway simulator and schema tests ${RAILWAY_SCHEMA_MISSING}.\n`);
+  if (!findRailwaySchema(path.resolve(__dirname, "..")))
+    process.stderr.write(`Railway simulator and schema tests ${RAILWAY_SCHEMA_MISSING}.\n`);
 }

@@ -52,16 +52,27 @@ describe("production meets the app's requirements", () => {
     });
     expect(resource("cloudflare:index/r2BucketLifecycle:R2BucketLifecycle")?.inputs).toMatchObject({
       bucketName: "client-fullfilment-backups",
-      rules: expect.arrayContaining([expect.objectContaining({ deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * DAY } } })]),
+      rules: expect.arrayContaining([
+        expect.objectContaining({
+          deleteObjectsTransition: { condition: { type: "Age", maxAge: 30 * DAY } },
+        }),
+      ]),
     });
-    expect(resource("neon:index/project:Project")?.inputs).toMatchObject({ pgVersion: 17, historyRetentionSeconds: 21_600 });
-    const job = plan.resources.find((candidate) => candidate.type === "pulumi-nodejs:dynamic/railway:ServiceConfig" && candidate.inputs.role === "backupJob");
+    expect(resource("neon:index/project:Project")?.inputs).toMatchObject({
+      pgVersion: 17,
+      historyRetentionSeconds: 21_600,
+    });
+    const job = plan.resources.find(
+      (candidate) =>
+        candidate.type === "pulumi-nodejs:dynamic/railway:ServiceConfig" &&
+        candidate.inputs.role === "backupJob",
+    );
     expect(job?.inputs).toMatchObject({
       variables: { PG_VERSION: "17", AWS_S3_BUCKET: "client-fullfilment-backups" },
       deploy: { cronSchedule: "0 */6 * * *" },
     });
-    expect(plan.invariants.find((result) => result.rule === "backup-retention-matches-config")?.message).toBe(
-      "Backups expire after 30 days; incomplete uploads are aborted.",
-    );
+    expect(
+      plan.invariants.find((result) => result.rule === "backup-retention-matches-config")?.message,
+    ).toBe("Backups expire after 30 days; incomplete uploads are aborted.");
   });
 });

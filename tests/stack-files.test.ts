@@ -14,9 +14,15 @@ describe("the committed stack files", () => {
   for (const stack of DEPLOYED_ENVIRONMENTS) {
     it(`Pulumi.${stack}.yaml parses, and every rule holds`, async () => {
       const { document } = await runPlan(ROOT, stack);
-      expect(document.invariants.map((result) => result.rule)).toEqual(RULES.map((rule) => rule.id));
-      const unmet = document.invariants.filter((result) => result.status !== "pass" && result.status !== "not-applicable");
-      expect(unmet, unmet.map((result) => `${result.rule}: ${result.message}`).join("\n")).toEqual([]);
+      expect(document.invariants.map((result) => result.rule)).toEqual(
+        RULES.map((rule) => rule.id),
+      );
+      const unmet = document.invariants.filter(
+        (result) => result.status !== "pass" && result.status !== "not-applicable",
+      );
+      expect(unmet, unmet.map((result) => `${result.rule}: ${result.message}`).join("\n")).toEqual(
+        [],
+      );
     });
   }
 });

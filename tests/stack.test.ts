@@ -3,12 +3,19 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStackRules } from "../src/invariants/catalogue";
-import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type PlannedResource } from "../src/offline/mock-runtime";
+import {
+  runProgramOffline,
+  type OfflinePlan,
+  type OfflineResourceRequest,
+  type PlannedResource,
+} from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/stack-file";
 import type { ProductionOutputsForStaging } from "../src/stack";
 import { committedConfig } from "../test-support/config-fixtures";
 
-const COMMITTED_RETENTION_DAYS = (committedConfig("production").values as { backups: { retentionDays: number } }).backups.retentionDays;
+const COMMITTED_RETENTION_DAYS = (
+  committedConfig("production").values as { backups: { retentionDays: number } }
+).backups.retentionDays;
 
 const ROOT = path.resolve(__dirname, "..");
 /** Production's outputs as staging's stack reference would see them, with a recognisable credential. */
@@ -21,9 +28,19 @@ const PRODUCTION_OUTPUTS = {
   databasePassword: PRODUCTION_PASSWORD,
   appDatabaseUrl: `postgresql+asyncpg://neondb_owner:${PRODUCTION_PASSWORD}@ep-production.us-east-1.aws.neon.tech/neondb`,
   railwayProjectId: "railway-project-1",
-  railwayServiceIds: { backend: "svc-backend", frontend: "svc-frontend", redis: "svc-redis", crawl4ai: "svc-crawl4ai" },
+  railwayServiceIds: {
+    backend: "svc-backend",
+    frontend: "svc-frontend",
+    redis: "svc-redis",
+    crawl4ai: "svc-crawl4ai",
+  },
   // Unlike production's stack file, so staging's references show where they come from.
-  railwayServiceNames: { backend: "Backend", frontend: "Frontend", redis: "Redis", crawl4ai: "Crawl4AI" },
+  railwayServiceNames: {
+    backend: "Backend",
+    frontend: "Frontend",
+    redis: "Redis",
+    crawl4ai: "Crawl4AI",
+  },
 } satisfies ProductionOutputsForStaging & Record<string, unknown>;
 
 async function run(
@@ -74,15 +91,26 @@ describe("production stack on the mock runtime", () => {
 
   it("adopts the R2 bucket by its import id, protected, with the stack file's retention as its lifecycle", () => {
     const bucket = only(plan, "cloudflare:index/r2Bucket:R2Bucket");
-    expect(bucket.importId).toBe("fa80d2f9a9e3a5f7971ca70c11cd0458/client-fullfilment-backups/default");
+    expect(bucket.importId).toBe(
+      "fa80d2f9a9e3a5f7971ca70c11cd0458/client-fullfilment-backups/default",
+    );
     expect(bucket.protect).toBe(true);
-    expect(bucket.inputs).toEqual({ accountId: "fa80d2f9a9e3a5f7971ca70c11cd0458", name: "client-fullfilment-backups" });
-    const rules = only(plan, "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle").inputs.rules as { deleteObjectsTransition: { condition: { maxAge: number } } }[];
-    expect(rules.map((rule) => rule.deleteObjectsTransition.condition.maxAge)).toEqual([COMMITTED_RETENTION_DAYS * 86_400]);
+    expect(bucket.inputs).toEqual({
+      accountId: "fa80d2f9a9e3a5f7971ca70c11cd0458",
+      name: "client-fullfilment-backups",
+    });
+    const rules = only(plan, "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle").inputs
+      .rules as { deleteObjectsTransition: { condition: { maxAge: number } } }[];
+    expect(rules.map((rule) => rule.deleteObjectsTransition.condition.maxAge)).toEqual([
+      COMMITTED_RETENTION_DAYS * 86_400,
+    ]);
   });
 
   const tokenNamed = (name: string) => {
-    const found = plan.resources.find((resource) => resource.type === "cloudflare:index/accountToken:AccountToken" && resource.name === name);
+    const found = plan.resources.find(
+      (resource) =>
+        resource.type === "cloudflare:index/accountToken:AccountToken" && resource.name === name,
+    );
     if (!found) throw new Error(`no token ${name}`);
     return found;
   };
@@ -95,15 +123,20 @@ describe("production stack on the mock runtime", () => {
         effect: "allow",
         permissionGroups: [{ id: "2efd5506f9c8494dacb1fa10a3e7d5b6" }],
         resources: JSON.stringify({
-          "com.cloudflare.edge.r2.bucket.fa80d2f9a9e3a5f7971ca70c11cd0458_default_client-fullfilment-backups": "*",
+          "com.cloudflare.edge.r2.bucket.fa80d2f9a9e3a5f7971ca70c11cd0458_default_client-fullfilment-backups":
+            "*",
         }),
       },
     ]);
-    expect(outputValue(plan, "backupS3Endpoint")).toBe("https://fa80d2f9a9e3a5f7971ca70c11cd0458.r2.cloudflarestorage.com");
+    expect(outputValue(plan, "backupS3Endpoint")).toBe(
+      "https://fa80d2f9a9e3a5f7971ca70c11cd0458.r2.cloudflarestorage.com",
+    );
     expect(outputValue(plan, "backupS3Region")).toBe("auto");
     expect(outputValue(plan, "backupAccessKeyId")).toBe("computed-backups-writer-token-id");
     // R2's S3 secret is the SHA-256 hex of the token value (here the placeholder "computed-backups-writer-token-value").
-    expect(outputValue(plan, "backupSecretAccessKey")).toBe(createHash("sha256").update("computed-backups-writer-token-value").digest("hex"));
+    expect(outputValue(plan, "backupSecretAccessKey")).toBe(
+      createHash("sha256").update("computed-backups-writer-token-value").digest("hex"),
+    );
   });
 
   it("mints a second token, read-only on the same bucket, for the restore drill, exported as secrets", () => {
@@ -115,12 +148,15 @@ describe("production stack on the mock runtime", () => {
         effect: "allow",
         permissionGroups: [{ id: "6a018a9f2fc74eb6b293b0c548f38b39" }],
         resources: JSON.stringify({
-          "com.cloudflare.edge.r2.bucket.fa80d2f9a9e3a5f7971ca70c11cd0458_default_client-fullfilment-backups": "*",
+          "com.cloudflare.edge.r2.bucket.fa80d2f9a9e3a5f7971ca70c11cd0458_default_client-fullfilment-backups":
+            "*",
         }),
       },
     ]);
     expect(outputValue(plan, "backupsReaderAccessKeyId")).toBe("computed-backups-reader-token-id");
-    expect(outputValue(plan, "backupsReaderSecretAccessKey")).toBe(createHash("sha256").update("computed-backups-reader-token-value").digest("hex"));
+    expect(outputValue(plan, "backupsReaderSecretAccessKey")).toBe(
+      createHash("sha256").update("computed-backups-reader-token-value").digest("hex"),
+    );
     expect(plan.outputs.backupsReaderAccessKeyId?.secret).toBe(true);
     expect(plan.outputs.backupsReaderSecretAccessKey?.secret).toBe(true);
   });
@@ -137,7 +173,12 @@ describe("production stack on the mock runtime", () => {
   });
 
   it("keeps every credential secret, in outputs and in provider inputs", () => {
-    for (const key of ["databasePassword", "appDatabaseUrl", "backupDatabaseUrl", "backupSecretAccessKey"]) {
+    for (const key of [
+      "databasePassword",
+      "appDatabaseUrl",
+      "backupDatabaseUrl",
+      "backupSecretAccessKey",
+    ]) {
       expect(plan.outputs[key]?.secret, key).toBe(true);
     }
     expect(plan.outputs.environment?.secret).toBe(false);
@@ -150,8 +191,17 @@ describe("production stack on the mock runtime", () => {
     const results = evaluateStackRules({
       stack: "production",
       resources: plan.resources,
-      outputs: Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value])),
-      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: COMMITTED_RETENTION_DAYS, rpoHours: 6, pgVersion: 17 },
+      outputs: Object.fromEntries(
+        Object.entries(plan.outputs).map(([key, output]) => [key, output.value]),
+      ),
+      expected: {
+        appUrlScheme: "postgresql+asyncpg",
+        neonPlan: "free",
+        neonActiveHoursPerMonth: 50,
+        retentionDays: COMMITTED_RETENTION_DAYS,
+        rpoHours: 6,
+        pgVersion: 17,
+      },
     });
     const own = [
       "app-database-url-has-no-query",
@@ -163,19 +213,42 @@ describe("production stack on the mock runtime", () => {
       "pitr-within-plan",
       "stateful-resources-protected",
     ];
-    expect(results.filter((result) => own.includes(result.rule)).map((result) => [result.rule, result.status]).sort()).toEqual(own.map((rule) => [rule, "pass"]));
+    expect(
+      results
+        .filter((result) => own.includes(result.rule))
+        .map((result) => [result.rule, result.status])
+        .sort(),
+    ).toEqual(own.map((rule) => [rule, "pass"]));
     expect(results.filter((result) => result.status === "fail")).toEqual([]);
   });
 
   it("fails the rules when the wired values go wrong", () => {
-    const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value]));
+    const outputs = Object.fromEntries(
+      Object.entries(plan.outputs).map(([key, output]) => [key, output.value]),
+    );
     const broken = evaluateStackRules({
       stack: "production",
       resources: plan.resources.map((resource) => ({ ...resource, protect: false })),
-      outputs: { ...outputs, environment: "development", appDatabaseUrl: `${String(outputs.appDatabaseUrl)}?sslmode=require` },
-      expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 50, retentionDays: COMMITTED_RETENTION_DAYS, rpoHours: 6, pgVersion: 17 },
+      outputs: {
+        ...outputs,
+        environment: "development",
+        appDatabaseUrl: `${String(outputs.appDatabaseUrl)}?sslmode=require`,
+      },
+      expected: {
+        appUrlScheme: "postgresql+asyncpg",
+        neonPlan: "free",
+        neonActiveHoursPerMonth: 50,
+        retentionDays: COMMITTED_RETENTION_DAYS,
+        rpoHours: 6,
+        pgVersion: 17,
+      },
     });
-    expect(broken.filter((result) => result.status === "fail").map((result) => result.rule).sort()).toEqual([
+    expect(
+      broken
+        .filter((result) => result.status === "fail")
+        .map((result) => result.rule)
+        .sort(),
+    ).toEqual([
       "app-database-url-has-no-query",
       "environment-matches-stack",
       "stateful-resources-protected",
@@ -193,7 +266,9 @@ describe("production's outputs as staging reads them", () => {
       secretKeys: file.secretKeys,
       stackReferences: { production: { ...PRODUCTION_OUTPUTS, railwayServiceIds: olderIds } },
     });
-    await expect(run).rejects.toThrow(/Stack production does not export what staging needs \(railwayServiceIds\.crawl4ai: .*\); run `pulumi up --stack production`/);
+    await expect(run).rejects.toThrow(
+      /Stack production does not export what staging needs \(railwayServiceIds\.crawl4ai: .*\); run `pulumi up --stack production`/,
+    );
   });
 });
 
@@ -222,8 +297,16 @@ describe("staging stack on the mock runtime", () => {
   });
 
   it("reads, stores and exports nothing of production's database", () => {
-    const everything = JSON.stringify({ resources: plan.resources.map((resource) => resource.inputs), outputs: plan.outputs });
-    for (const production of [PRODUCTION_PASSWORD, PRODUCTION_OUTPUTS.neonProjectId, PRODUCTION_OUTPUTS.neonDefaultBranchId, "ep-production"]) {
+    const everything = JSON.stringify({
+      resources: plan.resources.map((resource) => resource.inputs),
+      outputs: plan.outputs,
+    });
+    for (const production of [
+      PRODUCTION_PASSWORD,
+      PRODUCTION_OUTPUTS.neonProjectId,
+      PRODUCTION_OUTPUTS.neonDefaultBranchId,
+      "ep-production",
+    ]) {
       expect(everything).not.toContain(production);
     }
     // Only Railway ids cross over (the reference itself is still needed for them).
@@ -232,21 +315,46 @@ describe("staging stack on the mock runtime", () => {
   });
 
   it("builds its references from production's service names, so they cannot disagree", () => {
-    const configs = plan.resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/railway:ServiceConfig");
-    const byRole = Object.fromEntries(configs.map((resource) => [String(resource.inputs.role), resource.inputs]));
-    expect(Object.fromEntries(Object.entries(byRole).map(([role, inputs]) => [role, inputs.serviceName]))).toEqual(PRODUCTION_OUTPUTS.railwayServiceNames);
+    const configs = plan.resources.filter(
+      (resource) => resource.type === "pulumi-nodejs:dynamic/railway:ServiceConfig",
+    );
+    const byRole = Object.fromEntries(
+      configs.map((resource) => [String(resource.inputs.role), resource.inputs]),
+    );
+    expect(
+      Object.fromEntries(
+        Object.entries(byRole).map(([role, inputs]) => [role, inputs.serviceName]),
+      ),
+    ).toEqual(PRODUCTION_OUTPUTS.railwayServiceNames);
     expect(byRole.backend?.variables).toMatchObject({
       REDIS_URL: "${{Redis.REDIS_URL}}",
       CRAWL4AI_URL: "http://${{Crawl4AI.RAILWAY_PRIVATE_DOMAIN}}:${{Crawl4AI.PORT}}",
       CRAWL4AI_API_TOKEN: "${{Crawl4AI.CRAWL4AI_API_TOKEN}}",
     });
-    expect(byRole.frontend?.variables).toEqual({ NEXT_PUBLIC_API_URL: "https://${{Backend.RAILWAY_PUBLIC_DOMAIN}}" });
-    const results = evaluateStackRules({ stack: "staging", resources: plan.resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg", neonPlan: "free", neonActiveHoursPerMonth: 120 } });
-    expect(results.find((result) => result.rule === "railway-references-resolve")?.status).toBe("pass");
+    expect(byRole.frontend?.variables).toEqual({
+      NEXT_PUBLIC_API_URL: "https://${{Backend.RAILWAY_PUBLIC_DOMAIN}}",
+    });
+    const results = evaluateStackRules({
+      stack: "staging",
+      resources: plan.resources,
+      outputs: {},
+      expected: {
+        appUrlScheme: "postgresql+asyncpg",
+        neonPlan: "free",
+        neonActiveHoursPerMonth: 120,
+      },
+    });
+    expect(results.find((result) => result.rule === "railway-references-resolve")?.status).toBe(
+      "pass",
+    );
   });
 
   it("declares no bucket or backup credentials", () => {
-    expect(plan.resources.map((resource) => resource.type).filter((type) => type.startsWith("cloudflare:"))).toEqual([]);
+    expect(
+      plan.resources
+        .map((resource) => resource.type)
+        .filter((type) => type.startsWith("cloudflare:")),
+    ).toEqual([]);
     expect(Object.keys(plan.outputs).filter((key) => key.startsWith("backup"))).toEqual([]);
   });
 
@@ -272,16 +380,18 @@ describe("a bad stack file", () => {
     expect(registered).toContain("neon:index/project:Project database-project");
     registered.length = 0;
     // ...and none of a bad one.
-    await expect(run("staging", { "client-fulfillment-infra:environment": "development" }, [], record)).rejects.toThrow(
-      /client-fulfillment-infra:environment: ENVIRONMENT is "development"/,
-    );
+    await expect(
+      run("staging", { "client-fulfillment-infra:environment": "development" }, [], record),
+    ).rejects.toThrow(/client-fulfillment-infra:environment: ENVIRONMENT is "development"/);
     expect(registered).toEqual([]);
   });
 });
 
 describe("manual preview and up", () => {
   it("build first and always pass the policy pack, so the rules hold outside CI too", () => {
-    const { scripts } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const { scripts } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
     expect(scripts.preview).toBe("npm run -s build && pulumi preview --diff --policy-pack policy");
     expect(scripts.up).toBe("npm run -s build && pulumi up --diff --policy-pack policy");
   });

@@ -1,6 +1,13 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, openSync, readSync, closeSync, fstatSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  openSync,
+  readSync,
+  closeSync,
+  fstatSync,
+} from "node:fs";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
@@ -9,7 +16,10 @@ import { createGunzip } from "node:zlib";
 const run = promisify(execFile);
 
 /** Writes a download to `file`, hashing it on the way. */
-export async function saveWithSha256(body: Readable, file: string): Promise<{ sha256: string; bytes: number }> {
+export async function saveWithSha256(
+  body: Readable,
+  file: string,
+): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash("sha256");
   let bytes = 0;
   const tap = new Transform({
@@ -57,11 +67,18 @@ export function walkTar(tarFile: string): TarWalk {
       readSync(fd, header, 0, BLOCK, offset);
       if (header.every((byte) => byte === 0)) return { members };
       const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
-      const size = parseInt(header.subarray(124, 136).toString("ascii").replace(/\0.*$/s, "").trim() || "0", 8);
-      if (!Number.isFinite(size)) return { members, problem: `member header at byte ${offset} is not a tar header` };
+      const size = parseInt(
+        header.subarray(124, 136).toString("ascii").replace(/\0.*$/s, "").trim() || "0",
+        8,
+      );
+      if (!Number.isFinite(size))
+        return { members, problem: `member header at byte ${offset} is not a tar header` };
       const end = offset + BLOCK + Math.ceil(size / BLOCK) * BLOCK;
       if (offset + BLOCK + size > total) {
-        return { members, problem: `member ${name} is cut off (${size} bytes declared, ${Math.max(0, total - offset - BLOCK)} present)` };
+        return {
+          members,
+          problem: `member ${name} is cut off (${size} bytes declared, ${Math.max(0, total - offset - BLOCK)} present)`,
+        };
       }
       members.push({ name, size });
       offset = end;
@@ -81,11 +98,17 @@ export interface TableOfContents {
 }
 
 /** Runs `pg_restore --list` on the tar archive and reads its header and entries. */
-export async function readTableOfContents(pgRestore: string, tarFile: string): Promise<TableOfContents> {
+export async function readTableOfContents(
+  pgRestore: string,
+  tarFile: string,
+): Promise<TableOfContents> {
   const { stdout } = await run(pgRestore, ["--list", tarFile], { maxBuffer: 64 * 1024 * 1024 });
   const lines = stdout.split("\n");
   const entries = lines.filter((line) => /^\d+;/.test(line));
-  const header = (label: string) => lines.map((line) => new RegExp(`^;\\s+${label}:\\s*(.+)$`).exec(line)?.[1]?.trim()).find(Boolean);
+  const header = (label: string) =>
+    lines
+      .map((line) => new RegExp(`^;\\s+${label}:\\s*(.+)$`).exec(line)?.[1]?.trim())
+      .find(Boolean);
   return {
     entries: entries.length,
     tables: entries.filter((line) => /^\d+; \d+ \d+ TABLE (?!DATA )/.test(line)).length,

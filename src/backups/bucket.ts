@@ -1,4 +1,10 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import type { ListedObject } from "./inventory";
 
@@ -23,10 +29,18 @@ export interface BucketAccess {
   readonly secretAccessKey: string;
 }
 
-export function bucketCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string } {
+export function bucketCredentials(env: NodeJS.ProcessEnv): {
+  accessKeyId: string;
+  secretAccessKey: string;
+} {
   const accessKeyId = env[ACCESS_KEY_VARIABLE];
   const secretAccessKey = env[SECRET_KEY_VARIABLE];
-  const unset = [[ACCESS_KEY_VARIABLE, accessKeyId], [SECRET_KEY_VARIABLE, secretAccessKey]].filter(([, value]) => !value).map(([name]) => name);
+  const unset = [
+    [ACCESS_KEY_VARIABLE, accessKeyId],
+    [SECRET_KEY_VARIABLE, secretAccessKey],
+  ]
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
   if (unset.length) {
     throw new BucketAccessError(
       `${unset.join(" and ")} ${unset.length === 1 ? "is" : "are"} not set; export the read-only R2 token: ` +
@@ -36,7 +50,14 @@ export function bucketCredentials(env: NodeJS.ProcessEnv): { accessKeyId: string
   return { accessKeyId: accessKeyId as string, secretAccessKey: secretAccessKey as string };
 }
 
-const CREDENTIAL_ERRORS = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "Unauthorized", "Forbidden"]);
+const CREDENTIAL_ERRORS = new Set([
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "AccessDenied",
+  "InvalidToken",
+  "Unauthorized",
+  "Forbidden",
+]);
 
 /** Says what went wrong and what to do, without the credentials (the SDK's own message can echo the key id). */
 function accessError(error: unknown, action: string, access: BucketAccess): BucketAccessError {
@@ -49,11 +70,18 @@ function accessError(error: unknown, action: string, access: BucketAccess): Buck
           "Use the stack's read-only token (outputs backupsReaderAccessKeyId, backupsReaderSecretAccessKey).",
       );
     }
-    if (error.name === "NoSuchBucket") return new BucketAccessError(`${action} ${where}: no such bucket; check backups.bucketName and backups.accountId in the stack file.`);
-    return new BucketAccessError(`${action} ${where} failed: ${error.name} (HTTP ${status ?? "?"}).`);
+    if (error.name === "NoSuchBucket")
+      return new BucketAccessError(
+        `${action} ${where}: no such bucket; check backups.bucketName and backups.accountId in the stack file.`,
+      );
+    return new BucketAccessError(
+      `${action} ${where} failed: ${error.name} (HTTP ${status ?? "?"}).`,
+    );
   }
   const code = (error as { code?: string }).code;
-  return new BucketAccessError(`${action} ${where} failed: cannot connect (${code ?? (error as Error).name}); check the endpoint and the network.`);
+  return new BucketAccessError(
+    `${action} ${where} failed: cannot connect (${code ?? (error as Error).name}); check the endpoint and the network.`,
+  );
 }
 
 export function bucketClient(access: BucketAccess): S3Client {
@@ -67,25 +95,44 @@ export function bucketClient(access: BucketAccess): S3Client {
   });
 }
 
-export async function listObjects(client: S3Client, access: BucketAccess, prefix: string): Promise<ListedObject[]> {
+export async function listObjects(
+  client: S3Client,
+  access: BucketAccess,
+  prefix: string,
+): Promise<ListedObject[]> {
   const objects: ListedObject[] = [];
   let token: string | undefined;
   do {
     let page;
     try {
-      page = await client.send(new ListObjectsV2Command({ Bucket: access.bucket, Prefix: prefix, ContinuationToken: token }));
+      page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: access.bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+        }),
+      );
     } catch (error) {
       throw accessError(error, "Listing", access);
     }
     for (const object of page.Contents ?? []) {
-      if (object.Key && object.LastModified) objects.push({ key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified });
+      if (object.Key && object.LastModified)
+        objects.push({
+          key: object.Key,
+          size: object.Size ?? 0,
+          lastModified: object.LastModified,
+        });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return objects;
 }
 
-export async function openObject(client: S3Client, access: BucketAccess, key: string): Promise<Readable> {
+export async function openObject(
+  client: S3Client,
+  access: BucketAccess,
+  key: string,
+): Promise<Readable> {
   try {
     const answer = await client.send(new GetObjectCommand({ Bucket: access.bucket, Key: key }));
     return answer.Body as Readable;
@@ -94,9 +141,21 @@ export async function openObject(client: S3Client, access: BucketAccess, key: st
   }
 }
 
-export async function putRecord(client: S3Client, access: BucketAccess, key: string, body: string): Promise<void> {
+export async function putRecord(
+  client: S3Client,
+  access: BucketAccess,
+  key: string,
+  body: string,
+): Promise<void> {
   try {
-    await client.send(new PutObjectCommand({ Bucket: access.bucket, Key: key, Body: body, ContentType: "application/json" }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: access.bucket,
+        Key: key,
+        Body: body,
+        ContentType: "application/json",
+      }),
+    );
   } catch (error) {
     throw accessError(error, `Writing ${key} to`, access);
   }

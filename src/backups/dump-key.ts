@@ -30,7 +30,9 @@ export function dumpKey(location: DumpLocation, startedAt: Date): string {
 export function dumpStartedAt(location: DumpLocation, key: string): Date | undefined {
   const prefix = listPrefix(location);
   if (!key.startsWith(prefix)) return undefined;
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.tar\.gz$/.exec(key.slice(prefix.length));
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.tar\.gz$/.exec(
+    key.slice(prefix.length),
+  );
   if (!match) return undefined;
   const [, day, hours, minutes, seconds, millis] = match;
   const date = new Date(`${day}T${hours}:${minutes}:${seconds}.${millis}Z`);

@@ -40,7 +40,9 @@ const hours = (ms: number) => Math.round((ms / HOUR_MS) * 100) / 100;
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /**
@@ -49,12 +51,21 @@ function median(values: readonly number[]): number {
  * the newest is not much smaller than the recent ones (the template uploads a dump that died
  * half-way, since its exit status is gzip's).
  */
-export function checkInventory(objects: readonly ListedObject[], location: DumpLocation, policy: InventoryPolicy): Inventory {
+export function checkInventory(
+  objects: readonly ListedObject[],
+  location: DumpLocation,
+  policy: InventoryPolicy,
+): Inventory {
   const { rpoHours, retentionDays, now } = policy;
   const archives = objects.filter((object) => object.key.endsWith(".tar.gz"));
-  const otherKeys = objects.filter((object) => !object.key.endsWith(".tar.gz")).map((object) => object.key);
+  const otherKeys = objects
+    .filter((object) => !object.key.endsWith(".tar.gz"))
+    .map((object) => object.key);
   const all: Dump[] = archives
-    .map((object) => ({ ...object, startedAt: dumpStartedAt(location, object.key) ?? object.lastModified }))
+    .map((object) => ({
+      ...object,
+      startedAt: dumpStartedAt(location, object.key) ?? object.lastModified,
+    }))
     .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
   const expiry = now.getTime() - (retentionDays + 1) * DAY_MS;
   const stale = all.filter((dump) => dump.lastModified.getTime() < expiry);
@@ -76,7 +87,10 @@ export function checkInventory(objects: readonly ListedObject[], location: DumpL
     const age = now.getTime() - newest.startedAt.getTime();
     checks.push(
       age <= allowedMs
-        ? passed("newest-within-rpo", `Newest dump ${newest.key} is ${hours(age)} h old (RPO ${rpoHours} h + ${DUMP_GRACE_MINUTES} min for the run).`)
+        ? passed(
+            "newest-within-rpo",
+            `Newest dump ${newest.key} is ${hours(age)} h old (RPO ${rpoHours} h + ${DUMP_GRACE_MINUTES} min for the run).`,
+          )
         : failed(
             "newest-within-rpo",
             `Newest dump ${newest.key} is ${hours(age)} h old, over the ${rpoHours} h RPO + ${DUMP_GRACE_MINUTES} min.`,
@@ -85,13 +99,30 @@ export function checkInventory(objects: readonly ListedObject[], location: DumpL
     );
   }
 
-  const gaps = dumps.slice(1).map((dump, index) => ({ from: dumps[index] as Dump, to: dump, ms: dump.startedAt.getTime() - (dumps[index] as Dump).startedAt.getTime() }));
+  const gaps = dumps.slice(1).map((dump, index) => ({
+    from: dumps[index] as Dump,
+    to: dump,
+    ms: dump.startedAt.getTime() - (dumps[index] as Dump).startedAt.getTime(),
+  }));
   const long = gaps.filter((gap) => gap.ms > allowedMs);
-  if (dumps.length < 2) checks.push(skipped("no-gap-over-rpo", `${dumps.length} dump in the window: no gap to measure.`));
+  if (dumps.length < 2)
+    checks.push(
+      skipped("no-gap-over-rpo", `${dumps.length} dump in the window: no gap to measure.`),
+    );
   else if (long.length === 0) {
-    checks.push(passed("no-gap-over-rpo", `${dumps.length} dumps; the longest gap is ${hours(Math.max(...gaps.map((gap) => gap.ms)))} h (RPO ${rpoHours} h).`));
+    checks.push(
+      passed(
+        "no-gap-over-rpo",
+        `${dumps.length} dumps; the longest gap is ${hours(Math.max(...gaps.map((gap) => gap.ms)))} h (RPO ${rpoHours} h).`,
+      ),
+    );
   } else {
-    const shown = long.slice(0, 3).map((gap) => `${gap.from.startedAt.toISOString()} → ${gap.to.startedAt.toISOString()} (${hours(gap.ms)} h)`);
+    const shown = long
+      .slice(0, 3)
+      .map(
+        (gap) =>
+          `${gap.from.startedAt.toISOString()} → ${gap.to.startedAt.toISOString()} (${hours(gap.ms)} h)`,
+      );
     checks.push(
       failed(
         "no-gap-over-rpo",
@@ -103,7 +134,10 @@ export function checkInventory(objects: readonly ListedObject[], location: DumpL
 
   checks.push(
     stale.length === 0
-      ? passed("lifecycle-expires-old-dumps", `Nothing under "${prefix}" is older than ${retentionDays} days + 1.`)
+      ? passed(
+          "lifecycle-expires-old-dumps",
+          `Nothing under "${prefix}" is older than ${retentionDays} days + 1.`,
+        )
       : failed(
           "lifecycle-expires-old-dumps",
           `${stale.length} dump${stale.length === 1 ? " is" : "s are"} older than the ${retentionDays}-day retention + 1 day (oldest ${stale[0]?.key}, uploaded ${stale[0]?.lastModified.toISOString()}).`,
@@ -113,12 +147,20 @@ export function checkInventory(objects: readonly ListedObject[], location: DumpL
 
   const before = dumps.slice(-1 - TREND_WINDOW, -1);
   if (!newest || before.length < 3) {
-    checks.push(skipped("size-trend", `${before.length} earlier dump${before.length === 1 ? "" : "s"} in the window: too few to judge the newest's size.`));
+    checks.push(
+      skipped(
+        "size-trend",
+        `${before.length} earlier dump${before.length === 1 ? "" : "s"} in the window: too few to judge the newest's size.`,
+      ),
+    );
   } else {
     const typical = median(before.map((dump) => dump.size));
     checks.push(
       newest.size >= typical * TRUNCATION_RATIO
-        ? passed("size-trend", `Newest dump is ${newest.size} bytes; the median of the ${before.length} before it is ${typical}.`)
+        ? passed(
+            "size-trend",
+            `Newest dump is ${newest.size} bytes; the median of the ${before.length} before it is ${typical}.`,
+          )
         : failed(
             "size-trend",
             `Newest dump is ${newest.size} bytes, under ${TRUNCATION_RATIO * 100}% of the median ${typical} of the ${before.length} before it: likely truncated.`,

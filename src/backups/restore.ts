@@ -30,14 +30,26 @@ export function libpqEnvironment(url: string): Record<string, string> {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RestoreTargetError("--restore-into is not a URL; give postgresql://user:password@host:port/scratch_database.");
+    throw new RestoreTargetError(
+      "--restore-into is not a URL; give postgresql://user:password@host:port/scratch_database.",
+    );
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
-    throw new RestoreTargetError(`--restore-into must be a postgresql:// URL, not ${parsed.protocol}//.`);
+    throw new RestoreTargetError(
+      `--restore-into must be a postgresql:// URL, not ${parsed.protocol}//.`,
+    );
   }
   const database = decodeURIComponent(parsed.pathname.slice(1));
-  if (!database) throw new RestoreTargetError("--restore-into names no database; name a scratch database (…/restore_drill).");
-  const env: Record<string, string> = { PGHOST: parsed.hostname, PGPORT: parsed.port || "5432", PGDATABASE: database, PGCONNECT_TIMEOUT: "10" };
+  if (!database)
+    throw new RestoreTargetError(
+      "--restore-into names no database; name a scratch database (…/restore_drill).",
+    );
+  const env: Record<string, string> = {
+    PGHOST: parsed.hostname,
+    PGPORT: parsed.port || "5432",
+    PGDATABASE: database,
+    PGCONNECT_TIMEOUT: "10",
+  };
   if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
   if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
   const sslmode = parsed.searchParams.get("sslmode");
@@ -76,18 +88,33 @@ function childEnv(url: string): NodeJS.ProcessEnv {
 
 async function psql(tools: PgTools, url: string, sql: string): Promise<string> {
   try {
-    const { stdout } = await run(tools.psql, ["--no-psqlrc", "--tuples-only", "--no-align", "--field-separator=\t", "--set=ON_ERROR_STOP=1", "--command", sql], {
-      env: childEnv(url),
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      tools.psql,
+      [
+        "--no-psqlrc",
+        "--tuples-only",
+        "--no-align",
+        "--field-separator=\t",
+        "--set=ON_ERROR_STOP=1",
+        "--command",
+        sql,
+      ],
+      {
+        env: childEnv(url),
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     return stdout;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
-    throw new RestoreTargetError(`Cannot query the scratch database ${describeTarget(url)}: ${stderr || (error as Error).message}`);
+    throw new RestoreTargetError(
+      `Cannot query the scratch database ${describeTarget(url)}: ${stderr || (error as Error).message}`,
+    );
   }
 }
 
-const USER_TABLES = "FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg_toast%'";
+const USER_TABLES =
+  "FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg_toast%'";
 
 /** A scratch database holds no table: one that does may be someone's data, and the restore would mix with it. */
 export async function assertEmptyTarget(tools: PgTools, url: string): Promise<void> {
@@ -106,16 +133,34 @@ export interface RestoreOutcome {
 }
 
 /** Restores the tar archive in one transaction, stopping at the first error; owners and grants are the source's roles, absent here. */
-export async function restoreArchive(tools: PgTools, url: string, tarFile: string): Promise<RestoreOutcome> {
+export async function restoreArchive(
+  tools: PgTools,
+  url: string,
+  tarFile: string,
+): Promise<RestoreOutcome> {
   try {
     const { PGDATABASE: database = "" } = libpqEnvironment(url);
-    await run(tools.pgRestore, [`--dbname=${database}`, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", tarFile], {
-      env: childEnv(url),
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(
+      tools.pgRestore,
+      [
+        `--dbname=${database}`,
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--single-transaction",
+        tarFile,
+      ],
+      {
+        env: childEnv(url),
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     return { errors: "", ok: true };
   } catch (error) {
-    return { errors: String((error as { stderr?: string }).stderr ?? (error as Error).message).trim(), ok: false };
+    return {
+      errors: String((error as { stderr?: string }).stderr ?? (error as Error).message).trim(),
+      ok: false,
+    };
   }
 }
 

@@ -27,13 +27,17 @@ export interface BackupBucketArgs {
 }
 
 /** The lifecycle that keeps each backup exactly `retentionDays` (R2 counts `maxAge` in seconds). */
-export function backupLifecycleRules(retentionDays: number): cloudflare.types.input.R2BucketLifecycleRule[] {
+export function backupLifecycleRules(
+  retentionDays: number,
+): cloudflare.types.input.R2BucketLifecycleRule[] {
   return [
     {
       id: `expire-backups-after-${retentionDays}d`,
       enabled: true,
       conditions: { prefix: "" },
-      deleteObjectsTransition: { condition: { type: "Age", maxAge: retentionDays * SECONDS_PER_DAY } },
+      deleteObjectsTransition: {
+        condition: { type: "Age", maxAge: retentionDays * SECONDS_PER_DAY },
+      },
       abortMultipartUploadsTransition: {
         condition: { type: "Age", maxAge: ABORT_MULTIPART_AFTER_DAYS * SECONDS_PER_DAY },
       },
@@ -68,7 +72,11 @@ export class BackupBucket extends pulumi.ComponentResource {
     const bucket = new cloudflare.R2Bucket(
       `${name}-bucket`,
       { accountId, name: bucketName },
-      { ...childOpts, protect: true, import: args.adopt ? `${accountId}/${bucketName}/default` : undefined },
+      {
+        ...childOpts,
+        protect: true,
+        import: args.adopt ? `${accountId}/${bucketName}/default` : undefined,
+      },
     );
     new cloudflare.R2BucketLifecycle(
       `${name}-lifecycle`,
@@ -76,7 +84,10 @@ export class BackupBucket extends pulumi.ComponentResource {
       childOpts,
     );
 
-    const permissionGroups = cloudflare.getAccountApiTokenPermissionGroupsListOutput({ accountId }, { parent: this, provider: args.provider }).results;
+    const permissionGroups = cloudflare.getAccountApiTokenPermissionGroupsListOutput(
+      { accountId },
+      { parent: this, provider: args.provider },
+    ).results;
     const groupId = (groupName: string) =>
       permissionGroups.apply((groups) => {
         const group = groups.find((candidate) => candidate.name === groupName);
@@ -99,7 +110,9 @@ export class BackupBucket extends pulumi.ComponentResource {
             {
               effect: "allow",
               permissionGroups: [{ id: groupId(group) }],
-              resources: JSON.stringify({ [`com.cloudflare.edge.r2.bucket.${accountId}_default_${bucketName}`]: "*" }),
+              resources: JSON.stringify({
+                [`com.cloudflare.edge.r2.bucket.${accountId}_default_${bucketName}`]: "*",
+              }),
             },
           ],
         },
@@ -117,7 +130,9 @@ export class BackupBucket extends pulumi.ComponentResource {
       token.value.apply((value) => createHash("sha256").update(value).digest("hex")),
     );
     this.readerAccessKeyId = reader.id;
-    this.readerSecretAccessKey = pulumi.secret(reader.value.apply((value) => createHash("sha256").update(value).digest("hex")));
+    this.readerSecretAccessKey = pulumi.secret(
+      reader.value.apply((value) => createHash("sha256").update(value).digest("hex")),
+    );
     this.registerOutputs({
       bucketName: this.bucketName,
       s3Endpoint: this.s3Endpoint,

@@ -29,7 +29,9 @@ export class EmptyConnectionPartError extends Error {
 
 /** The parts unchanged, or EmptyConnectionPartError naming `source` when one of them is "". */
 export function requireConnectionParts(source: string, parts: ConnectionParts): ConnectionParts {
-  const empty = (["user", "password", "host", "database"] as const).filter((key) => typeof parts[key] !== "string" || parts[key] === "");
+  const empty = (["user", "password", "host", "database"] as const).filter(
+    (key) => typeof parts[key] !== "string" || parts[key] === "",
+  );
   if (empty.length) throw new EmptyConnectionPartError(source, empty);
   return parts;
 }

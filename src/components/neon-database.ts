@@ -20,7 +20,11 @@ export interface NeonProjectSpec {
    * adopted project, whose branch keeps its own name (console projects call it `production`).
    * Defaults to main / neondb / neondb_owner.
    */
-  readonly defaultBranch?: { readonly name: string; readonly databaseName: string; readonly roleName: string };
+  readonly defaultBranch?: {
+    readonly name: string;
+    readonly databaseName: string;
+    readonly roleName: string;
+  };
   /** Id of an existing project to adopt (`import`) instead of creating one. */
   readonly adoptProjectId?: string;
 }
@@ -74,8 +78,13 @@ export class NeonDatabase extends pulumi.ComponentResource {
         pgVersion: spec.pgVersion,
         historyRetentionSeconds: spec.historyRetentionSeconds,
         // Scale-to-zero is left to the plan (fixed at 5 min on Free, where Neon refuses a change).
-        defaultEndpointSettings: { autoscalingLimitMinCu: spec.compute.minCu, autoscalingLimitMaxCu: spec.compute.maxCu },
-        branch: adopting ? undefined : { name: branch.name, databaseName: branch.databaseName, roleName: branch.roleName },
+        defaultEndpointSettings: {
+          autoscalingLimitMinCu: spec.compute.minCu,
+          autoscalingLimitMaxCu: spec.compute.maxCu,
+        },
+        branch: adopting
+          ? undefined
+          : { name: branch.name, databaseName: branch.databaseName, roleName: branch.roleName },
       },
       {
         parent: this,
@@ -88,8 +97,15 @@ export class NeonDatabase extends pulumi.ComponentResource {
 
     const source = `Neon project "${spec.projectName}" (${name}-project)`;
     const parts = pulumi
-      .all([project.databaseUser, project.databasePassword, project.databaseHost, project.databaseName])
-      .apply(([user, password, host, database]) => requireConnectionParts(source, { user, password, host, database }));
+      .all([
+        project.databaseUser,
+        project.databasePassword,
+        project.databaseHost,
+        project.databaseName,
+      ])
+      .apply(([user, password, host, database]) =>
+        requireConnectionParts(source, { user, password, host, database }),
+      );
 
     this.projectId = project.id;
     this.branchId = project.defaultBranchId;
@@ -97,8 +113,12 @@ export class NeonDatabase extends pulumi.ComponentResource {
     this.database = project.databaseName;
     this.user = project.databaseUser;
     this.password = pulumi.secret(parts.apply((checked) => checked.password));
-    this.appDatabaseUrl = pulumi.secret(parts.apply((checked) => appDatabaseUrl(scheme, checked, source)));
-    this.backupDatabaseUrl = pulumi.secret(parts.apply((checked) => backupDatabaseUrl(checked, source)));
+    this.appDatabaseUrl = pulumi.secret(
+      parts.apply((checked) => appDatabaseUrl(scheme, checked, source)),
+    );
+    this.backupDatabaseUrl = pulumi.secret(
+      parts.apply((checked) => backupDatabaseUrl(checked, source)),
+    );
     this.registerOutputs({
       projectId: this.projectId,
       branchId: this.branchId,

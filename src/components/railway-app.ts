@@ -34,7 +34,8 @@ export class RailwayApp extends pulumi.ComponentResource {
     super("client-fulfillment:railway:RailwayApp", name, {}, opts);
     const given = args.serviceIds === undefined ? undefined : pulumi.output(args.serviceIds);
     this.serviceNames = pulumi.output(args.serviceNames);
-    const secrets: Partial<Record<string, Record<string, pulumi.Output<string>>>> = args.secretVariables;
+    const secrets: Partial<Record<string, Record<string, pulumi.Output<string>>>> =
+      args.secretVariables;
 
     const services = new Map<string, RailwayService>();
     let previous: RailwayService | undefined;
@@ -49,7 +50,9 @@ export class RailwayApp extends pulumi.ComponentResource {
             serviceId: given?.apply((ids) => requireRole(ids, spec.role, "serviceIds")),
             after: previous ? [previous.config] : [],
           },
-          serviceName: this.serviceNames.apply((byRole) => requireRole(byRole, spec.role, "serviceNames")),
+          serviceName: this.serviceNames.apply((byRole) =>
+            requireRole(byRole, spec.role, "serviceNames"),
+          ),
           extraSecretVariables: secrets[spec.role] ?? {},
         },
         { parent: this },
@@ -61,21 +64,41 @@ export class RailwayApp extends pulumi.ComponentResource {
     const roles = [...services.keys()];
     this.serviceIds = pulumi
       .all(roles.map((role) => (services.get(role) as RailwayService).serviceId))
-      .apply((ids) => Object.fromEntries(roles.map((role, index) => [role, ids[index]])) as Record<AppRole, string>);
+      .apply(
+        (ids) =>
+          Object.fromEntries(roles.map((role, index) => [role, ids[index]])) as Record<
+            AppRole,
+            string
+          >,
+      );
     this.backendDomain = publicDomainOf(services, "backend");
     this.frontendDomain = publicDomainOf(services, "frontend");
-    this.registerOutputs({ serviceIds: this.serviceIds, serviceNames: this.serviceNames, backendDomain: this.backendDomain, frontendDomain: this.frontendDomain });
+    this.registerOutputs({
+      serviceIds: this.serviceIds,
+      serviceNames: this.serviceNames,
+      backendDomain: this.backendDomain,
+      frontendDomain: this.frontendDomain,
+    });
   }
 }
 
 function requireRole(byRole: Readonly<Record<string, string>>, role: string, what: string): string {
   const value = byRole[role];
-  if (value === undefined) throw new Error(`RailwayApp: ${what} has no entry for service role "${role}"; add it (production's outputs list every role of APP_ROLES).`);
+  if (value === undefined)
+    throw new Error(
+      `RailwayApp: ${what} has no entry for service role "${role}"; add it (production's outputs list every role of APP_ROLES).`,
+    );
   return value;
 }
 
-function publicDomainOf(services: ReadonlyMap<string, RailwayService>, role: AppRole): pulumi.Output<string> {
+function publicDomainOf(
+  services: ReadonlyMap<string, RailwayService>,
+  role: AppRole,
+): pulumi.Output<string> {
   const domain = services.get(role)?.publicDomain;
-  if (!domain) throw new Error(`RailwayApp: the ${role} spec declares no public domain, which the stack exports.`);
+  if (!domain)
+    throw new Error(
+      `RailwayApp: the ${role} spec declares no public domain, which the stack exports.`,
+    );
   return domain;
 }

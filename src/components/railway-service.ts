@@ -76,7 +76,10 @@ export interface RailwayServiceArgs {
 }
 
 /** `${{<service>.<variable>}}` for a service name that may be another stack's output. */
-export function referenceTo(service: pulumi.Input<string>, variable: string): pulumi.Output<string> {
+export function referenceTo(
+  service: pulumi.Input<string>,
+  variable: string,
+): pulumi.Output<string> {
   return pulumi.output(service).apply((name) => reference(name, variable));
 }
 
@@ -96,7 +99,11 @@ function mergeVariables(sources: VariableSources): {
 } {
   const variables: Record<string, pulumi.Input<string>> = {};
   const secretVariables: Record<string, pulumi.Input<string>> = {};
-  const put = (target: Record<string, pulumi.Input<string>>, other: Record<string, pulumi.Input<string>>, entries: Readonly<Record<string, pulumi.Input<string>>>) => {
+  const put = (
+    target: Record<string, pulumi.Input<string>>,
+    other: Record<string, pulumi.Input<string>>,
+    entries: Readonly<Record<string, pulumi.Input<string>>>,
+  ) => {
     for (const [name, value] of Object.entries(entries)) {
       delete other[name];
       target[name] = value;
@@ -130,7 +137,11 @@ export class RailwayService extends pulumi.ComponentResource {
         ? pulumi.output(placement.serviceId)
         : new Service(
             `${name}-service`,
-            { projectId: placement.projectId, name: args.serviceName, nameConfigKey: `${PROJECT_NAME}:railway.${spec.role}.name` },
+            {
+              projectId: placement.projectId,
+              name: args.serviceName,
+              nameConfigKey: `${PROJECT_NAME}:railway.${spec.role}.name`,
+            },
             { parent: this },
           ).serviceId;
 
@@ -138,15 +149,34 @@ export class RailwayService extends pulumi.ComponentResource {
     const preservedVariables: Record<string, string> = {};
     for (const [variable, secret] of Object.entries(spec.generatedSecrets ?? {})) {
       // Without a new rotation label, a live value is kept (preservedVariables).
-      generated[variable] = new random.RandomPassword(`${name}-${secret.resource}`, { length: secret.length, special: false, keepers: { rotation: secret.rotation } }, { parent: this }).result;
+      generated[variable] = new random.RandomPassword(
+        `${name}-${secret.resource}`,
+        { length: secret.length, special: false, keepers: { rotation: secret.rotation } },
+        { parent: this },
+      ).result;
       preservedVariables[variable] = secret.rotation;
     }
 
-    const placed = { projectId: placement.projectId, environmentId: placement.environmentId, serviceId: this.serviceId };
-    const volume = spec.volume && new Volume(`${name}-volume`, { ...placed, mountPath: spec.volume.mountPath, ownsService }, { parent: this, protect: true });
+    const placed = {
+      projectId: placement.projectId,
+      environmentId: placement.environmentId,
+      serviceId: this.serviceId,
+    };
+    const volume =
+      spec.volume &&
+      new Volume(
+        `${name}-volume`,
+        { ...placed, mountPath: spec.volume.mountPath, ownsService },
+        { parent: this, protect: true },
+      );
     this.volumeId = volume?.volumeId;
     const domain =
-      spec.publicDomain && new ServiceDomain(`${name}-domain`, { ...placed, serviceName: args.serviceName, subdomain: spec.publicDomain.subdomain }, { parent: this });
+      spec.publicDomain &&
+      new ServiceDomain(
+        `${name}-domain`,
+        { ...placed, serviceName: args.serviceName, subdomain: spec.publicDomain.subdomain },
+        { parent: this },
+      );
     this.publicDomain = domain?.domain;
 
     const { variables, secretVariables } = mergeVariables({
@@ -166,7 +196,10 @@ export class RailwayService extends pulumi.ComponentResource {
         build: spec.build,
         deploy: spec.deploy,
         limits: spec.limits,
-        volumeMounts: volume && mountPath ? volume.volumeId.apply((volumeId) => ({ [volumeId]: mountPath })) : undefined,
+        volumeMounts:
+          volume && mountPath
+            ? volume.volumeId.apply((volumeId) => ({ [volumeId]: mountPath }))
+            : undefined,
         preservedVariables: spec.generatedSecrets ? preservedVariables : undefined,
         redeployOn: spec.redeployOn && { ...spec.redeployOn },
         privateNetworkOnly: spec.privateNetworkOnly,
@@ -176,6 +209,10 @@ export class RailwayService extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...(placement.after ?? []), ...(domain ? [domain] : [])] },
     );
-    this.registerOutputs({ serviceId: this.serviceId, publicDomain: this.publicDomain, volumeId: this.volumeId });
+    this.registerOutputs({
+      serviceId: this.serviceId,
+      publicDomain: this.publicDomain,
+      volumeId: this.volumeId,
+    });
   }
 }

@@ -8,10 +8,20 @@ export const backupScheduleMeetsRpo: Rule = {
     const { id } = backupScheduleMeetsRpo;
     const schedule = outputs.backupSchedule;
     const { rpoHours } = expected;
-    if (rpoHours === undefined && schedule === undefined) return notApplicable(id, `${stack} schedules no backups`);
-    if (rpoHours === undefined) return { rule: id, status: "undecided", message: "No RPO is configured to compare the backup schedule with." };
+    if (rpoHours === undefined && schedule === undefined)
+      return notApplicable(id, `${stack} schedules no backups`);
+    if (rpoHours === undefined)
+      return {
+        rule: id,
+        status: "undecided",
+        message: "No RPO is configured to compare the backup schedule with.",
+      };
     if (typeof schedule !== "string") return undeclared(id, "Output backupSchedule");
-    return violationsVerdict(id, backupScheduleViolations(schedule, rpoHours), `Backups "${schedule}" never leave more than ${rpoHours} h.`);
+    return violationsVerdict(
+      id,
+      backupScheduleViolations(schedule, rpoHours),
+      `Backups "${schedule}" never leave more than ${rpoHours} h.`,
+    );
   },
 };
 
@@ -35,7 +45,12 @@ const FIELDS: readonly Field[] = [
   { name: "minute", min: 0, max: 59 },
   { name: "hour", min: 0, max: 23 },
   { name: "day-of-month", min: 1, max: 31 },
-  { name: "month", min: 1, max: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+  },
   // 7 is Sunday too, as in Vixie cron.
   { name: "day-of-week", min: 0, max: 7, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] },
 ];
@@ -75,7 +90,10 @@ function parseField(text: string, field: Field): { values: number[]; star: boole
   const values = new Set<number>();
   for (const item of text.split(",")) {
     const match = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
-    if (!match) throw new CronSyntaxError(`${field.name} "${item}" is not a number, *, a range a-b or a step */n`);
+    if (!match)
+      throw new CronSyntaxError(
+        `${field.name} "${item}" is not a number, *, a range a-b or a step */n`,
+      );
     const [, range = "", stepText] = match;
     const step = stepText === undefined ? 1 : Number(stepText);
     if (step < 1) throw new CronSyntaxError(`${field.name} step "/${stepText}" must be at least 1`);
@@ -103,10 +121,16 @@ function parseField(text: string, field: Field): { values: number[]; star: boole
  */
 export function parseCron(expression: string): ParsedCron {
   const text = expression.trim();
-  if (text.startsWith("@")) throw new CronSyntaxError(`macros such as "${text.split(/\s/)[0]}" are not accepted`);
+  if (text.startsWith("@"))
+    throw new CronSyntaxError(`macros such as "${text.split(/\s/)[0]}" are not accepted`);
   const parts = text.split(/\s+/).filter(Boolean);
-  if (parts.length !== 5) throw new CronSyntaxError(`it has ${parts.length} field${parts.length === 1 ? "" : "s"}, not 5`);
-  const [minute, hour, dom, month, dow] = parts.map((part, index) => parseField(part, FIELDS[index] as Field)) as [
+  if (parts.length !== 5)
+    throw new CronSyntaxError(
+      `it has ${parts.length} field${parts.length === 1 ? "" : "s"}, not 5`,
+    );
+  const [minute, hour, dom, month, dow] = parts.map((part, index) =>
+    parseField(part, FIELDS[index] as Field),
+  ) as [
     ReturnType<typeof parseField>,
     ReturnType<typeof parseField>,
     ReturnType<typeof parseField>,
@@ -225,7 +249,8 @@ export function longestGapHours(cron: string): number {
 export function suggestedSchedule(rpoHours: number): string {
   const minutes = Math.floor(rpoHours * 60 + 1e-9);
   // A step that divides 60, so the gap over the full hour is the same (*/59 would run at :59 and :00).
-  if (minutes < 60) return `*/${[30, 20, 15, 12, 10, 6, 5].find((step) => step <= minutes) ?? MIN_INTERVAL_MINUTES} * * * *`;
+  if (minutes < 60)
+    return `*/${[30, 20, 15, 12, 10, 6, 5].find((step) => step <= minutes) ?? MIN_INTERVAL_MINUTES} * * * *`;
   const hours = Math.floor(minutes / 60);
   if (hours === 1) return "0 * * * *";
   if (hours < 24) return `0 */${hours} * * *`;
@@ -240,7 +265,8 @@ function formatMinutes(minutes: number): string {
 }
 
 function rpoHoursViolations(rpoHours: number): Violation[] {
-  if (Number.isFinite(rpoHours) && rpoHours >= MIN_RPO_HOURS && rpoHours <= MAX_RPO_HOURS) return [];
+  if (Number.isFinite(rpoHours) && rpoHours >= MIN_RPO_HOURS && rpoHours <= MAX_RPO_HOURS)
+    return [];
   return [
     {
       rule: backupScheduleMeetsRpo.id,
@@ -259,10 +285,20 @@ export function backupScheduleViolations(cron: string, rpoHours: number): Violat
     gaps = scheduleGaps(cron);
   } catch (error) {
     if (!(error instanceof CronSyntaxError)) throw error;
-    return [{ rule: backupScheduleMeetsRpo.id, message: `backups.schedule "${cron}" is not accepted: ${error.message}; ${ALLOWED_FORM}.` }];
+    return [
+      {
+        rule: backupScheduleMeetsRpo.id,
+        message: `backups.schedule "${cron}" is not accepted: ${error.message}; ${ALLOWED_FORM}.`,
+      },
+    ];
   }
   if (!gaps) {
-    return [{ rule: backupScheduleMeetsRpo.id, message: `backups.schedule "${cron}" matches no date, so no backup would ever run; use e.g. "${fix}".` }];
+    return [
+      {
+        rule: backupScheduleMeetsRpo.id,
+        message: `backups.schedule "${cron}" matches no date, so no backup would ever run; use e.g. "${fix}".`,
+      },
+    ];
   }
   const violations: Violation[] = [];
   if (gaps.shortestMinutes < MIN_INTERVAL_MINUTES) {
@@ -294,7 +330,8 @@ export function maxRunsPerMonth(cron: string | ParsedCron): number {
       const length = daysInMonth(year, month);
       if (parsed.months.has(month)) {
         let days = 0;
-        for (let day = 1; day <= length; day++) if (runsOn(parsed, day, (CYCLE_FIRST_WEEKDAY + index + day - 1) % 7)) days++;
+        for (let day = 1; day <= length; day++)
+          if (runsOn(parsed, day, (CYCLE_FIRST_WEEKDAY + index + day - 1) % 7)) days++;
         most = Math.max(most, days);
       }
       index += length;

@@ -1,12 +1,19 @@
 import { CronSyntaxError, parseCron } from "./backup-schedule";
-import { NEON_PRICES, R2_PRICES, RAILWAY_PLANS, type NeonPricedPlan, type RailwayPlan } from "./cost-prices";
+import {
+  NEON_PRICES,
+  R2_PRICES,
+  RAILWAY_PLANS,
+  type NeonPricedPlan,
+  type RailwayPlan,
+} from "./cost-prices";
 import { worstCaseCuHours } from "./neon-compute";
 import { inputRecord, RESOURCE_TYPES, type Rule, type StackSnapshot } from "./rule-kit";
 import type { RuleResult } from "./violation";
 
 export const monthlyCostWithinBudget: Rule = {
   id: "monthly-cost-within-budget",
-  description: "The stack's expected monthly cost (Railway after included usage, R2, Neon) fits budget.monthlyUsd; the worst case is reported.",
+  description:
+    "The stack's expected monthly cost (Railway after included usage, R2, Neon) fits budget.monthlyUsd; the worst case is reported.",
   evaluate: costBudgetResult,
 };
 
@@ -34,7 +41,9 @@ export interface ServiceUsage {
   readonly runMinutes?: number;
 }
 
-interface UsageDefault extends Required<Pick<ServiceUsage, "memoryGB" | "vCPU" | "egressGBPerMonth">> {
+interface UsageDefault extends Required<
+  Pick<ServiceUsage, "memoryGB" | "vCPU" | "egressGBPerMonth">
+> {
   readonly volumeGB?: number;
   readonly runMinutes?: number;
   /** Estimate the memory at the service's limit, when it has one. */
@@ -145,11 +154,19 @@ function serviceLine(
   const cpuLimit = numberOrUndefined(limits.vCPUs);
   const maxMemory = memoryLimit ?? prices.maxMemoryGBPerService.value;
   const maxCpu = cpuLimit ?? prices.maxVCPUPerService.value;
-  const memory = assumed.memoryGB ?? (defaults.memoryAtLimit && memoryLimit !== undefined ? memoryLimit : defaults.memoryGB);
+  const memory =
+    assumed.memoryGB ??
+    (defaults.memoryAtLimit && memoryLimit !== undefined ? memoryLimit : defaults.memoryGB);
   const cpu = assumed.vCPU ?? defaults.vCPU;
   const problems: string[] = [];
-  if (memory > maxMemory) problems.push(`${role} is expected to use ${memory} GB of RAM, above its ${maxMemory} GB limit; lower railway.${role}.usage.memoryGB or raise the limit.`);
-  if (cpu > maxCpu) problems.push(`${role} is expected to use ${cpu} vCPU, above its ${maxCpu} vCPU limit; lower railway.${role}.usage.vCPU.`);
+  if (memory > maxMemory)
+    problems.push(
+      `${role} is expected to use ${memory} GB of RAM, above its ${maxMemory} GB limit; lower railway.${role}.usage.memoryGB or raise the limit.`,
+    );
+  if (cpu > maxCpu)
+    problems.push(
+      `${role} is expected to use ${cpu} vCPU, above its ${maxCpu} vCPU limit; lower railway.${role}.usage.vCPU.`,
+    );
 
   const cron = typeof deploy.cronSchedule === "string" ? deploy.cronSchedule : undefined;
   const sleeps = deploy.sleepApplication === true;
@@ -158,7 +175,10 @@ function serviceLine(
   let runs = 0;
   if (cron !== undefined) {
     const counted = runsOf(cron);
-    if (counted === undefined) problems.push(`${role}'s cron schedule "${cron}" is not a five-field cron expression, so its runs cannot be counted (see backup-cron-meets-rpo).`);
+    if (counted === undefined)
+      problems.push(
+        `${role}'s cron schedule "${cron}" is not a five-field cron expression, so its runs cannot be counted (see backup-cron-meets-rpo).`,
+      );
     runs = counted ?? 0;
     const runMinutes = assumed.runMinutes ?? defaults.runMinutes ?? 1;
     hours = (runs * runMinutes) / 60;
@@ -172,15 +192,30 @@ function serviceLine(
   const volumeGB = hasVolume ? (assumed.volumeGB ?? defaults.volumeGB ?? 0.1) : 0;
   const worstVolumeGB = hasVolume ? prices.maxVolumeGB.value : 0;
   // The backup job uploads each dump to R2 over the internet.
-  const egress = cron !== undefined && dumpMB.expected !== undefined ? (runs * dumpMB.expected) / MB_PER_GB : (assumed.egressGBPerMonth ?? defaults.egressGBPerMonth);
-  const worstEgress = cron !== undefined && dumpMB.worst !== undefined ? (runs * dumpMB.worst) / MB_PER_GB : egress;
+  const egress =
+    cron !== undefined && dumpMB.expected !== undefined
+      ? (runs * dumpMB.expected) / MB_PER_GB
+      : (assumed.egressGBPerMonth ?? defaults.egressGBPerMonth);
+  const worstEgress =
+    cron !== undefined && dumpMB.worst !== undefined ? (runs * dumpMB.worst) / MB_PER_GB : egress;
 
   const { usage } = prices;
   const cost = (gb: number, vcpu: number, h: number, volume: number, out: number) =>
-    ((gb * usage.memoryGBMonth.value + vcpu * usage.vCPUMonth.value) * h) / HOURS_PER_MONTH + volume * usage.volumeGBMonth.value + out * usage.egressGB.value;
+    ((gb * usage.memoryGBMonth.value + vcpu * usage.vCPUMonth.value) * h) / HOURS_PER_MONTH +
+    volume * usage.volumeGBMonth.value +
+    out * usage.egressGB.value;
   const describe = (gb: number, vcpu: number, h: number, volume: number, out: number) =>
-    [`${trim(gb)} GB + ${trim(vcpu)} vCPU × ${trim(h)} h`, volume > 0 ? `${trim(volume)} GB volume` : "", out > 0 ? `${trim(out)} GB egress` : ""].filter(Boolean).join(" + ");
-  const unlimited = [memoryLimit === undefined ? "RAM" : "", cpuLimit === undefined ? "CPU" : ""].filter(Boolean);
+    [
+      `${trim(gb)} GB + ${trim(vcpu)} vCPU × ${trim(h)} h`,
+      volume > 0 ? `${trim(volume)} GB volume` : "",
+      out > 0 ? `${trim(out)} GB egress` : "",
+    ]
+      .filter(Boolean)
+      .join(" + ");
+  const unlimited = [
+    memoryLimit === undefined ? "RAM" : "",
+    cpuLimit === undefined ? "CPU" : "",
+  ].filter(Boolean);
   return {
     problems,
     line: {
@@ -190,30 +225,53 @@ function serviceLine(
       basis: describe(memory, cpu, hours, volumeGB, egress) + (sleeps ? " (sleeps when idle)" : ""),
       worstBasis:
         describe(maxMemory, maxCpu, worstHours, worstVolumeGB, worstEgress) +
-        (unlimited.length ? ` (no ${unlimited.join("/")} limit: the ${plan} plan's per-service maximum)` : ""),
-      quantities: { memoryGB: memory, vCPU: cpu, hours, memoryLimitGB: maxMemory, vCPULimit: maxCpu, volumeGB, egressGB: egress },
+        (unlimited.length
+          ? ` (no ${unlimited.join("/")} limit: the ${plan} plan's per-service maximum)`
+          : ""),
+      quantities: {
+        memoryGB: memory,
+        vCPU: cpu,
+        hours,
+        memoryLimitGB: maxMemory,
+        vCPULimit: maxCpu,
+        volumeGB,
+        egressGB: egress,
+      },
     },
   };
 }
 
 function retentionDaysOf(snapshot: StackSnapshot): number | undefined {
-  const lifecycle = snapshot.resources.find((resource) => resource.type === RESOURCE_TYPES.r2Lifecycle);
+  const lifecycle = snapshot.resources.find(
+    (resource) => resource.type === RESOURCE_TYPES.r2Lifecycle,
+  );
   const rules = Array.isArray(lifecycle?.inputs.rules) ? (lifecycle.inputs.rules as unknown[]) : [];
   const ages = rules
-    .map((rule) => numberOrUndefined(inputRecord(inputRecord(inputRecord(rule).deleteObjectsTransition).condition).maxAge))
+    .map((rule) =>
+      numberOrUndefined(
+        inputRecord(inputRecord(inputRecord(rule).deleteObjectsTransition).condition).maxAge,
+      ),
+    )
     .filter((age): age is number => age !== undefined);
   return ages.length ? Math.max(...ages) / 86_400 : snapshot.expected.retentionDays;
 }
 
 /** R2's dumps: every run's dump is kept until the lifecycle deletes it; the free tier applies first. */
-function r2Line(runsPerMonth: number, retentionDays: number, dumpMB: { expected: number; worst: number }): CostLine {
+function r2Line(
+  runsPerMonth: number,
+  retentionDays: number,
+  dumpMB: { expected: number; worst: number },
+): CostLine {
   const kept = (runsPerMonth * 12 * retentionDays) / 365;
   const price = (mb: number) => {
     const storedGB = (kept * mb) / MB_PER_GB;
     // A multipart upload in 5 MB parts is the most Class A operations one dump can take.
     const classA = runsPerMonth * (2 + Math.ceil(mb / 5));
-    const storage = Math.max(0, storedGB - R2_PRICES.freeStorageGBMonth.value) * R2_PRICES.storageGBMonth.value;
-    const operations = Math.max(0, classA / 1e6 - R2_PRICES.freeClassAMillion.value) * R2_PRICES.classAPerMillion.value;
+    const storage =
+      Math.max(0, storedGB - R2_PRICES.freeStorageGBMonth.value) * R2_PRICES.storageGBMonth.value;
+    const operations =
+      Math.max(0, classA / 1e6 - R2_PRICES.freeClassAMillion.value) *
+      R2_PRICES.classAPerMillion.value;
     return { usd: storage + operations, storedGB, classA };
   };
   const expected = price(dumpMB.expected);
@@ -232,7 +290,9 @@ function r2Line(runsPerMonth: number, retentionDays: number, dumpMB: { expected:
 
 /** Neon bills CU-hours (and storage) on Launch; Free costs nothing and suspends at its quota. */
 function neonLine(snapshot: StackSnapshot): CostLine | undefined {
-  const project = snapshot.resources.find((resource) => resource.type === RESOURCE_TYPES.neonProject);
+  const project = snapshot.resources.find(
+    (resource) => resource.type === RESOURCE_TYPES.neonProject,
+  );
   const plan = snapshot.expected.neonPlan as NeonPricedPlan | undefined;
   const hours = snapshot.expected.neonActiveHoursPerMonth;
   if (!project || plan === undefined || hours === undefined) return undefined;
@@ -243,7 +303,10 @@ function neonLine(snapshot: StackSnapshot): CostLine | undefined {
   const expectedCuHours = minCu * hours;
   const worstCuHours = worstCaseCuHours({ maxCu, activeHoursPerMonth: hours });
   const price = NEON_PRICES[plan].cuHour.value;
-  const suffix = plan === "free" ? " on Free: $0, and Neon suspends the compute at the quota" : ` at $${price}/CU-hour (storage not estimated)`;
+  const suffix =
+    plan === "free"
+      ? " on Free: $0, and Neon suspends the compute at the quota"
+      : ` at $${price}/CU-hour (storage not estimated)`;
   return {
     item: "Neon",
     expectedUsd: expectedCuHours * price,
@@ -269,10 +332,20 @@ export function railwayBillUsd(plan: RailwayPlan, usageUsd: number): number {
 export function estimateMonthlyCost(snapshot: StackSnapshot): CostEstimate {
   const plan = snapshot.expected.railwayPlan ?? "hobby";
   const prices = RAILWAY_PLANS[plan];
-  const configs = snapshot.resources.filter((resource) => resource.type === RESOURCE_TYPES.railwayServiceConfig);
-  const volumes = snapshot.resources.filter((resource) => resource.type === RESOURCE_TYPES.railwayVolume);
-  const neonCapMB = snapshot.expected.neonPlan === "free" ? NEON_PRICES.free.storageCapGB.value * MB_PER_GB : undefined;
-  const dumpMB = { expected: snapshot.expected.expectedDumpMB, worst: neonCapMB ?? snapshot.expected.expectedDumpMB };
+  const configs = snapshot.resources.filter(
+    (resource) => resource.type === RESOURCE_TYPES.railwayServiceConfig,
+  );
+  const volumes = snapshot.resources.filter(
+    (resource) => resource.type === RESOURCE_TYPES.railwayVolume,
+  );
+  const neonCapMB =
+    snapshot.expected.neonPlan === "free"
+      ? NEON_PRICES.free.storageCapGB.value * MB_PER_GB
+      : undefined;
+  const dumpMB = {
+    expected: snapshot.expected.expectedDumpMB,
+    worst: neonCapMB ?? snapshot.expected.expectedDumpMB,
+  };
   const services = configs.map((config) => serviceLine(config, snapshot, plan, volumes, dumpMB));
   const railwayLines = services.map((service) => service.line);
   const problems = services.flatMap((service) => service.problems);
@@ -282,10 +355,15 @@ export function estimateMonthlyCost(snapshot: StackSnapshot): CostEstimate {
     "Memory and CPU in use are railway.<role>.usage values or the role's default; the worst case is each service at its limit, or at the plan's per-service maximum without one.",
   ];
 
-  const declaresProject = snapshot.resources.some((resource) => resource.type === RESOURCE_TYPES.railwayProject);
+  const declaresProject = snapshot.resources.some(
+    (resource) => resource.type === RESOURCE_TYPES.railwayProject,
+  );
   const subscription = declaresProject ? prices.subscription.value : 0;
   const included = declaresProject ? prices.includedUsage.value : 0;
-  if (configs.length > 0 && !declaresProject) assumptions.push("This stack's Railway services run in another stack's project: that stack carries the subscription and its included usage.");
+  if (configs.length > 0 && !declaresProject)
+    assumptions.push(
+      "This stack's Railway services run in another stack's project: that stack carries the subscription and its included usage.",
+    );
   const usageExpected = railwayLines.reduce((sum, line) => sum + line.expectedUsd, 0);
   const usageWorst = railwayLines.reduce((sum, line) => sum + line.worstUsd, 0);
   const bill = (usage: number) => (declaresProject ? railwayBillUsd(plan, usage) : usage);
@@ -293,9 +371,22 @@ export function estimateMonthlyCost(snapshot: StackSnapshot): CostEstimate {
   const lines: CostLine[] = [...railwayLines];
   const runsPerMonth = backupRunsPerMonth(snapshot);
   const retentionDays = retentionDaysOf(snapshot);
-  if (snapshot.resources.some((resource) => resource.type === RESOURCE_TYPES.r2Bucket) && runsPerMonth !== undefined && retentionDays !== undefined) {
-    if (dumpMB.expected === undefined) problems.push("backups.expectedDumpMB is not set, so R2's storage cannot be estimated; set it to the size of one compressed dump.");
-    else lines.push(r2Line(runsPerMonth, retentionDays, { expected: dumpMB.expected, worst: dumpMB.worst ?? dumpMB.expected }));
+  if (
+    snapshot.resources.some((resource) => resource.type === RESOURCE_TYPES.r2Bucket) &&
+    runsPerMonth !== undefined &&
+    retentionDays !== undefined
+  ) {
+    if (dumpMB.expected === undefined)
+      problems.push(
+        "backups.expectedDumpMB is not set, so R2's storage cannot be estimated; set it to the size of one compressed dump.",
+      );
+    else
+      lines.push(
+        r2Line(runsPerMonth, retentionDays, {
+          expected: dumpMB.expected,
+          worst: dumpMB.worst ?? dumpMB.expected,
+        }),
+      );
   }
   const neon = neonLine(snapshot);
   if (neon) lines.push(neon);
@@ -331,8 +422,14 @@ function runsOf(cron: string): number | undefined {
 }
 
 function backupRunsPerMonth(snapshot: StackSnapshot): number | undefined {
-  const job = snapshot.resources.find((resource) => resource.type === RESOURCE_TYPES.railwayServiceConfig && typeof inputRecord(resource.inputs.deploy).cronSchedule === "string");
-  const schedule = job ? inputRecord(job.inputs.deploy).cronSchedule : snapshot.outputs.backupSchedule;
+  const job = snapshot.resources.find(
+    (resource) =>
+      resource.type === RESOURCE_TYPES.railwayServiceConfig &&
+      typeof inputRecord(resource.inputs.deploy).cronSchedule === "string",
+  );
+  const schedule = job
+    ? inputRecord(job.inputs.deploy).cronSchedule
+    : snapshot.outputs.backupSchedule;
   return typeof schedule === "string" ? runsOf(schedule) : undefined;
 }
 
@@ -348,7 +445,12 @@ function largest(lines: readonly CostLine[]): string {
 /** The expected month fits `budget.monthlyUsd`; the worst case is reported beside it. */
 function costBudgetResult(snapshot: StackSnapshot): RuleResult {
   const budget = snapshot.expected.budgetMonthlyUsd;
-  if (budget === undefined) return { rule: monthlyCostWithinBudget.id, status: "undecided", message: "No budget.monthlyUsd is configured to compare the estimate with." };
+  if (budget === undefined)
+    return {
+      rule: monthlyCostWithinBudget.id,
+      status: "undecided",
+      message: "No budget.monthlyUsd is configured to compare the estimate with.",
+    };
   const estimate = estimateMonthlyCost(snapshot);
   const worst = `worst case ${formatUsd(estimate.worstUsd)} with every service at its limit`;
   const problems = [...estimate.problems];
@@ -358,6 +460,11 @@ function costBudgetResult(snapshot: StackSnapshot): RuleResult {
         `Largest: ${largest(estimate.lines)}. Lower those services' limits or usage, or raise budget.monthlyUsd.`,
     );
   }
-  if (problems.length) return { rule: monthlyCostWithinBudget.id, status: "fail", message: problems.join(" ") };
-  return { rule: monthlyCostWithinBudget.id, status: "pass", message: `Expected ${formatUsd(estimate.expectedUsd)} a month of a ${formatUsd(budget)} budget (${worst}).` };
+  if (problems.length)
+    return { rule: monthlyCostWithinBudget.id, status: "fail", message: problems.join(" ") };
+  return {
+    rule: monthlyCostWithinBudget.id,
+    status: "pass",
+    message: `Expected ${formatUsd(estimate.expectedUsd)} a month of a ${formatUsd(budget)} budget (${worst}).`,
+  };
 }

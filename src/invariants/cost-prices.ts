@@ -13,14 +13,32 @@ export interface Sourced {
   readonly readOn: string;
 }
 
-const RAILWAY_PLANS_PAGE = "https://github.com/railwayapp/docs/blob/474db1238817571c780d643eb6d257af69367545/src/docs/pricing/plans.md";
-const NEON_PLANS_PAGE = "https://github.com/neondatabase/website/blob/0020a39141e35fe219c1f6eccd7bba733f7611ab/content/docs/introduction/plans.md";
-const R2_PRICING_PAGE = "https://github.com/cloudflare/cloudflare-docs/blob/07ec87d4f0b2bb3dd731f801af428f16d6c1b71d/src/content/docs/r2/pricing.mdx";
+const RAILWAY_PLANS_PAGE =
+  "https://github.com/railwayapp/docs/blob/474db1238817571c780d643eb6d257af69367545/src/docs/pricing/plans.md";
+const NEON_PLANS_PAGE =
+  "https://github.com/neondatabase/website/blob/0020a39141e35fe219c1f6eccd7bba733f7611ab/content/docs/introduction/plans.md";
+const R2_PRICING_PAGE =
+  "https://github.com/cloudflare/cloudflare-docs/blob/07ec87d4f0b2bb3dd731f801af428f16d6c1b71d/src/content/docs/r2/pricing.mdx";
 const READ_ON = "2026-12-01";
 
-const railway = (value: number, unit: string): Sourced => ({ value, unit, source: RAILWAY_PLANS_PAGE, readOn: READ_ON });
-const neon = (value: number, unit: string): Sourced => ({ value, unit, source: NEON_PLANS_PAGE, readOn: READ_ON });
-const r2 = (value: number, unit: string): Sourced => ({ value, unit, source: R2_PRICING_PAGE, readOn: READ_ON });
+const railway = (value: number, unit: string): Sourced => ({
+  value,
+  unit,
+  source: RAILWAY_PLANS_PAGE,
+  readOn: READ_ON,
+});
+const neon = (value: number, unit: string): Sourced => ({
+  value,
+  unit,
+  source: NEON_PLANS_PAGE,
+  readOn: READ_ON,
+});
+const r2 = (value: number, unit: string): Sourced => ({
+  value,
+  unit,
+  source: R2_PRICING_PAGE,
+  readOn: READ_ON,
+});
 
 /** Usage is billed per minute at the same rates on Hobby and Pro ("Resource Usage Pricing"). */
 const RAILWAY_USAGE = {
@@ -36,7 +54,10 @@ const RAILWAY_USAGE = {
  * per GB-minute of volume), and Railway's CLI prices `estimatedUsage` the same way
  * (railwayapp/cli `src/commands/usage.rs`, `MINUTES_IN_MONTH`).
  */
-export const RAILWAY_BILLING_MINUTES_PER_MONTH = railway(43_200, "minutes in the month Railway's per-minute prices divide the monthly ones by");
+export const RAILWAY_BILLING_MINUTES_PER_MONTH = railway(
+  43_200,
+  "minutes in the month Railway's per-minute prices divide the monthly ones by",
+);
 
 /**
  * The subscription counts towards usage: a month's bill is the subscription plus the usage
@@ -71,8 +92,14 @@ export const RAILWAY_PLAN_NAMES = Object.keys(RAILWAY_PLANS) as [RailwayPlan, ..
  * fee and bills what is used.
  */
 export const NEON_PRICES = {
-  free: { cuHour: neon(0, "USD per CU-hour"), storageCapGB: neon(0.5, "GB of storage per project") },
-  launch: { cuHour: neon(0.106, "USD per CU-hour"), storageGBMonth: neon(0.35, "USD per GB-month of storage") },
+  free: {
+    cuHour: neon(0, "USD per CU-hour"),
+    storageCapGB: neon(0.5, "GB of storage per project"),
+  },
+  launch: {
+    cuHour: neon(0.106, "USD per CU-hour"),
+    storageGBMonth: neon(0.35, "USD per GB-month of storage"),
+  },
 } as const;
 
 export type NeonPricedPlan = keyof typeof NEON_PRICES;
@@ -90,7 +117,8 @@ export const R2_PRICES = {
 export function allSourcedNumbers(): { name: string; sourced: Sourced }[] {
   const found: { name: string; sourced: Sourced }[] = [];
   const visit = (name: string, value: unknown) => {
-    if (typeof value === "number") throw new Error(`${name} is a bare number; give it a source and the date it was read`);
+    if (typeof value === "number")
+      throw new Error(`${name} is a bare number; give it a source and the date it was read`);
     if (typeof value !== "object" || value === null) return;
     if ("value" in value) {
       found.push({ name, sourced: value as Sourced });

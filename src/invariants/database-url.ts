@@ -1,13 +1,24 @@
-import { notApplicable, undeclared, violationsVerdict, withoutBackups, type Rule } from "./rule-kit";
+import {
+  notApplicable,
+  undeclared,
+  violationsVerdict,
+  withoutBackups,
+  type Rule,
+} from "./rule-kit";
 import type { Violation } from "./violation";
 
 export const appDatabaseUrlHasNoQuery: Rule = {
   id: "app-database-url-has-no-query",
-  description: "The app's DATABASE_URL has the expected scheme and no query string (asyncpg rejects sslmode).",
+  description:
+    "The app's DATABASE_URL has the expected scheme and no query string (asyncpg rejects sslmode).",
   evaluate({ outputs, expected }) {
     const { id } = appDatabaseUrlHasNoQuery;
     if (typeof outputs.appDatabaseUrl !== "string") return undeclared(id, "Output appDatabaseUrl");
-    return violationsVerdict(id, appDatabaseUrlViolations(outputs.appDatabaseUrl, expected.appUrlScheme), `DATABASE_URL is ${expected.appUrlScheme}:// with no query string.`);
+    return violationsVerdict(
+      id,
+      appDatabaseUrlViolations(outputs.appDatabaseUrl, expected.appUrlScheme),
+      `DATABASE_URL is ${expected.appUrlScheme}:// with no query string.`,
+    );
   },
 };
 
@@ -20,7 +31,11 @@ export const backupDatabaseUrlDirectAndSsl: Rule = {
     if (noBackups) return notApplicable(id, noBackups);
     const url = snapshot.outputs.backupDatabaseUrl;
     if (typeof url !== "string") return undeclared(id, "Output backupDatabaseUrl");
-    return violationsVerdict(id, backupDatabaseUrlViolations(url), "BACKUP_DATABASE_URL uses the direct host with ?sslmode=require.");
+    return violationsVerdict(
+      id,
+      backupDatabaseUrlViolations(url),
+      "BACKUP_DATABASE_URL uses the direct host with ?sslmode=require.",
+    );
   },
 };
 
@@ -76,7 +91,9 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
       });
     }
   }
-  const namedAlready = ["sslmode", "channel_binding"].filter((name) => parsed.searchParams.has(name));
+  const namedAlready = ["sslmode", "channel_binding"].filter((name) =>
+    parsed.searchParams.has(name),
+  );
   if (parsed.search !== "" && namedAlready.length === 0) {
     violations.push({
       rule: appDatabaseUrlHasNoQuery.id,
@@ -94,7 +111,12 @@ export function appDatabaseUrlViolations(url: string, expectedScheme: string): V
 export function backupDatabaseUrlViolations(url: string): Violation[] {
   const parsed = parseUrl(url);
   if (!parsed) {
-    return [{ rule: backupDatabaseUrlDirectAndSsl.id, message: "BACKUP_DATABASE_URL is not a valid URL." }];
+    return [
+      {
+        rule: backupDatabaseUrlDirectAndSsl.id,
+        message: "BACKUP_DATABASE_URL is not a valid URL.",
+      },
+    ];
   }
   const violations: Violation[] = [];
   const firstLabel = parsed.hostname.split(".")[0] ?? "";

@@ -6,9 +6,14 @@ export type DeployedEnvironment = (typeof DEPLOYED_ENVIRONMENTS)[number];
 
 export const environmentMatchesStack: Rule = {
   id: "environment-matches-stack",
-  description: 'The app\'s ENVIRONMENT equals the stack ("staging" or "production", never "development").',
+  description:
+    'The app\'s ENVIRONMENT equals the stack ("staging" or "production", never "development").',
   evaluate: ({ outputs, stack }) =>
-    violationsVerdict(environmentMatchesStack.id, environmentViolations(outputs.environment, stack), `ENVIRONMENT is "${String(outputs.environment)}".`),
+    violationsVerdict(
+      environmentMatchesStack.id,
+      environmentViolations(outputs.environment, stack),
+      `ENVIRONMENT is "${String(outputs.environment)}".`,
+    ),
 };
 
 /**

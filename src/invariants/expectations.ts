@@ -20,7 +20,9 @@ export function stackExpectations(config: StackConfig): StackExpectations {
         rpoHours: config.backups.rpoHours,
         pgVersion: config.neon.pgVersion,
         expectedDumpMB: config.backups.expectedDumpMB,
-        ...(config.neon.appTransferGBPerMonth === undefined ? {} : { appTransferGBPerMonth: config.neon.appTransferGBPerMonth }),
+        ...(config.neon.appTransferGBPerMonth === undefined
+          ? {}
+          : { appTransferGBPerMonth: config.neon.appTransferGBPerMonth }),
       }
     : database;
 }
@@ -28,6 +30,12 @@ export function stackExpectations(config: StackConfig): StackExpectations {
 /** The budget and the usage keys the stack file sets; the cost model applies its defaults to the rest. */
 function costExpectations(config: StackConfig) {
   const railway: Partial<Record<RailwayRole, { usage?: ServiceUsage }>> = config.railway;
-  const usage = Object.fromEntries(RAILWAY_ROLES.flatMap((role) => (railway[role]?.usage ? [[role, railway[role].usage]] : [])));
-  return { budgetMonthlyUsd: config.budget.monthlyUsd, railwayPlan: config.budget.railwayPlan, usage };
+  const usage = Object.fromEntries(
+    RAILWAY_ROLES.flatMap((role) => (railway[role]?.usage ? [[role, railway[role].usage]] : [])),
+  );
+  return {
+    budgetMonthlyUsd: config.budget.monthlyUsd,
+    railwayPlan: config.budget.railwayPlan,
+    usage,
+  };
 }

@@ -1,15 +1,27 @@
 import { NEON_PLAN_LIMITS, neonProjectLabel, type NeonPlan } from "./neon-plan";
-import { inputRecord, notApplicable, RESOURCE_TYPES, violationsVerdict, type Rule, type StackSnapshot } from "./rule-kit";
+import {
+  inputRecord,
+  notApplicable,
+  RESOURCE_TYPES,
+  violationsVerdict,
+  type Rule,
+  type StackSnapshot,
+} from "./rule-kit";
 import type { RuleResult, Violation } from "./violation";
 
 export const neonCuHoursWithinPlan: Rule = {
   id: "neon-cu-hours-within-plan",
-  description: "Each Neon project's computes fit the plan's monthly CU-hours (max CU × active hours).",
+  description:
+    "Each Neon project's computes fit the plan's monthly CU-hours (max CU × active hours).",
   evaluate: cuBudgetResult,
 };
 
 /** Compute sizes Neon accepts: 1/4 and 1/2 CU, then whole CUs (neon.com/docs/manage/computes). */
-export const NEON_COMPUTE_SIZES: readonly number[] = [0.25, 0.5, ...Array.from({ length: 16 }, (_, i) => i + 1)];
+export const NEON_COMPUTE_SIZES: readonly number[] = [
+  0.25,
+  0.5,
+  ...Array.from({ length: 16 }, (_, i) => i + 1),
+];
 
 /** Hours in the longest month: more active hours than this cannot happen. */
 export const HOURS_PER_MONTH_MAX = 744;
@@ -27,19 +39,35 @@ export interface NeonComputeBudget {
 /**
  * Size limits of one compute: a size Neon offers, min ≤ max, within the plan (Free: 0.25 to 2 CU).
  */
-export function computeSizeViolations(minCu: number, maxCu: number, plan: NeonPlan, label = "neon.compute"): Violation[] {
+export function computeSizeViolations(
+  minCu: number,
+  maxCu: number,
+  plan: NeonPlan,
+  label = "neon.compute",
+): Violation[] {
   const limits = NEON_PLAN_LIMITS[plan];
   const problems: string[] = [];
-  for (const [key, size] of [["minCu", minCu], ["maxCu", maxCu]] as const) {
-    if (!NEON_COMPUTE_SIZES.includes(size)) problems.push(`${label} ${key} ${size} is not a Neon compute size (0.25, 0.5 or a whole number 1-16).`);
-    else if (size < limits.minCu || size > limits.maxCu) problems.push(`${label} ${key} ${size} is outside the Neon ${plan} plan's ${limits.minCu}-${limits.maxCu} CU.`);
+  for (const [key, size] of [
+    ["minCu", minCu],
+    ["maxCu", maxCu],
+  ] as const) {
+    if (!NEON_COMPUTE_SIZES.includes(size))
+      problems.push(
+        `${label} ${key} ${size} is not a Neon compute size (0.25, 0.5 or a whole number 1-16).`,
+      );
+    else if (size < limits.minCu || size > limits.maxCu)
+      problems.push(
+        `${label} ${key} ${size} is outside the Neon ${plan} plan's ${limits.minCu}-${limits.maxCu} CU.`,
+      );
   }
   if (minCu > maxCu) problems.push(`${label} minCu ${minCu} is above maxCu ${maxCu}.`);
   return problems.map((message) => ({ rule: neonCuHoursWithinPlan.id, message }));
 }
 
 /** Worst case of one compute's month: it may sit at its maximum size for every active hour. */
-export function worstCaseCuHours(compute: Pick<NeonComputeBudget, "maxCu" | "activeHoursPerMonth">): number {
+export function worstCaseCuHours(
+  compute: Pick<NeonComputeBudget, "maxCu" | "activeHoursPerMonth">,
+): number {
   return compute.maxCu * compute.activeHoursPerMonth;
 }
 
@@ -50,11 +78,20 @@ const round = (value: number) => Math.round(value * 100) / 100;
  * allowance (Free: 100 CU-hours; Neon suspends the project's computes when it runs out), so
  * Σ maxCu × activeHoursPerMonth over its computes must stay within it.
  */
-export function cuBudgetViolations(project: string, plan: NeonPlan, computes: readonly NeonComputeBudget[]): Violation[] {
+export function cuBudgetViolations(
+  project: string,
+  plan: NeonPlan,
+  computes: readonly NeonComputeBudget[],
+): Violation[] {
   const allowance = NEON_PLAN_LIMITS[plan].cuHoursPerProjectPerMonth;
   const worst = computes.reduce((sum, compute) => sum + worstCaseCuHours(compute), 0);
   if (worst <= allowance) return [];
-  const terms = computes.map((c) => `${c.label}: ${c.maxCu} CU × ${c.activeHoursPerMonth} h = ${round(worstCaseCuHours(c))}`).join("; ");
+  const terms = computes
+    .map(
+      (c) =>
+        `${c.label}: ${c.maxCu} CU × ${c.activeHoursPerMonth} h = ${round(worstCaseCuHours(c))}`,
+    )
+    .join("; ");
   if (computes.length > 1) {
     return [
       {
@@ -95,16 +132,32 @@ export function foreignComputeViolation(compute: string, projectId: unknown): Vi
 function cuBudgetResult(snapshot: StackSnapshot): RuleResult {
   const { id } = neonCuHoursWithinPlan;
   const { expected } = snapshot;
-  const projects = snapshot.resources.filter((resource) => resource.type === RESOURCE_TYPES.neonProject);
-  const others = snapshot.resources.filter((resource) => resource.type === RESOURCE_TYPES.neonEndpoint || resource.type === RESOURCE_TYPES.neonBranch);
-  if (projects.length === 0 && others.length === 0) return notApplicable(id, `${snapshot.stack} declares no Neon compute`);
+  const projects = snapshot.resources.filter(
+    (resource) => resource.type === RESOURCE_TYPES.neonProject,
+  );
+  const others = snapshot.resources.filter(
+    (resource) =>
+      resource.type === RESOURCE_TYPES.neonEndpoint || resource.type === RESOURCE_TYPES.neonBranch,
+  );
+  if (projects.length === 0 && others.length === 0)
+    return notApplicable(id, `${snapshot.stack} declares no Neon compute`);
   const ownProjectId = snapshot.outputs.neonProjectId;
   const violations: Violation[] = others
     .filter((resource) => projects.length === 0 || resource.inputs.projectId !== ownProjectId)
-    .map((resource) => foreignComputeViolation(`${resource.type} "${resource.name}"`, resource.inputs.projectId));
-  if (projects.length > 0 && (expected.neonPlan === undefined || expected.neonActiveHoursPerMonth === undefined)) {
+    .map((resource) =>
+      foreignComputeViolation(`${resource.type} "${resource.name}"`, resource.inputs.projectId),
+    );
+  if (
+    projects.length > 0 &&
+    (expected.neonPlan === undefined || expected.neonActiveHoursPerMonth === undefined)
+  ) {
     if (violations.length) return violationsVerdict(id, violations, "");
-    return { rule: id, status: "undecided", message: "The Neon plan or neon.compute.activeHoursPerMonth is unknown here, so the CU-hour budget cannot be computed." };
+    return {
+      rule: id,
+      status: "undecided",
+      message:
+        "The Neon plan or neon.compute.activeHoursPerMonth is unknown here, so the CU-hour budget cannot be computed.",
+    };
   }
   const summaries: string[] = [];
   for (const project of projects) {
@@ -122,8 +175,13 @@ function cuBudgetResult(snapshot: StackSnapshot): RuleResult {
       continue;
     }
     violations.push(...computeSizeViolations(minCu, maxCu, plan, label));
-    const computes: NeonComputeBudget[] = [{ label: `${label}'s compute`, minCu, maxCu, activeHoursPerMonth: hours }];
-    for (const endpoint of others.filter((resource) => resource.type === RESOURCE_TYPES.neonEndpoint && resource.inputs.projectId === ownProjectId)) {
+    const computes: NeonComputeBudget[] = [
+      { label: `${label}'s compute`, minCu, maxCu, activeHoursPerMonth: hours },
+    ];
+    for (const endpoint of others.filter(
+      (resource) =>
+        resource.type === RESOURCE_TYPES.neonEndpoint && resource.inputs.projectId === ownProjectId,
+    )) {
       const endpointMax = endpoint.inputs.autoscalingLimitMaxCu;
       computes.push({
         label: `Endpoint "${endpoint.name}"`,
@@ -134,7 +192,10 @@ function cuBudgetResult(snapshot: StackSnapshot): RuleResult {
       });
     }
     violations.push(...cuBudgetViolations(label, plan, computes));
-    const worst = computes.reduce((sum, compute) => sum + compute.maxCu * compute.activeHoursPerMonth, 0);
+    const worst = computes.reduce(
+      (sum, compute) => sum + compute.maxCu * compute.activeHoursPerMonth,
+      0,
+    );
     summaries.push(
       `${label}: at most ${Math.round(worst * 100) / 100} CU-hours a month (${minCu}-${maxCu} CU, ${hours} active h) of the ${plan} plan's ${NEON_PLAN_LIMITS[plan].cuHoursPerProjectPerMonth}`,
     );

@@ -1,4 +1,10 @@
-import { notApplicable, RESOURCE_TYPES, violationsVerdict, type Rule, type SnapshotResource } from "./rule-kit";
+import {
+  notApplicable,
+  RESOURCE_TYPES,
+  violationsVerdict,
+  type Rule,
+  type SnapshotResource,
+} from "./rule-kit";
 import type { Violation } from "./violation";
 
 export const pitrWithinPlan: Rule = {
@@ -9,13 +15,27 @@ export const pitrWithinPlan: Rule = {
     const projects = resources.filter((resource) => resource.type === RESOURCE_TYPES.neonProject);
     if (projects.length === 0) return notApplicable(id, `${stack} declares no Neon project`);
     const plan = expected.neonPlan;
-    if (plan === undefined) return { rule: id, status: "undecided", message: "The Neon plan is unknown here, so its PITR maximum cannot be compared." };
+    if (plan === undefined)
+      return {
+        rule: id,
+        status: "undecided",
+        message: "The Neon plan is unknown here, so its PITR maximum cannot be compared.",
+      };
     const violations = projects.flatMap((project): Violation[] => {
       const seconds = project.inputs.historyRetentionSeconds;
       if (typeof seconds === "number") return historyRetentionViolations(seconds, plan);
-      return [{ rule: id, message: `${neonProjectLabel(project)} sets no historyRetentionSeconds; the provider then sends 86400, which the ${plan} plan rejects.` }];
+      return [
+        {
+          rule: id,
+          message: `${neonProjectLabel(project)} sets no historyRetentionSeconds; the provider then sends 86400, which the ${plan} plan rejects.`,
+        },
+      ];
     });
-    return violationsVerdict(id, violations, `PITR window ${projects.map((p) => String(p.inputs.historyRetentionSeconds)).join(", ")} s fits the ${plan} plan.`);
+    return violationsVerdict(
+      id,
+      violations,
+      `PITR window ${projects.map((p) => String(p.inputs.historyRetentionSeconds)).join(", ")} s fits the ${plan} plan.`,
+    );
   },
 };
 
@@ -28,7 +48,13 @@ export const pitrWithinPlan: Rule = {
  * of public network transfer, after which Neon suspends the compute as well.
  */
 export const NEON_PLAN_LIMITS = {
-  free: { maxHistoryRetentionSeconds: 21_600, cuHoursPerProjectPerMonth: 100, minCu: 0.25, maxCu: 2, publicTransferGBPerMonth: 5 },
+  free: {
+    maxHistoryRetentionSeconds: 21_600,
+    cuHoursPerProjectPerMonth: 100,
+    minCu: 0.25,
+    maxCu: 2,
+    publicTransferGBPerMonth: 5,
+  },
 } as const;
 
 export type NeonPlan = keyof typeof NEON_PLAN_LIMITS;

@@ -6,16 +6,27 @@ import type { Violation } from "./violation";
 /** Backups and the app against the plan's monthly public transfer, from the schedule the stack exports. */
 export const neonTransferWithinPlan: Rule = {
   id: "neon-transfer-within-plan",
-  description: "Dumps a month × backups.expectedDumpMB + the app's transfer fit the Neon plan's monthly public transfer.",
+  description:
+    "Dumps a month × backups.expectedDumpMB + the app's transfer fit the Neon plan's monthly public transfer.",
   evaluate({ stack, outputs, expected }) {
     const { id } = neonTransferWithinPlan;
     const schedule = outputs.backupSchedule;
     if (typeof schedule !== "string" && expected.appTransferGBPerMonth === undefined) {
       return notApplicable(id, `${stack} schedules no backups and estimates no app transfer`);
     }
-    if (expected.neonPlan === undefined) return { rule: id, status: "undecided", message: "The Neon plan is unknown here, so its transfer allowance cannot be compared." };
+    if (expected.neonPlan === undefined)
+      return {
+        rule: id,
+        status: "undecided",
+        message: "The Neon plan is unknown here, so its transfer allowance cannot be compared.",
+      };
     if (typeof schedule === "string" && expected.expectedDumpMB === undefined) {
-      return { rule: id, status: "undecided", message: "backups.expectedDumpMB is unknown here, so the backups' transfer cannot be computed." };
+      return {
+        rule: id,
+        status: "undecided",
+        message:
+          "backups.expectedDumpMB is unknown here, so the backups' transfer cannot be computed.",
+      };
     }
     const budget = {
       plan: expected.neonPlan,
@@ -25,10 +36,18 @@ export const neonTransferWithinPlan: Rule = {
       appGBPerMonth: expected.appTransferGBPerMonth,
     };
     try {
-      return violationsVerdict(id, transferViolations(budget), `${monthlyTransfer(budget).figure}.`);
+      return violationsVerdict(
+        id,
+        transferViolations(budget),
+        `${monthlyTransfer(budget).figure}.`,
+      );
     } catch {
       // An unreadable schedule is backup-schedule-meets-rpo's to report.
-      return { rule: id, status: "undecided", message: `backups.schedule "${schedule}" is not a schedule this rule can count.` };
+      return {
+        rule: id,
+        status: "undecided",
+        message: `backups.schedule "${schedule}" is not a schedule this rule can count.`,
+      };
     }
   },
 };
@@ -48,13 +67,29 @@ export interface NeonTransferBudget {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** Dumps a month and GB a month, with the terms for the message. */
-export function monthlyTransfer(budget: NeonTransferBudget): { dumps: number; backupGB: number; totalGB: number; figure: string } {
+export function monthlyTransfer(budget: NeonTransferBudget): {
+  dumps: number;
+  backupGB: number;
+  totalGB: number;
+  figure: string;
+} {
   const dumps = budget.schedule === undefined ? 0 : maxRunsPerMonth(budget.schedule);
   const backupGB = (dumps * (budget.dumpMB ?? 0)) / 1000;
   const totalGB = backupGB + (budget.appGBPerMonth ?? 0);
-  const backups = budget.schedule === undefined ? "no backups" : `${dumps} dumps a month ("${budget.schedule}") × ${budget.dumpMB} MB = ${round(backupGB)} GB`;
-  const app = budget.appGBPerMonth === undefined ? "app transfer not estimated (neon.appTransferGBPerMonth)" : `app ${budget.appGBPerMonth} GB`;
-  return { dumps, backupGB, totalGB, figure: `${backups} + ${app} = ${round(totalGB)} GB of the Neon ${budget.plan} plan's ${NEON_PLAN_LIMITS[budget.plan].publicTransferGBPerMonth} GB public transfer a month` };
+  const backups =
+    budget.schedule === undefined
+      ? "no backups"
+      : `${dumps} dumps a month ("${budget.schedule}") × ${budget.dumpMB} MB = ${round(backupGB)} GB`;
+  const app =
+    budget.appGBPerMonth === undefined
+      ? "app transfer not estimated (neon.appTransferGBPerMonth)"
+      : `app ${budget.appGBPerMonth} GB`;
+  return {
+    dumps,
+    backupGB,
+    totalGB,
+    figure: `${backups} + ${app} = ${round(totalGB)} GB of the Neon ${budget.plan} plan's ${NEON_PLAN_LIMITS[budget.plan].publicTransferGBPerMonth} GB public transfer a month`,
+  };
 }
 
 /**
@@ -69,14 +104,24 @@ export function transferViolations(budget: NeonTransferBudget): Violation[] {
   const head = `${figure[0]?.toUpperCase()}${figure.slice(1).replace(" of the ", ", over the ")}; Neon suspends the compute when it runs out.`;
   const spare = allowance - (budget.appGBPerMonth ?? 0);
   if (budget.schedule === undefined || !budget.dumpMB || spare <= 0) {
-    return [{ rule: neonTransferWithinPlan.id, message: `${head} Lower neon.appTransferGBPerMonth's traffic or move to a paid Neon plan.` }];
+    return [
+      {
+        rule: neonTransferWithinPlan.id,
+        message: `${head} Lower neon.appTransferGBPerMonth's traffic or move to a paid Neon plan.`,
+      },
+    ];
   }
   const fitting = Math.floor((spare * 1000) / budget.dumpMB);
   // The worst month has 744 hours; dumps that far apart fit it.
   const hoursApart = fitting > 0 ? Math.ceil(744 / fitting) : Infinity;
   const atRpo = budget.rpoHours === undefined ? undefined : suggestedSchedule(budget.rpoHours);
   if (atRpo !== undefined && monthlyTransfer({ ...budget, schedule: atRpo }).totalGB <= allowance) {
-    return [{ rule: neonTransferWithinPlan.id, message: `${head} Dump only as often as the ${budget.rpoHours} h RPO needs: backups.schedule "${atRpo}" fits.` }];
+    return [
+      {
+        rule: neonTransferWithinPlan.id,
+        message: `${head} Dump only as often as the ${budget.rpoHours} h RPO needs: backups.schedule "${atRpo}" fits.`,
+      },
+    ];
   }
   const rpo = budget.rpoHours === undefined ? "" : ` that meets the ${budget.rpoHours} h RPO`;
   // Below a day, suggestedSchedule keeps gaps under the hours asked; past it, it would dump daily.

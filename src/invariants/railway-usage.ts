@@ -8,7 +8,13 @@ import { railwayBillUsd } from "./cost-model";
 import { RAILWAY_BILLING_MINUTES_PER_MONTH, RAILWAY_PLANS, type RailwayPlan } from "./cost-prices";
 
 /** The measurements Railway bills, as the CLI asks for them (`USAGE_MEASUREMENTS`). */
-export const BILLED_MEASUREMENTS = ["MEMORY_USAGE_GB", "CPU_USAGE", "NETWORK_TX_GB", "DISK_USAGE_GB", "BACKUP_USAGE_GB"] as const;
+export const BILLED_MEASUREMENTS = [
+  "MEMORY_USAGE_GB",
+  "CPU_USAGE",
+  "NETWORK_TX_GB",
+  "DISK_USAGE_GB",
+  "BACKUP_USAGE_GB",
+] as const;
 export type BilledMeasurement = (typeof BILLED_MEASUREMENTS)[number];
 
 interface MeasurementPricing {
@@ -21,17 +27,39 @@ interface MeasurementPricing {
 }
 
 /** Per unit of each measurement, from the monthly prices (per minute = monthly / 43,200). */
-export function measurementPricing(plan: RailwayPlan): Readonly<Record<BilledMeasurement, MeasurementPricing>> {
+export function measurementPricing(
+  plan: RailwayPlan,
+): Readonly<Record<BilledMeasurement, MeasurementPricing>> {
   const { usage } = RAILWAY_PLANS[plan];
   const minutes = RAILWAY_BILLING_MINUTES_PER_MONTH.value;
   const perMinute = (monthly: number) => monthly / minutes;
   return {
-    MEMORY_USAGE_GB: { label: "memory", unit: "GB-minutes", usdPerUnit: perMinute(usage.memoryGBMonth.value), minutes },
-    CPU_USAGE: { label: "CPU", unit: "vCPU-minutes", usdPerUnit: perMinute(usage.vCPUMonth.value), minutes },
+    MEMORY_USAGE_GB: {
+      label: "memory",
+      unit: "GB-minutes",
+      usdPerUnit: perMinute(usage.memoryGBMonth.value),
+      minutes,
+    },
+    CPU_USAGE: {
+      label: "CPU",
+      unit: "vCPU-minutes",
+      usdPerUnit: perMinute(usage.vCPUMonth.value),
+      minutes,
+    },
     NETWORK_TX_GB: { label: "egress", unit: "GB", usdPerUnit: usage.egressGB.value },
-    DISK_USAGE_GB: { label: "volumes", unit: "GB-minutes", usdPerUnit: perMinute(usage.volumeGBMonth.value), minutes },
+    DISK_USAGE_GB: {
+      label: "volumes",
+      unit: "GB-minutes",
+      usdPerUnit: perMinute(usage.volumeGBMonth.value),
+      minutes,
+    },
     // The CLI prices backups as volume storage (PRICE_MINUTELY_BACKUP_GB = PRICE_MINUTELY_DISK_GB).
-    BACKUP_USAGE_GB: { label: "volume backups", unit: "GB-minutes", usdPerUnit: perMinute(usage.volumeGBMonth.value), minutes },
+    BACKUP_USAGE_GB: {
+      label: "volume backups",
+      unit: "GB-minutes",
+      usdPerUnit: perMinute(usage.volumeGBMonth.value),
+      minutes,
+    },
   };
 }
 
@@ -64,28 +92,50 @@ export interface EstimatedUsageCost {
 }
 
 /** Dollars per measurement, per project and in total; a measurement without a price is Railway's answer to fix, not a zero. */
-export function estimatedUsageCost(estimates: readonly EstimatedMeasurement[], plan: RailwayPlan): EstimatedUsageCost {
+export function estimatedUsageCost(
+  estimates: readonly EstimatedMeasurement[],
+  plan: RailwayPlan,
+): EstimatedUsageCost {
   const pricing = measurementPricing(plan);
-  const isBilled = (measurement: string): measurement is BilledMeasurement => (BILLED_MEASUREMENTS as readonly string[]).includes(measurement);
+  const isBilled = (measurement: string): measurement is BilledMeasurement =>
+    (BILLED_MEASUREMENTS as readonly string[]).includes(measurement);
   const quantities = new Map<BilledMeasurement, number>();
   const projects = new Map<string, number>();
   for (const estimate of estimates) {
     if (!isBilled(estimate.measurement)) {
-      throw new Error(`Railway's estimatedUsage answered measurement ${estimate.measurement}, which has no price here; the billed ones are ${BILLED_MEASUREMENTS.join(", ")}.`);
+      throw new Error(
+        `Railway's estimatedUsage answered measurement ${estimate.measurement}, which has no price here; the billed ones are ${BILLED_MEASUREMENTS.join(", ")}.`,
+      );
     }
-    quantities.set(estimate.measurement, (quantities.get(estimate.measurement) ?? 0) + estimate.estimatedValue);
-    projects.set(estimate.projectId, (projects.get(estimate.projectId) ?? 0) + estimate.estimatedValue * pricing[estimate.measurement].usdPerUnit);
+    quantities.set(
+      estimate.measurement,
+      (quantities.get(estimate.measurement) ?? 0) + estimate.estimatedValue,
+    );
+    projects.set(
+      estimate.projectId,
+      (projects.get(estimate.projectId) ?? 0) +
+        estimate.estimatedValue * pricing[estimate.measurement].usdPerUnit,
+    );
   }
   const byMeasurement = BILLED_MEASUREMENTS.map((measurement): MeasurementCost => {
     const { label, unit, usdPerUnit, minutes } = pricing[measurement];
     const quantity = quantities.get(measurement) ?? 0;
-    return { measurement, label, quantity, unit, ...(minutes ? { averageInUse: quantity / minutes } : {}), usd: quantity * usdPerUnit };
+    return {
+      measurement,
+      label,
+      quantity,
+      unit,
+      ...(minutes ? { averageInUse: quantity / minutes } : {}),
+      usd: quantity * usdPerUnit,
+    };
   }).sort((a, b) => b.usd - a.usd);
   const usageUsd = byMeasurement.reduce((sum, line) => sum + line.usd, 0);
   return {
     plan,
     byMeasurement,
-    byProject: [...projects].map(([projectId, usd]) => ({ projectId, usd })).sort((a, b) => b.usd - a.usd),
+    byProject: [...projects]
+      .map(([projectId, usd]) => ({ projectId, usd }))
+      .sort((a, b) => b.usd - a.usd),
     usageUsd,
     billUsd: railwayBillUsd(plan, usageUsd),
   };

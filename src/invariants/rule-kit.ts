@@ -66,17 +66,33 @@ export interface Rule {
 
 /** An input that should be an object, or an empty one: rules read fields of it without guarding each. */
 export function inputRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /** `pass` with the message saying what holds, or `fail` with every problem. */
-export function verdict(rule: string, problems: readonly string[], passMessage: string): RuleResult {
-  return problems.length === 0 ? { rule, status: "pass", message: passMessage } : { rule, status: "fail", message: problems.join(" ") };
+export function verdict(
+  rule: string,
+  problems: readonly string[],
+  passMessage: string,
+): RuleResult {
+  return problems.length === 0
+    ? { rule, status: "pass", message: passMessage }
+    : { rule, status: "fail", message: problems.join(" ") };
 }
 
 /** `verdict` over the violations of the rule's pure checks. */
-export function violationsVerdict(rule: string, violations: readonly Violation[], passMessage: string): RuleResult {
-  return verdict(rule, violations.map((violation) => violation.message), passMessage);
+export function violationsVerdict(
+  rule: string,
+  violations: readonly Violation[],
+  passMessage: string,
+): RuleResult {
+  return verdict(
+    rule,
+    violations.map((violation) => violation.message),
+    passMessage,
+  );
 }
 
 /** The stack declares nothing the rule is about: said so, never a pass. */
@@ -86,11 +102,17 @@ export function notApplicable(rule: string, why: string): RuleResult {
 
 /** A value the rule reads is missing from a stack that should have it. */
 export function undeclared(rule: string, what: string): RuleResult {
-  return { rule, status: "fail", message: `${what} is not declared, so the rule cannot hold; declare it.` };
+  return {
+    rule,
+    status: "fail",
+    message: `${what} is not declared, so the rule cannot hold; declare it.`,
+  };
 }
 
 /** Why the backup rules do not apply, or undefined when the stack configures a retention or declares a bucket. */
 export function withoutBackups(snapshot: StackSnapshot): string | undefined {
-  const declares = snapshot.expected.retentionDays !== undefined || snapshot.resources.some((resource) => resource.type === RESOURCE_TYPES.r2Bucket);
+  const declares =
+    snapshot.expected.retentionDays !== undefined ||
+    snapshot.resources.some((resource) => resource.type === RESOURCE_TYPES.r2Bucket);
   return declares ? undefined : `${snapshot.stack} declares no backup bucket and runs no backups`;
 }

@@ -13,11 +13,19 @@ export const statefulResourcesProtected: Rule = {
   description: "Every Neon project, R2 bucket and Railway volume is protected against deletion.",
   evaluate({ stack, resources }) {
     const { id } = statefulResourcesProtected;
-    const stateful = resources.filter((resource) => (STATEFUL_TYPES as readonly string[]).includes(resource.type));
-    if (stateful.length === 0) return notApplicable(id, `${stack} declares no Neon project, R2 bucket or Railway volume`);
+    const stateful = resources.filter((resource) =>
+      (STATEFUL_TYPES as readonly string[]).includes(resource.type),
+    );
+    if (stateful.length === 0)
+      return notApplicable(id, `${stack} declares no Neon project, R2 bucket or Railway volume`);
     return verdict(
       id,
-      stateful.filter((resource) => !resource.protect).map((resource) => `${resource.type} "${resource.name}" holds data but is not protected; add protect: true.`),
+      stateful
+        .filter((resource) => !resource.protect)
+        .map(
+          (resource) =>
+            `${resource.type} "${resource.name}" holds data but is not protected; add protect: true.`,
+        ),
       `Every Neon project, R2 bucket and Railway volume is protected (${stateful.map((resource) => resource.name).join(", ")}).`,
     );
   },

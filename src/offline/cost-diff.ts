@@ -35,8 +35,11 @@ function signedUsd(delta: number): string {
 function changeOf(base: CostLine | undefined, head: CostLine | undefined): string {
   if (!base) return `${head?.item ?? "?"} added`;
   if (!head) return `${base.item} removed`;
-  const changed = QUANTITIES.filter(({ key }) => short(base.quantities[key] ?? 0) !== short(head.quantities[key] ?? 0)).map(
-    ({ key, label, unit }) => `${label} ${short(base.quantities[key] ?? 0)} → ${short(head.quantities[key] ?? 0)}${unit}`,
+  const changed = QUANTITIES.filter(
+    ({ key }) => short(base.quantities[key] ?? 0) !== short(head.quantities[key] ?? 0),
+  ).map(
+    ({ key, label, unit }) =>
+      `${label} ${short(base.quantities[key] ?? 0)} → ${short(head.quantities[key] ?? 0)}${unit}`,
   );
   return `${head.item} ${changed.length ? changed.join(", ") : "estimate"}`;
 }
@@ -48,7 +51,10 @@ function changedLines(base: CostEstimate, head: CostEstimate): string[] {
     .map((item) => {
       const before = base.lines.find((line) => line.item === item);
       const after = head.lines.find((line) => line.item === item);
-      return { delta: (after?.expectedUsd ?? 0) - (before?.expectedUsd ?? 0), text: changeOf(before, after) };
+      return {
+        delta: (after?.expectedUsd ?? 0) - (before?.expectedUsd ?? 0),
+        text: changeOf(before, after),
+      };
     })
     .filter(({ delta }) => Math.abs(delta) >= 0.005)
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
@@ -69,11 +75,21 @@ export function renderCostDiff(pairs: readonly CostPair[]): string {
   ];
   const details: string[] = [];
   for (const { stack, base, head } of pairs) {
-    const cell = (estimate: CostEstimate | undefined) => (estimate ? formatUsd(estimate.expectedUsd) : "n/a");
-    const difference = base && head ? `${signedUsd(head.expectedUsd - base.expectedUsd)}/month` : "n/a";
-    lines.push(`| ${stack} | ${cell(base)} | ${cell(head)} | ${difference} | ${head ? formatUsd(head.worstUsd) : "n/a"} |`);
-    if (!head) details.push(`- **${stack}**: no estimate for the head: its plan failed (see the checks job).`);
-    else if (!base) details.push(`- **${stack}**: no estimate for the base: its stack file does not parse under this branch's config schema.`);
+    const cell = (estimate: CostEstimate | undefined) =>
+      estimate ? formatUsd(estimate.expectedUsd) : "n/a";
+    const difference =
+      base && head ? `${signedUsd(head.expectedUsd - base.expectedUsd)}/month` : "n/a";
+    lines.push(
+      `| ${stack} | ${cell(base)} | ${cell(head)} | ${difference} | ${head ? formatUsd(head.worstUsd) : "n/a"} |`,
+    );
+    if (!head)
+      details.push(
+        `- **${stack}**: no estimate for the head: its plan failed (see the checks job).`,
+      );
+    else if (!base)
+      details.push(
+        `- **${stack}**: no estimate for the base: its stack file does not parse under this branch's config schema.`,
+      );
     else for (const change of changedLines(base, head)) details.push(`- **${stack}** ${change}`);
   }
   if (details.length) lines.push("", ...details);

@@ -23,7 +23,12 @@ const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi"));
  */
 const DEFERRED: readonly { file: string; claimsEsModule: boolean }[] = [
   { file: path.join(SDK_DIR, "typescript-shim.js"), claimsEsModule: false },
-  { file: require.resolve("@npmcli/arborist", { paths: [path.join(SDK_DIR, "runtime", "closure")] }), claimsEsModule: true },
+  {
+    file: require.resolve("@npmcli/arborist", {
+      paths: [path.join(SDK_DIR, "runtime", "closure")],
+    }),
+    claimsEsModule: true,
+  },
   { file: path.join(SDK_DIR, "automation", "index.js"), claimsEsModule: true },
 ];
 
@@ -43,7 +48,8 @@ function deferLoading(file: string, claimsEsModule: boolean): void {
   standIn.exports = new Proxy(
     {},
     {
-      get: (_, key) => (key === "__esModule" && claimsEsModule && !loaded ? true : Reflect.get(real(), key)),
+      get: (_, key) =>
+        key === "__esModule" && claimsEsModule && !loaded ? true : Reflect.get(real(), key),
       has: (_, key) => Reflect.has(real(), key),
       ownKeys: () => Reflect.ownKeys(real()),
       // A proxy may not report a property as non-configurable unless its (empty) target has it.

@@ -61,7 +61,12 @@ export interface OfflineRunOptions {
 /** Stands in for a dynamic resource's serialized provider when nothing will run it. */
 const UNSERIALIZED_PROVIDER = "(provider code not serialized offline)";
 
-type ClosureSerializer = { serializeFunction: (func: unknown, args?: unknown) => Promise<{ text: string; containsSecrets: boolean }> };
+type ClosureSerializer = {
+  serializeFunction: (
+    func: unknown,
+    args?: unknown,
+  ) => Promise<{ text: string; containsSecrets: boolean }>;
+};
 type RuntimeState = { getStore(): { settings: { options: { cacheDynamicProviders: boolean } } } };
 
 /**
@@ -79,7 +84,8 @@ async function withProviderSerialization<T>(serialize: boolean, run: () => Promi
   const { options } = (require("@pulumi/pulumi/runtime/state") as RuntimeState).getStore().settings;
   const original = closure.serializeFunction;
   const caching = options.cacheDynamicProviders;
-  closure.serializeFunction = () => Promise.resolve({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
+  closure.serializeFunction = () =>
+    Promise.resolve({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
   options.cacheDynamicProviders = false;
   try {
     return await run();
@@ -110,7 +116,9 @@ export interface OfflineResourceResult {
   readonly state: Record<string, unknown>;
 }
 
-export type OfflineResourceHandler = (request: OfflineResourceRequest) => Promise<OfflineResourceResult | undefined>;
+export type OfflineResourceHandler = (
+  request: OfflineResourceRequest,
+) => Promise<OfflineResourceResult | undefined>;
 
 function isSecretWire(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && SECRET_SIGNATURE in value;
@@ -148,7 +156,10 @@ function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
  */
 function waitForRegistrations(): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (!runtime.waitForRPCs) throw new Error("@pulumi/pulumi no longer exposes runtime.waitForRPCs; update src/offline/mock-runtime.ts");
+  if (!runtime.waitForRPCs)
+    throw new Error(
+      "@pulumi/pulumi no longer exposes runtime.waitForRPCs; update src/offline/mock-runtime.ts",
+    );
   return runtime.waitForRPCs();
 }
 
@@ -180,7 +191,9 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
   const registered = new Map<string, { inputs: unknown; custom: boolean }>();
   // Filled by the stack transformation, which runs when a resource is constructed (before it registers).
   const optionsSeen = new Map<string, ResourceOptionsSeen>();
-  const handled = async (args: pulumi.runtime.MockResourceArgs): Promise<OfflineResourceResult | undefined> => {
+  const handled = async (
+    args: pulumi.runtime.MockResourceArgs,
+  ): Promise<OfflineResourceResult | undefined> => {
     if (!options.resourceHandler) return undefined;
     const opts = optionsSeen.get(`${args.type}::${args.name}`);
     const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
@@ -198,19 +211,30 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
-        registered.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true });
+        registered.set(`${args.type}::${args.name}`, {
+          inputs: args.inputs,
+          custom: args.custom ?? true,
+        });
         const answer = await handled(args);
         if (answer) return answer;
         if (args.type === "pulumi:pulumi:StackReference") {
-          const stackName = String((splitSecrets(args.inputs).revealed as { name?: unknown }).name ?? args.name);
-          return { id: stackName, state: { name: stackName, outputs: options.stackReferences?.[stackName] ?? {} } };
+          const stackName = String(
+            (splitSecrets(args.inputs).revealed as { name?: unknown }).name ?? args.name,
+          );
+          return {
+            id: stackName,
+            state: { name: stackName, outputs: options.stackReferences?.[stackName] ?? {} },
+          };
         }
         const inputs = splitSecrets(args.inputs).revealed as Record<string, unknown>;
         const state = computedState(args.type, args.name, inputs);
         return { id: args.id || state.id, state: { ...inputs, ...state.outputs } };
       },
       call(args) {
-        return invokeResult(args.token, splitSecrets(args.inputs).revealed as Record<string, unknown>);
+        return invokeResult(
+          args.token,
+          splitSecrets(args.inputs).revealed as Record<string, unknown>,
+        );
       },
     },
     PROJECT_NAME,
@@ -220,9 +244,18 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
   // Parsed outside the stack's init, where a throw would only surface as an unhandled rejection.
   const config = options.program ? undefined : readStackConfig();
-  if (config?.environment === "staging") parseProductionOutputs(config.railway.productionStack, options.stackReferences?.[config.railway.productionStack] ?? {});
+  if (config?.environment === "staging")
+    parseProductionOutputs(
+      config.railway.productionStack,
+      options.stackReferences?.[config.railway.productionStack] ?? {},
+    );
 
-  const seen: { type: string; name: string; resource: pulumi.Resource; opts: ResourceOptionsSeen }[] = [];
+  const seen: {
+    type: string;
+    name: string;
+    resource: pulumi.Resource;
+    opts: ResourceOptionsSeen;
+  }[] = [];
   let outputs: Record<string, unknown> = {};
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
@@ -237,7 +270,9 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
       optionsSeen.set(`${args.type}::${args.name}`, opts);
       return undefined;
     });
-    outputs = config ? await declareStack(config, readProviderSecrets()) : (options.program?.() ?? {});
+    outputs = config
+      ? await declareStack(config, readProviderSecrets())
+      : (options.program?.() ?? {});
     return undefined;
   });
 
@@ -262,7 +297,9 @@ async function runProgram(options: OfflineRunOptions): Promise<OfflinePlan> {
       importId: opts.importId,
       protect: opts.protect,
       ignoreChanges: opts.ignoreChanges,
-      dependsOn: opts.dependsOn.map((resource) => names.get(resource)).filter((name): name is string => name !== undefined),
+      dependsOn: opts.dependsOn
+        .map((resource) => names.get(resource))
+        .filter((name): name is string => name !== undefined),
     };
   });
   return { stack: options.stack, resources, outputs: resolvedOutputs };

@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { APP_ROLES, parseStackConfig, projectConfigValues, type AppRole, type ProductionConfig } from "../config";
+import {
+  APP_ROLES,
+  parseStackConfig,
+  projectConfigValues,
+  type AppRole,
+  type ProductionConfig,
+} from "../config";
 import type { ProductionOutputsForStaging } from "../stack";
 import { readStackFile } from "../stack-file";
 
@@ -20,11 +26,21 @@ const NEON_HOST_SUFFIX = "us-east-1.aws.neon.tech";
  * Without production's stack file in `projectDir` the names are placeholders too.
  */
 export function productionOutputsForStaging(projectDir: string): ProductionOutputsForStaging {
-  const production = existsSync(path.join(projectDir, "Pulumi.production.yaml")) ? readStackFile(projectDir, "production") : undefined;
-  const names = production
-    ? (parseStackConfig("production", projectConfigValues(production.config), production.secretKeys, production.plainValueKeys) as ProductionConfig).railway
+  const production = existsSync(path.join(projectDir, "Pulumi.production.yaml"))
+    ? readStackFile(projectDir, "production")
     : undefined;
-  const byRole = (value: (role: AppRole) => string) => Object.fromEntries(APP_ROLES.map((role) => [role, value(role)])) as Record<AppRole, string>;
+  const names = production
+    ? (
+        parseStackConfig(
+          "production",
+          projectConfigValues(production.config),
+          production.secretKeys,
+          production.plainValueKeys,
+        ) as ProductionConfig
+      ).railway
+    : undefined;
+  const byRole = (value: (role: AppRole) => string) =>
+    Object.fromEntries(APP_ROLES.map((role) => [role, value(role)])) as Record<AppRole, string>;
   return {
     railwayProjectId: `${COMPUTED}-app-project-id`,
     railwayServiceIds: byRole((role) => `${COMPUTED}-app-${role}-service-id`),
@@ -37,7 +53,11 @@ export interface ComputedState {
   readonly outputs: Record<string, unknown>;
 }
 
-export function computedState(type: string, name: string, inputs: Record<string, unknown>): ComputedState {
+export function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): ComputedState {
   switch (type) {
     case "neon:index/project:Project": {
       // An adopted project sends no `branch`: its database and owner role are read at apply time.
@@ -64,7 +84,13 @@ export function computedState(type: string, name: string, inputs: Record<string,
     case "random:index/randomPassword:RandomPassword":
       return { id: `${COMPUTED}-${name}-id`, outputs: { result: `${COMPUTED}-${name}-value` } };
     case "pulumi-nodejs:dynamic/railway:Project":
-      return { id: `${COMPUTED}-${name}-id`, outputs: { projectId: `${COMPUTED}-${name}-id`, defaultEnvironmentId: `${COMPUTED}-${name}-environment-id` } };
+      return {
+        id: `${COMPUTED}-${name}-id`,
+        outputs: {
+          projectId: `${COMPUTED}-${name}-id`,
+          defaultEnvironmentId: `${COMPUTED}-${name}-environment-id`,
+        },
+      };
     case "pulumi-nodejs:dynamic/railway:Environment":
       return { id: `${COMPUTED}-${name}-id`, outputs: { environmentId: `${COMPUTED}-${name}-id` } };
     case "pulumi-nodejs:dynamic/railway:Service":
@@ -83,19 +109,36 @@ export function computedState(type: string, name: string, inputs: Record<string,
 /** Cloudflare's published id of the bucket-scoped write group (developers.cloudflare.com/r2/api/tokens). */
 const BUCKET_ITEM_WRITE_GROUP_ID = "2efd5506f9c8494dacb1fa10a3e7d5b6";
 
-export function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+export function invokeResult(
+  token: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
   switch (token) {
     case "cloudflare:index/getAccountApiTokenPermissionGroupsList:getAccountApiTokenPermissionGroupsList":
       return {
         ...inputs,
         results: [
-          { id: "6a018a9f2fc74eb6b293b0c548f38b39", name: "Workers R2 Storage Bucket Item Read", scopes: ["com.cloudflare.edge.r2.bucket"], category: "", isSelectable: true },
-          { id: BUCKET_ITEM_WRITE_GROUP_ID, name: "Workers R2 Storage Bucket Item Write", scopes: ["com.cloudflare.edge.r2.bucket"], category: "", isSelectable: true },
+          {
+            id: "6a018a9f2fc74eb6b293b0c548f38b39",
+            name: "Workers R2 Storage Bucket Item Read",
+            scopes: ["com.cloudflare.edge.r2.bucket"],
+            category: "",
+            isSelectable: true,
+          },
+          {
+            id: BUCKET_ITEM_WRITE_GROUP_ID,
+            name: "Workers R2 Storage Bucket Item Write",
+            scopes: ["com.cloudflare.edge.r2.bucket"],
+            category: "",
+            isSelectable: true,
+          },
         ],
       };
     default: {
       // The SDK reports an invoke failure by its `details` only.
-      const error = new Error(`No offline stand-in for invoke ${token}; add one to src/offline/placeholders.ts`);
+      const error = new Error(
+        `No offline stand-in for invoke ${token}; add one to src/offline/placeholders.ts`,
+      );
       Object.assign(error, { details: error.message });
       throw error;
     }

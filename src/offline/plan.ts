@@ -4,7 +4,12 @@ import { estimateMonthlyCost, formatUsd, type CostEstimate } from "../invariants
 import { stackExpectations } from "../invariants/expectations";
 import type { StackSnapshot } from "../invariants/rule-kit";
 import { RULE_MARKS, type RuleResult } from "../invariants/violation";
-import { runProgramOffline, SECRET_PLACEHOLDER, type OfflinePlan, type PlannedResource } from "./mock-runtime";
+import {
+  runProgramOffline,
+  SECRET_PLACEHOLDER,
+  type OfflinePlan,
+  type PlannedResource,
+} from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
 import { readStackFile } from "../stack-file";
 import { railwayWiring, renderWiring, type ServiceWiring } from "./wiring";
@@ -45,17 +50,35 @@ export async function buildPlan(projectDir: string, stack: string): Promise<Plan
 }
 
 /** The plan document and the run behind it (inputs with secrets revealed, for the policy pack's tests). */
-export async function runPlan(projectDir: string, stack: string): Promise<{ document: PlanDocument; run: OfflinePlan }> {
+export async function runPlan(
+  projectDir: string,
+  stack: string,
+): Promise<{ document: PlanDocument; run: OfflinePlan }> {
   const stackFile = readStackFile(projectDir, stack);
-  const config = parseStackConfig(stack, projectConfigValues(stackFile.config), stackFile.secretKeys, stackFile.plainValueKeys);
+  const config = parseStackConfig(
+    stack,
+    projectConfigValues(stackFile.config),
+    stackFile.secretKeys,
+    stackFile.plainValueKeys,
+  );
   const stackReferences =
-    config.environment === "staging" ? { [config.railway.productionStack]: productionOutputsForStaging(projectDir) } : {};
-  const run = await runProgramOffline({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys, stackReferences, serializeProviders: false });
+    config.environment === "staging"
+      ? { [config.railway.productionStack]: productionOutputsForStaging(projectDir) }
+      : {};
+  const run = await runProgramOffline({
+    stack,
+    config: stackFile.config,
+    secretKeys: stackFile.secretKeys,
+    stackReferences,
+    serializeProviders: false,
+  });
 
   const snapshot: StackSnapshot = {
     stack,
     resources: run.resources,
-    outputs: Object.fromEntries(Object.entries(run.outputs).map(([key, output]) => [key, output.value])),
+    outputs: Object.fromEntries(
+      Object.entries(run.outputs).map(([key, output]) => [key, output.value]),
+    ),
     expected: stackExpectations(config),
   };
   const invariants = evaluateStackRules(snapshot);
@@ -72,7 +95,10 @@ export async function runPlan(projectDir: string, stack: string): Promise<{ docu
       ignoreChanges: resource.ignoreChanges,
     })),
     outputs: Object.fromEntries(
-      Object.entries(run.outputs).map(([key, output]) => [key, output.secret ? SECRET_PLACEHOLDER : output.value]),
+      Object.entries(run.outputs).map(([key, output]) => [
+        key,
+        output.secret ? SECRET_PLACEHOLDER : output.value,
+      ]),
     ),
     wiring: railwayWiring(run.resources, run.outputs),
     invariants,
@@ -83,7 +109,9 @@ export async function runPlan(projectDir: string, stack: string): Promise<{ docu
 
 /** 0 when every invariant holds; 1 otherwise, with one line per violation for stderr. */
 export function planVerdict(plan: PlanDocument): { exitCode: 0 | 1; problems: string[] } {
-  const problems = plan.invariants.filter((rule) => rule.status === "fail").map((rule) => `invariant violated: ${rule.rule}: ${rule.message}`);
+  const problems = plan.invariants
+    .filter((rule) => rule.status === "fail")
+    .map((rule) => `invariant violated: ${rule.rule}: ${rule.message}`);
   return { exitCode: problems.length ? 1 : 0, problems };
 }
 
@@ -92,8 +120,14 @@ function formatValue(value: unknown): string {
 }
 
 export function renderPlanText(plan: PlanDocument): string {
-  const lines = [`Offline plan for stack "${plan.stack}"`, plan.note, "", `Resources (${plan.resources.length}):`];
-  const children = (parent: string | null) => plan.resources.filter((resource) => resource.parent === parent);
+  const lines = [
+    `Offline plan for stack "${plan.stack}"`,
+    plan.note,
+    "",
+    `Resources (${plan.resources.length}):`,
+  ];
+  const children = (parent: string | null) =>
+    plan.resources.filter((resource) => resource.parent === parent);
   const walk = (parent: string | null, depth: number) => {
     for (const resource of children(parent)) {
       const flags = [
@@ -102,7 +136,9 @@ export function renderPlanText(plan: PlanDocument): string {
         resource.ignoreChanges.length ? `ignoreChanges=${resource.ignoreChanges.join(",")}` : "",
       ].filter(Boolean);
       const indent = "  ".repeat(depth);
-      lines.push(`${indent}+ ${resource.type}  ${resource.name}${flags.length ? `  [${flags.join("] [")}]` : ""}`);
+      lines.push(
+        `${indent}+ ${resource.type}  ${resource.name}${flags.length ? `  [${flags.join("] [")}]` : ""}`,
+      );
       for (const [key, value] of Object.entries(resource.inputs)) {
         lines.push(`${indent}      ${key}: ${formatValue(value)}`);
       }
@@ -111,11 +147,13 @@ export function renderPlanText(plan: PlanDocument): string {
   };
   walk(null, 1);
   lines.push("", "Outputs:");
-  for (const [key, value] of Object.entries(plan.outputs)) lines.push(`  ${key}: ${formatValue(value)}`);
+  for (const [key, value] of Object.entries(plan.outputs))
+    lines.push(`  ${key}: ${formatValue(value)}`);
   lines.push(...renderWiring(plan.wiring));
   lines.push(...renderCosts(plan.costs));
   lines.push("", "Invariants:");
-  for (const rule of plan.invariants) lines.push(`  ${RULE_MARKS[rule.status]} ${rule.rule}: ${rule.message}`);
+  for (const rule of plan.invariants)
+    lines.push(`  ${RULE_MARKS[rule.status]} ${rule.rule}: ${rule.message}`);
   return lines.join("\n");
 }
 
@@ -127,11 +165,25 @@ function renderCosts(costs: CostEstimate): string[] {
   ]);
   const { railway } = costs;
   rows.push(
-    [`Railway ${costs.railwayPlan} bill`, formatUsd(railway.billExpectedUsd), formatUsd(railway.billWorstUsd), `${formatUsd(railway.subscriptionUsd)} subscription + usage above ${formatUsd(railway.includedUsageUsd)} included`],
+    [
+      `Railway ${costs.railwayPlan} bill`,
+      formatUsd(railway.billExpectedUsd),
+      formatUsd(railway.billWorstUsd),
+      `${formatUsd(railway.subscriptionUsd)} subscription + usage above ${formatUsd(railway.includedUsageUsd)} included`,
+    ],
     ["Total", formatUsd(costs.expectedUsd), formatUsd(costs.worstUsd), ""],
   );
   const header = ["item", "expected/month", "worst case", "basis"];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const format = (row: readonly string[]) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ")}`.trimEnd();
-  return ["", "Monthly cost (estimate; assumptions below):", format(header), ...rows.map(format), ...costs.assumptions.map((line) => `  · ${line}`)];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const format = (row: readonly string[]) =>
+    `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ")}`.trimEnd();
+  return [
+    "",
+    "Monthly cost (estimate; assumptions below):",
+    format(header),
+    ...rows.map(format),
+    ...costs.assumptions.map((line) => `  · ${line}`),
+  ];
 }

@@ -12,11 +12,21 @@
  * production's subscription. Those budgets also hold Neon's and R2's share (billed elsewhere, a few
  * cents in the committed stack files): the comparison is lenient by that much.
  */
-import { parseStackConfig, projectConfigValues, type ProductionConfig, type StackConfig } from "../config";
+import {
+  parseStackConfig,
+  projectConfigValues,
+  type ProductionConfig,
+  type StackConfig,
+} from "../config";
 import { formatUsd } from "../invariants/cost-model";
 import { RAILWAY_PLANS } from "../invariants/cost-prices";
 import { DEPLOYED_ENVIRONMENTS } from "../invariants/environment";
-import { BILLED_MEASUREMENTS, estimatedUsageCost, type EstimatedUsageCost, type MeasurementCost } from "../invariants/railway-usage";
+import {
+  BILLED_MEASUREMENTS,
+  estimatedUsageCost,
+  type EstimatedUsageCost,
+  type MeasurementCost,
+} from "../invariants/railway-usage";
 import type { RailwayClient } from "../railway/client";
 import { PROJECTS_IN_WORKSPACE, WORKSPACE_ESTIMATED_USAGE } from "../railway/operations";
 import { ambiguousProjectError, projectsNamed } from "../railway/project";
@@ -37,7 +47,11 @@ export interface UsageReport {
   readonly workspaceId: string;
   readonly cost: EstimatedUsageCost;
   /** `cost.byProject` with the projects' names (a deleted project has none). */
-  readonly projects: readonly { readonly projectId: string; readonly name: string | undefined; readonly usd: number }[];
+  readonly projects: readonly {
+    readonly projectId: string;
+    readonly name: string | undefined;
+    readonly usd: number;
+  }[];
   /** Each stack's `budget.monthlyUsd` that the workspace's bill must fit. */
   readonly budgets: readonly { readonly stack: string; readonly monthlyUsd: number }[];
   readonly budgetUsd: number;
@@ -53,15 +67,25 @@ export interface UsageCheckOptions {
   readonly client?: RailwayClient;
 }
 
-function stackConfig(projectDir: string, stack: string): { config: StackConfig; file: ReturnType<typeof readStackFile> } {
+function stackConfig(
+  projectDir: string,
+  stack: string,
+): { config: StackConfig; file: ReturnType<typeof readStackFile> } {
   const file = readStackFile(projectDir, stack);
-  return { config: parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys), file };
+  return {
+    config: parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys),
+    file,
+  };
 }
 
-async function workspaceOf(client: RailwayClient, railway: ProductionConfig["railway"]): Promise<string> {
+async function workspaceOf(
+  client: RailwayClient,
+  railway: ProductionConfig["railway"],
+): Promise<string> {
   const { projectName, workspaceId } = railway;
   const found = await projectsNamed(client, projectName, workspaceId);
-  if (found.length > 1) throw new UsageCheckError(ambiguousProjectError(projectName, found).message);
+  if (found.length > 1)
+    throw new UsageCheckError(ambiguousProjectError(projectName, found).message);
   const project = found[0];
   if (!project) {
     throw new UsageCheckError(
@@ -69,7 +93,10 @@ async function workspaceOf(client: RailwayClient, railway: ProductionConfig["rai
         "check the name against the dashboard, and that the token belongs to the project's workspace.",
     );
   }
-  if (!project.workspaceId) throw new UsageCheckError(`Railway answered no workspace for project "${projectName}" (${project.id}); use a workspace token, not a project token.`);
+  if (!project.workspaceId)
+    throw new UsageCheckError(
+      `Railway answered no workspace for project "${projectName}" (${project.id}); use a workspace token, not a project token.`,
+    );
   return project.workspaceId;
 }
 
@@ -81,22 +108,36 @@ export async function runUsageCheck(options: UsageCheckOptions): Promise<UsageRe
     );
   }
   const production = stackConfig(options.projectDir, "production");
-  const sharing = DEPLOYED_ENVIRONMENTS.filter((stack) => stack !== "production").map((stack) => ({ stack, config: stackConfig(options.projectDir, stack).config }));
-  const budgets = [{ stack: "production", config: production.config }, ...sharing.filter(({ config }) => "productionStack" in config.railway)].map(({ stack, config }) => ({
+  const sharing = DEPLOYED_ENVIRONMENTS.filter((stack) => stack !== "production").map((stack) => ({
+    stack,
+    config: stackConfig(options.projectDir, stack).config,
+  }));
+  const budgets = [
+    { stack: "production", config: production.config },
+    ...sharing.filter(({ config }) => "productionStack" in config.railway),
+  ].map(({ stack, config }) => ({
     stack,
     monthlyUsd: config.budget.monthlyUsd,
   }));
-  const client = options.client ?? clientFor(production.file.config, production.file.secretKeys, options.env);
+  const client =
+    options.client ?? clientFor(production.file.config, production.file.secretKeys, options.env);
   // parseStackConfig("production", …) validated it with production's schema.
   const workspaceId = await workspaceOf(client, (production.config as ProductionConfig).railway);
-  const { estimatedUsage } = await client.request(WORKSPACE_ESTIMATED_USAGE, { workspaceId, measurements: BILLED_MEASUREMENTS });
+  const { estimatedUsage } = await client.request(WORKSPACE_ESTIMATED_USAGE, {
+    workspaceId,
+    measurements: BILLED_MEASUREMENTS,
+  });
   let cost: EstimatedUsageCost;
   try {
     cost = estimatedUsageCost(estimatedUsage, production.config.budget.railwayPlan);
   } catch (error) {
     throw new UsageCheckError((error as Error).message);
   }
-  const names = new Map((await client.request(PROJECTS_IN_WORKSPACE, { workspaceId })).projects.edges.map(({ node }) => [node.id, node.name]));
+  const names = new Map(
+    (await client.request(PROJECTS_IN_WORKSPACE, { workspaceId })).projects.edges.map(
+      ({ node }) => [node.id, node.name],
+    ),
+  );
   const budgetUsd = budgets.reduce((sum, budget) => sum + budget.monthlyUsd, 0);
   const overBudget = cost.billUsd > budgetUsd;
   return {
@@ -115,7 +156,10 @@ export async function runUsageCheck(options: UsageCheckOptions): Promise<UsageRe
 const figure = (value: number) => String(Math.round(value * 100) / 100);
 
 function describeQuantity(line: MeasurementCost): string {
-  const average = line.averageInUse === undefined ? "" : ` (${figure(line.averageInUse)} ${line.unit.replace("-minutes", "")} in use on average)`;
+  const average =
+    line.averageInUse === undefined
+      ? ""
+      : ` (${figure(line.averageInUse)} ${line.unit.replace("-minutes", "")} in use on average)`;
   return `${figure(line.quantity)} ${line.unit}${average}`;
 }
 
@@ -126,12 +170,17 @@ export function renderUsageReport(report: UsageReport): string {
   const lines = [
     `Railway's estimate for the billing period, workspace ${report.workspaceId} (estimatedUsage, read-only; priced at the ${cost.plan} plan's rates)`,
     "",
-    ...cost.byMeasurement.map((line) => `  ${line.label.padEnd(width)}  ${formatUsd(line.usd).padStart(9)}  ${describeQuantity(line)}`),
+    ...cost.byMeasurement.map(
+      (line) =>
+        `  ${line.label.padEnd(width)}  ${formatUsd(line.usd).padStart(9)}  ${describeQuantity(line)}`,
+    ),
     "",
     `Usage ${formatUsd(cost.usageUsd)}; bill ${formatUsd(cost.billUsd)} (${cost.plan}: the ${formatUsd(plan.subscription.value)} subscription includes ${formatUsd(plan.includedUsage.value)} of usage).`,
   ];
   if (report.projects.length > 0) {
-    lines.push(`By project: ${report.projects.map((project) => `${project.name ?? `deleted project ${project.projectId}`} ${formatUsd(project.usd)}`).join("; ")}.`);
+    lines.push(
+      `By project: ${report.projects.map((project) => `${project.name ?? `deleted project ${project.projectId}`} ${formatUsd(project.usd)}`).join("; ")}.`,
+    );
   }
   lines.push(
     `Budget ${formatUsd(report.budgetUsd)}: ${report.budgets.map((budget) => `${budget.stack} budget.monthlyUsd ${formatUsd(budget.monthlyUsd)}`).join(" + ")} (one workspace, one bill).`,

@@ -26,14 +26,18 @@ const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
  * components' values are exported too), a generated password, or a literal of the program or stack
  * file. Values are matched on the revealed inputs; only the redacted form is returned.
  */
-export function railwayWiring(resources: readonly PlannedResource[], outputs: Readonly<Record<string, PlannedOutput>>): ServiceWiring[] {
+export function railwayWiring(
+  resources: readonly PlannedResource[],
+  outputs: Readonly<Record<string, PlannedOutput>>,
+): ServiceWiring[] {
   const origins = new Map<string, string>();
   for (const [key, output] of Object.entries(outputs)) {
     if (typeof output.value === "string") origins.set(output.value, `stack output ${key}`);
   }
   for (const resource of resources.filter((r) => r.type === RANDOM_PASSWORD)) {
     const generated = computedState(resource.type, resource.name, resource.inputs).outputs.result;
-    if (typeof generated === "string") origins.set(generated, `generated password (${resource.name})`);
+    if (typeof generated === "string")
+      origins.set(generated, `generated password (${resource.name})`);
   }
 
   return resources
@@ -43,13 +47,19 @@ export function railwayWiring(resources: readonly PlannedResource[], outputs: Re
         Object.entries((values ?? {}) as Record<string, unknown>).map(([name, raw]) => {
           const value = String(raw);
           const references = parseReferences(value);
-          const source = origins.get(value)
-            ?? (references.length > 0
+          const source =
+            origins.get(value) ??
+            (references.length > 0
               ? `reference to ${[...new Set(references.map((ref) => ref.service ?? "itself"))].join(", ")}`
-              : secret ? "stack file (railwaySecrets)" : "literal");
+              : secret
+                ? "stack file (railwaySecrets)"
+                : "literal");
           return { name, value: secret ? SECRET_PLACEHOLDER : value, secret, source };
         });
-      const variables = [...describe(resource.inputs.variables, false), ...describe(resource.inputs.secretVariables, true)];
+      const variables = [
+        ...describe(resource.inputs.variables, false),
+        ...describe(resource.inputs.secretVariables, true),
+      ];
       return {
         service: String(resource.inputs.serviceName ?? resource.name),
         resource: resource.name,
@@ -63,7 +73,8 @@ export function renderWiring(wiring: readonly ServiceWiring[]): string[] {
   const lines = ["", "Wiring (Railway variables per service; secrets shown as [secret]):"];
   for (const service of wiring) {
     lines.push(`  ${service.service}  (${service.resource})`);
-    for (const variable of service.variables) lines.push(`      ${variable.name} = ${variable.value}  ← ${variable.source}`);
+    for (const variable of service.variables)
+      lines.push(`      ${variable.name} = ${variable.value}  ← ${variable.source}`);
   }
   return lines;
 }

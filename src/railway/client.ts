@@ -58,12 +58,18 @@ export class RailwayApiError extends Error {
     return this.errors.some(
       (error) =>
         error.extensions?.code === "RATE_LIMITED" ||
-        /too quickly|please try again|try again in a sec|rate.?limit|can be created per user every/i.test(error.message),
+        /too quickly|please try again|try again in a sec|rate.?limit|can be created per user every/i.test(
+          error.message,
+        ),
     );
   }
 
   get isUnauthorized(): boolean {
-    return this.status === 401 || this.status === 403 || this.errors.some((error) => /not authorized|unauthorized/i.test(error.message));
+    return (
+      this.status === 401 ||
+      this.status === 403 ||
+      this.errors.some((error) => /not authorized|unauthorized/i.test(error.message))
+    );
   }
 }
 
@@ -88,14 +94,18 @@ export interface RailwayClientOptions {
  * Railway's published limits (docs `integrations/api.md`): 100 / 1,000 / 10,000 requests an hour
  * (Free / Hobby / Pro) and 10 / 50 a second (Hobby / Pro); `Retry-After` comes when a window is spent.
  */
-const RATE_LIMIT_HINT = "Railway allows 1,000 API requests an hour on Hobby (10,000 on Pro; docs integrations/api.md)";
+const RATE_LIMIT_HINT =
+  "Railway allows 1,000 API requests an hour on Hobby (10,000 on Pro; docs integrations/api.md)";
 
 /**
  * How long until the spent window reopens, and when: `Retry-After` (seconds), else
  * `X-RateLimit-Reset` (Unix seconds, or a date; which form Railway sends is unverified).
  * Undefined when neither says.
  */
-export function rateLimitWait(headers: Headers, now: number): { waitMs: number; resetAt: number } | undefined {
+export function rateLimitWait(
+  headers: Headers,
+  now: number,
+): { waitMs: number; resetAt: number } | undefined {
   const retryAfter = headers.get("retry-after");
   if (retryAfter !== null && retryAfter.trim() !== "" && Number.isFinite(Number(retryAfter))) {
     const waitMs = Math.max(Number(retryAfter), 0) * 1000;
@@ -143,18 +153,23 @@ export class RailwayClient {
    * otherwise stall `up` for up to an hour per call (alchemy caps its whole budget at 45 s,
    * `RetryPolicy.ts`). A rate limit that outlasts the budget fails at once, naming when it resets.
    */
-  async request<TData>(operation: Operation<TData>, variables: Record<string, unknown>): Promise<TData> {
+  async request<TData>(
+    operation: Operation<TData>,
+    variables: Record<string, unknown>,
+  ): Promise<TData> {
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(operation, variables);
       if (outcome.kind === "done") return outcome.data;
       // Railway did not run a throttled request (429 or a GraphQL throttle), so even a create may be resent.
-      const throttled = outcome.kind === "retry" && (outcome.error.status === 429 || outcome.error.isTransient);
+      const throttled =
+        outcome.kind === "retry" && (outcome.error.status === 429 || outcome.error.isTransient);
       const safeToResend = operation.idempotent || throttled;
       if (outcome.kind === "fatal" || !safeToResend) throw outcome.error;
       const remaining = this.retryBudgetMs - waited;
       const { rateLimit } = outcome;
-      if (rateLimit && rateLimit.waitMs > remaining) throw this.rateLimitOutlasts(operation.name, rateLimit.resetAt);
+      if (rateLimit && rateLimit.waitMs > remaining)
+        throw this.rateLimitOutlasts(operation.name, rateLimit.resetAt);
       if (attempt >= this.maxRetries) throw outcome.error;
       const backoff = this.baseDelayMs * 2 ** attempt;
       const wait = rateLimit
@@ -162,14 +177,20 @@ export class RailwayClient {
         : outcome.error.isTransient
           ? Math.max(backoff, this.throttleDelayMs)
           : backoff;
-      if (wait > remaining) throw outcome.error.status === 429 ? this.rateLimitOutlasts(operation.name, undefined) : outcome.error;
+      if (wait > remaining)
+        throw outcome.error.status === 429
+          ? this.rateLimitOutlasts(operation.name, undefined)
+          : outcome.error;
       waited += wait;
       await this.sleep(wait);
     }
   }
 
   private rateLimitOutlasts(operation: string, resetAt: number | undefined): RailwayApiError {
-    const when = resetAt === undefined ? "Railway did not say when it resets" : `it resets at ${new Date(resetAt).toISOString()}`;
+    const when =
+      resetAt === undefined
+        ? "Railway did not say when it resets"
+        : `it resets at ${new Date(resetAt).toISOString()}`;
     return new RailwayApiError(
       operation,
       429,
@@ -179,7 +200,11 @@ export class RailwayClient {
     );
   }
 
-  private rejectedToken(operation: string, status: number, errors: readonly GraphQLErrorShape[]): RailwayApiError {
+  private rejectedToken(
+    operation: string,
+    status: number,
+    errors: readonly GraphQLErrorShape[],
+  ): RailwayApiError {
     return new RailwayApiError(
       operation,
       status,
@@ -201,19 +226,34 @@ export class RailwayClient {
     try {
       response = await fetch(this.endpoint, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${this.options.token}` },
-        body: JSON.stringify({ query: operation.document, variables, operationName: operation.name }),
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${this.options.token}`,
+        },
+        body: JSON.stringify({
+          query: operation.document,
+          variables,
+          operationName: operation.name,
+        }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      const reason = cause instanceof Error && cause.name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : `connection failed (${String((cause as Error).cause ?? cause)})`;
+      const reason =
+        cause instanceof Error && cause.name === "TimeoutError"
+          ? `no answer within ${this.timeoutMs} ms`
+          : `connection failed (${String((cause as Error).cause ?? cause)})`;
       return { kind: "retry", error: new RailwayApiError(operation.name, undefined, [], reason) };
     }
 
     if (RETRYABLE_STATUS.includes(response.status)) {
       return {
         kind: "retry",
-        error: new RailwayApiError(operation.name, response.status, [], response.status === 429 ? "rate limited" : "server error"),
+        error: new RailwayApiError(
+          operation.name,
+          response.status,
+          [],
+          response.status === 429 ? "rate limited" : "server error",
+        ),
         rateLimit: rateLimitWait(response.headers, Date.now()),
       };
     }
@@ -225,7 +265,15 @@ export class RailwayClient {
     try {
       body = (await response.json()) as typeof body;
     } catch {
-      return { kind: "fatal", error: new RailwayApiError(operation.name, response.status, [], `the answer was not JSON (${response.statusText})`) };
+      return {
+        kind: "fatal",
+        error: new RailwayApiError(
+          operation.name,
+          response.status,
+          [],
+          `the answer was not JSON (${response.statusText})`,
+        ),
+      };
     }
     if (body.errors?.length) {
       const error = new RailwayApiError(
@@ -234,21 +282,35 @@ export class RailwayClient {
         body.errors,
         body.errors.map((e) => e.message).join("; "),
       );
-      if (error.isUnauthorized) return { kind: "fatal", error: this.rejectedToken(operation.name, response.status, body.errors) };
+      if (error.isUnauthorized)
+        return {
+          kind: "fatal",
+          error: this.rejectedToken(operation.name, response.status, body.errors),
+        };
       return error.isTransient ? { kind: "retry", error } : { kind: "fatal", error };
     }
     if (!response.ok) {
-      return { kind: "fatal", error: new RailwayApiError(operation.name, response.status, [], response.statusText) };
+      return {
+        kind: "fatal",
+        error: new RailwayApiError(operation.name, response.status, [], response.statusText),
+      };
     }
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time so Pulumi can serialize the provider
     const { z } = require("zod") as typeof import("zod");
     const parsed = operation.response(z).safeParse(body.data);
     if (!parsed.success) {
-      const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+      const details = parsed.error.issues
+        .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+        .join("; ");
       return {
         kind: "fatal",
-        error: new RailwayApiError(operation.name, response.status, [], `unexpected answer (has Railway's API changed?): ${details}`),
+        error: new RailwayApiError(
+          operation.name,
+          response.status,
+          [],
+          `unexpected answer (has Railway's API changed?): ${details}`,
+        ),
       };
     }
     return { kind: "done", data: parsed.data };

@@ -9,7 +9,10 @@ export interface ResolvedToken {
 }
 
 /** Stack config wins over the environment; neither present is an error that says how to fix it. */
-export function resolveToken(configToken: string | undefined, env: NodeJS.ProcessEnv): ResolvedToken {
+export function resolveToken(
+  configToken: string | undefined,
+  env: NodeJS.ProcessEnv,
+): ResolvedToken {
   if (configToken) return { token: configToken, source: `stack config ${TOKEN_CONFIG_KEY}` };
   const fromEnv = env[TOKEN_ENV];
   if (fromEnv) return { token: fromEnv, source: `environment variable ${TOKEN_ENV}` };

@@ -1,5 +1,11 @@
 import type { RailwayClient } from "./client";
-import { DEPLOYMENT, DEPLOYMENT_TRIGGERS, ENVIRONMENT_PATCH, SERVICE_DEPLOYMENTS, SERVICE_INSTANCE_DEPLOYMENT } from "./operations";
+import {
+  DEPLOYMENT,
+  DEPLOYMENT_TRIGGERS,
+  ENVIRONMENT_PATCH,
+  SERVICE_DEPLOYMENTS,
+  SERVICE_INSTANCE_DEPLOYMENT,
+} from "./operations";
 import { DEPLOY_TIMEOUT_CONFIG_KEY, unlessNotFound } from "./provider";
 
 /**
@@ -33,9 +39,18 @@ const DEPLOY_BUILDING = ["INITIALIZING", "QUEUED", "BUILDING"];
  *   settles that deployment (fails if it was skipped or failed).
  */
 const DEPLOY_HANDED_OFF: Record<string, { fails: boolean; says: string }> = {
-  NEEDS_APPROVAL: { fails: true, says: "is awaiting approval: approve it in the Railway dashboard (or remove the approval requirement)" },
-  SKIPPED: { fails: true, says: "was skipped by Railway (its GitHub check suites failed, or watch patterns matched no change)" },
-  WAITING: { fails: false, says: "is waiting for the commit's GitHub checks (check suites) before it deploys" },
+  NEEDS_APPROVAL: {
+    fails: true,
+    says: "is awaiting approval: approve it in the Railway dashboard (or remove the approval requirement)",
+  },
+  SKIPPED: {
+    fails: true,
+    says: "was skipped by Railway (its GitHub check suites failed, or watch patterns matched no change)",
+  },
+  WAITING: {
+    fails: false,
+    says: "is waiting for the commit's GitHub checks (check suites) before it deploys",
+  },
 };
 
 /** `EnvironmentPatchStatus` (schema): STAGED, APPLYING, COMMITTED. */
@@ -50,8 +65,15 @@ export function pollDelayMs(poll: number): number {
 }
 
 /** The latest deployment of a service in an environment (null when none); "not found" when it has no instance there. */
-export async function latestDeployment(client: RailwayReader, environmentId: string, serviceId: string): Promise<DeploymentState | null> {
-  const { serviceInstance } = await client.request(SERVICE_INSTANCE_DEPLOYMENT, { environmentId, serviceId });
+export async function latestDeployment(
+  client: RailwayReader,
+  environmentId: string,
+  serviceId: string,
+): Promise<DeploymentState | null> {
+  const { serviceInstance } = await client.request(SERVICE_INSTANCE_DEPLOYMENT, {
+    environmentId,
+    serviceId,
+  });
   return serviceInstance.latestDeployment;
 }
 
@@ -79,7 +101,8 @@ export interface DeploymentOutcome {
   readonly status: string;
 }
 
-const where = (wait: DeployWait) => `service "${wait.serviceName}" in environment "${wait.environmentName}"`;
+const where = (wait: DeployWait) =>
+  `service "${wait.serviceName}" in environment "${wait.environmentName}"`;
 
 /** Paces one wait: each call pauses the next step of the backoff, and says when the deadline passed. */
 function pacer(wait: DeployWait): { expired: () => boolean; next: () => Promise<void> } {
@@ -104,7 +127,11 @@ function timedOut(wait: DeployWait, what: string): Error {
  * Railway could not apply fails, with Railway's `lastAppliedError`. Whether a failed patch goes
  * back to STAGED is unverified; an error on any status but COMMITTED is taken as failure.
  */
-export async function awaitPatchApplied(client: RailwayReader, patchId: string, wait: DeployWait): Promise<{ stagedAt: string }> {
+export async function awaitPatchApplied(
+  client: RailwayReader,
+  patchId: string,
+  wait: DeployWait,
+): Promise<{ stagedAt: string }> {
   const pace = pacer(wait);
   for (;;) {
     const { environmentPatch: patch } = await client.request(ENVIRONMENT_PATCH, { id: patchId });
@@ -127,7 +154,12 @@ export async function awaitPatchApplied(client: RailwayReader, patchId: string, 
  * `deployments/github-autodeploys.md`; terraform-provider-railway `resource_service.go` reads
  * `deploymentTriggers` back). Fails when none matches the declared repository and branch.
  */
-export async function requireBranchTrigger(client: RailwayReader, wait: DeployWait, repository: string, branch: string): Promise<void> {
+export async function requireBranchTrigger(
+  client: RailwayReader,
+  wait: DeployWait,
+  repository: string,
+  branch: string,
+): Promise<void> {
   const found = missingBranchTrigger(await branchTriggers(client, wait), repository, branch);
   if (found === undefined) return;
   throw new Error(
@@ -141,15 +173,29 @@ export const GITHUB_APP_FIX =
   "Install Railway's GitHub app with access to the repository, and make sure a project member with contributor access has connected GitHub";
 
 /** The service's deployment triggers in the environment (terraform-provider-railway reads them the same way). */
-export async function branchTriggers(client: RailwayReader, where: Pick<DeployWait, "projectId" | "environmentId" | "serviceId">) {
-  const { deploymentTriggers } = await client.request(DEPLOYMENT_TRIGGERS, { projectId: where.projectId, environmentId: where.environmentId, serviceId: where.serviceId });
+export async function branchTriggers(
+  client: RailwayReader,
+  where: Pick<DeployWait, "projectId" | "environmentId" | "serviceId">,
+) {
+  const { deploymentTriggers } = await client.request(DEPLOYMENT_TRIGGERS, {
+    projectId: where.projectId,
+    environmentId: where.environmentId,
+    serviceId: where.serviceId,
+  });
   return deploymentTriggers.edges.map((edge) => edge.node);
 }
 
 /** Undefined when a trigger matches; else the triggers there are ("none", or "owner/repo@branch, …"). */
-export function missingBranchTrigger(triggers: readonly { repository: string; branch: string }[], repository: string, branch: string): string | undefined {
-  if (triggers.some((trigger) => trigger.repository === repository && trigger.branch === branch)) return undefined;
-  return triggers.length === 0 ? "none" : triggers.map((trigger) => `${trigger.repository}@${trigger.branch}`).join(", ");
+export function missingBranchTrigger(
+  triggers: readonly { repository: string; branch: string }[],
+  repository: string,
+  branch: string,
+): string | undefined {
+  if (triggers.some((trigger) => trigger.repository === repository && trigger.branch === branch))
+    return undefined;
+  return triggers.length === 0
+    ? "none"
+    : triggers.map((trigger) => `${trigger.repository}@${trigger.branch}`).join(", ");
 }
 
 /**
@@ -157,7 +203,11 @@ export function missingBranchTrigger(triggers: readonly { repository: string; br
  * next is the oldest one created at or after it. The epoch when it has none.
  */
 export async function newestDeploymentAt(client: RailwayReader, wait: DeployWait): Promise<string> {
-  const { deployments } = await client.request(SERVICE_DEPLOYMENTS, { projectId: wait.projectId, environmentId: wait.environmentId, serviceId: wait.serviceId });
+  const { deployments } = await client.request(SERVICE_DEPLOYMENTS, {
+    projectId: wait.projectId,
+    environmentId: wait.environmentId,
+    serviceId: wait.serviceId,
+  });
   const newest = Math.max(0, ...deployments.edges.map((edge) => Date.parse(edge.node.createdAt)));
   return new Date(newest + 1).toISOString();
 }
@@ -167,7 +217,11 @@ export async function newestDeploymentAt(client: RailwayReader, wait: DeployWait
  * environment created at or after `since` (Railway's clock). One that predates it (a push or a
  * person's redeploy) is never taken for ours; a push right after the commit starts a newer one.
  */
-export async function awaitDeploymentSince(client: RailwayReader, wait: DeployWait, since: string): Promise<DeploymentOutcome> {
+export async function awaitDeploymentSince(
+  client: RailwayReader,
+  wait: DeployWait,
+  since: string,
+): Promise<DeploymentOutcome> {
   const pace = pacer(wait);
   const after = Date.parse(since);
   for (;;) {
@@ -197,20 +251,29 @@ async function followDeployment(
   for (;;) {
     const outcome = verdict(wait, current);
     if (outcome) return outcome;
-    if (pace.expired()) throw timedOut(wait, `deployment ${current.id} (last status ${current.status})`);
+    if (pace.expired())
+      throw timedOut(wait, `deployment ${current.id} (last status ${current.status})`);
     await pace.next();
     current = (await client.request(DEPLOYMENT, { id: current.id })).deployment;
   }
 }
 
 /** Whether a status ends the wait: the outcome, a thrown failure, or undefined to keep polling. */
-export function verdict(wait: DeployWait, deployment: DeploymentState): DeploymentOutcome | undefined {
+export function verdict(
+  wait: DeployWait,
+  deployment: DeploymentState,
+): DeploymentOutcome | undefined {
   const { id, status } = deployment;
   const handedOff = DEPLOY_HANDED_OFF[status];
   if (handedOff) {
     const message = `Railway deployment ${id} of ${where(wait)} ${handedOff.says}.`;
-    if (handedOff.fails) throw new Error(`${message} What this program committed is not running; run \`pulumi up\` again once it is.`);
-    wait.warn(`${message} \`pulumi up\` does not wait for it; the next \`pulumi up\` checks how it ended.`);
+    if (handedOff.fails)
+      throw new Error(
+        `${message} What this program committed is not running; run \`pulumi up\` again once it is.`,
+      );
+    wait.warn(
+      `${message} \`pulumi up\` does not wait for it; the next \`pulumi up\` checks how it ended.`,
+    );
     return { id, status };
   }
   const failed = () =>
@@ -236,9 +299,14 @@ export function verdict(wait: DeployWait, deployment: DeploymentState): Deployme
  * committed this config started. A deployment just started may take a moment
  * to show, so "none" is believed only after a few reads.
  */
-export async function settleLatest(client: RailwayReader, wait: DeployWait): Promise<DeploymentOutcome | undefined> {
+export async function settleLatest(
+  client: RailwayReader,
+  wait: DeployWait,
+): Promise<DeploymentOutcome | undefined> {
   for (let attempt = 1; attempt <= 8; attempt++) {
-    const latest = await unlessNotFound(latestDeployment(client, wait.environmentId, wait.serviceId));
+    const latest = await unlessNotFound(
+      latestDeployment(client, wait.environmentId, wait.serviceId),
+    );
     if (latest) return followDeployment(client, wait, latest);
     if (attempt < 8) await wait.pause(wait.consistencyDelayMs);
   }

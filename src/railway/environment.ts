@@ -1,7 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
-import { ENVIRONMENT, ENVIRONMENT_CREATE, ENVIRONMENT_DELETE, ENVIRONMENT_RENAME, ENVIRONMENTS } from "./operations";
-import { failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import {
+  ENVIRONMENT,
+  ENVIRONMENT_CREATE,
+  ENVIRONMENT_DELETE,
+  ENVIRONMENT_RENAME,
+  ENVIRONMENTS,
+} from "./operations";
+import {
+  failure,
+  findOrCreate,
+  missingIds,
+  PROVIDER_VERSION,
+  RailwayProvider,
+  unlessNotFound,
+  type DiffKeys,
+} from "./provider";
 import { RailwayResource } from "./resource";
 
 export interface EnvironmentInputs {
@@ -19,7 +33,9 @@ export interface EnvironmentOutputs extends EnvironmentInputs {
 /** The project's live environment of that name, if any. */
 export async function environmentNamed(client: RailwayClient, projectId: string, name: string) {
   const { environments } = await client.request(ENVIRONMENTS, { projectId });
-  return environments.edges.map((edge) => edge.node).find((env) => env.name === name && !env.deletedAt);
+  return environments.edges
+    .map((edge) => edge.node)
+    .find((env) => env.name === name && !env.deletedAt);
 }
 
 /**
@@ -32,24 +48,38 @@ export async function environmentNamed(client: RailwayClient, projectId: string,
  * one per 30 s): the client retries that throttle.
  */
 export class EnvironmentProvider extends RailwayProvider<EnvironmentInputs, EnvironmentOutputs> {
-  protected readonly diffKeys = { replace: ["projectId"], update: ["name"] } satisfies DiffKeys<EnvironmentInputs>;
+  protected readonly diffKeys = {
+    replace: ["projectId"],
+    update: ["name"],
+  } satisfies DiffKeys<EnvironmentInputs>;
 
   protected checkFailures(news: EnvironmentInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId"]);
-    if (!/^[a-z0-9][a-z0-9-]*$/i.test(news.name ?? "")) failures.push(failure("name", "letters, digits and hyphens only, e.g. staging"));
+    if (!/^[a-z0-9][a-z0-9-]*$/i.test(news.name ?? ""))
+      failures.push(failure("name", "letters, digits and hyphens only, e.g. staging"));
     return failures;
   }
 
-  async create(inputs: EnvironmentInputs): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
+  async create(
+    inputs: EnvironmentInputs,
+  ): Promise<pulumi.dynamic.CreateResult<EnvironmentOutputs>> {
     const client = this.client();
     const { value: environment, adopted } = await findOrCreate(
       () => environmentNamed(client, inputs.projectId, inputs.name),
-      async () => (await client.request(ENVIRONMENT_CREATE, { input: { projectId: inputs.projectId, name: inputs.name } })).environmentCreate,
+      async () =>
+        (
+          await client.request(ENVIRONMENT_CREATE, {
+            input: { projectId: inputs.projectId, name: inputs.name },
+          })
+        ).environmentCreate,
     );
     return { id: environment.id, outs: { ...inputs, environmentId: environment.id, adopted } };
   }
 
-  protected async readLive(id: string, props?: EnvironmentOutputs): Promise<EnvironmentOutputs | undefined> {
+  protected async readLive(
+    id: string,
+    props?: EnvironmentOutputs,
+  ): Promise<EnvironmentOutputs | undefined> {
     const found = await unlessNotFound(this.client().request(ENVIRONMENT, { id }));
     if (!found || found.environment.deletedAt) return undefined;
     return {
@@ -61,7 +91,11 @@ export class EnvironmentProvider extends RailwayProvider<EnvironmentInputs, Envi
     };
   }
 
-  async update(id: string, olds: EnvironmentOutputs, news: EnvironmentInputs): Promise<pulumi.dynamic.UpdateResult<EnvironmentOutputs>> {
+  async update(
+    id: string,
+    olds: EnvironmentOutputs,
+    news: EnvironmentInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<EnvironmentOutputs>> {
     if (olds.name !== news.name) {
       await this.client().request(ENVIRONMENT_RENAME, { id, input: { name: news.name } });
     }
@@ -86,6 +120,13 @@ export class Environment extends RailwayResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(Environment.provider, "Environment", name, args, { outputs: ["environmentId", "adopted"] }, opts);
+    super(
+      Environment.provider,
+      "Environment",
+      name,
+      args,
+      { outputs: ["environmentId", "adopted"] },
+      opts,
+    );
   }
 }

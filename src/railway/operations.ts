@@ -41,7 +41,8 @@ const projectNode = (zod: ZodApi) =>
     environments: connection(zod, zod.object({ id: zod.string(), name: zod.string() })),
   });
 
-const PROJECT_FIELDS = "id name description workspaceId deletedAt environments { edges { node { id name } } }";
+const PROJECT_FIELDS =
+  "id name description workspaceId deletedAt environments { edges { node { id name } } }";
 
 export const PROJECTS_IN_WORKSPACE = operation(
   "ProjectsInWorkspace",
@@ -113,7 +114,10 @@ export const ENVIRONMENT_CONFIG = operation(
   `query EnvironmentConfig($id: String!) {
     environment(id: $id) { ${ENVIRONMENT_FIELDS} config(decryptVariables: true) }
   }`,
-  (zod) => zod.object({ environment: environmentNode(zod).extend({ config: zod.record(zod.string(), zod.unknown()) }) }),
+  (zod) =>
+    zod.object({
+      environment: environmentNode(zod).extend({ config: zod.record(zod.string(), zod.unknown()) }),
+    }),
 );
 
 /** Every environment of a project with its config, variables masked: which of them still configure a service. */
@@ -124,7 +128,14 @@ export const PROJECT_ENVIRONMENT_CONFIGS = operation(
   }`,
   (zod) =>
     zod.object({
-      environments: connection(zod, zod.object({ id: zod.string(), name: zod.string(), config: zod.record(zod.string(), zod.unknown()) })),
+      environments: connection(
+        zod,
+        zod.object({
+          id: zod.string(),
+          name: zod.string(),
+          config: zod.record(zod.string(), zod.unknown()),
+        }),
+      ),
     }),
 );
 
@@ -150,7 +161,13 @@ export const ENVIRONMENT_DELETE = operation(
 );
 
 const serviceNode = (zod: ZodApi) =>
-  zod.object({ id: zod.string(), name: zod.string(), projectId: zod.string(), createdAt: zod.string(), deletedAt: zod.string().nullable() });
+  zod.object({
+    id: zod.string(),
+    name: zod.string(),
+    projectId: zod.string(),
+    createdAt: zod.string(),
+    deletedAt: zod.string().nullable(),
+  });
 
 const SERVICE_FIELDS = "id name projectId createdAt deletedAt";
 
@@ -215,7 +232,10 @@ export const SERVICE_INSTANCE_SETTINGS = operation(
   `query ServiceInstanceSettings($environmentId: String!, $serviceId: String!) {
     serviceInstance(environmentId: $environmentId, serviceId: $serviceId) { id railwayConfigFile }
   }`,
-  (zod) => zod.object({ serviceInstance: zod.object({ id: zod.string(), railwayConfigFile: zod.string().nullable() }) }),
+  (zod) =>
+    zod.object({
+      serviceInstance: zod.object({ id: zod.string(), railwayConfigFile: zod.string().nullable() }),
+    }),
 );
 
 /** Public TCP proxies of a service in an environment (CLI `src/controllers/tcp_proxy.rs`). */
@@ -263,7 +283,8 @@ export const ENVIRONMENT_STAGE_CHANGES = operation(
   `mutation EnvironmentStageChanges($environmentId: String!, $input: EnvironmentConfig!) {
     environmentStageChanges(environmentId: $environmentId, input: $input, merge: true) { id status }
   }`,
-  (zod) => zod.object({ environmentStageChanges: zod.object({ id: zod.string(), status: zod.string() }) }),
+  (zod) =>
+    zod.object({ environmentStageChanges: zod.object({ id: zod.string(), status: zod.string() }) }),
 );
 
 /**
@@ -292,14 +313,18 @@ const volumeInstanceNode = (zod: ZodApi) =>
     volume: zod.object({ name: zod.string() }),
   });
 
-const VOLUME_INSTANCE_FIELDS = "id volumeId serviceId environmentId mountPath isPendingDeletion deletedAt volume { name }";
+const VOLUME_INSTANCE_FIELDS =
+  "id volumeId serviceId environmentId mountPath isPendingDeletion deletedAt volume { name }";
 
 export const ENVIRONMENT_VOLUMES = operation(
   "EnvironmentVolumes",
   `query EnvironmentVolumes($id: String!) {
     environment(id: $id) { volumeInstances(first: 500) { edges { node { ${VOLUME_INSTANCE_FIELDS} } } } }
   }`,
-  (zod) => zod.object({ environment: zod.object({ volumeInstances: connection(zod, volumeInstanceNode(zod)) }) }),
+  (zod) =>
+    zod.object({
+      environment: zod.object({ volumeInstances: connection(zod, volumeInstanceNode(zod)) }),
+    }),
 );
 
 export const VOLUME_CREATE = operation(
@@ -317,7 +342,6 @@ export const VOLUME_INSTANCE_UPDATE = operation(
   (zod) => zod.object({ volumeInstanceUpdate: zod.boolean() }),
 );
 
-
 const serviceDomainNode = (zod: ZodApi) =>
   zod.object({
     id: zod.string(),
@@ -330,7 +354,8 @@ const serviceDomainNode = (zod: ZodApi) =>
     syncStatus: zod.string(),
   });
 
-const SERVICE_DOMAIN_FIELDS = "id domain suffix targetPort serviceId environmentId deletedAt syncStatus";
+const SERVICE_DOMAIN_FIELDS =
+  "id domain suffix targetPort serviceId environmentId deletedAt syncStatus";
 
 export const SERVICE_DOMAINS = operation(
   "ServiceDomains",
@@ -339,7 +364,8 @@ export const SERVICE_DOMAINS = operation(
       serviceDomains { ${SERVICE_DOMAIN_FIELDS} }
     }
   }`,
-  (zod) => zod.object({ domains: zod.object({ serviceDomains: zod.array(serviceDomainNode(zod)) }) }),
+  (zod) =>
+    zod.object({ domains: zod.object({ serviceDomains: zod.array(serviceDomainNode(zod)) }) }),
 );
 
 export const SERVICE_DOMAIN_CREATE = operation(
@@ -371,11 +397,17 @@ export const ENVIRONMENT_PATCH = operation(
   `query EnvironmentPatch($id: String!) { environmentPatch(id: $id) { id status lastAppliedError createdAt } }`,
   (zod) =>
     zod.object({
-      environmentPatch: zod.object({ id: zod.string(), status: zod.string(), lastAppliedError: zod.string().nullable(), createdAt: zod.string() }),
+      environmentPatch: zod.object({
+        id: zod.string(),
+        status: zod.string(),
+        lastAppliedError: zod.string().nullable(),
+        createdAt: zod.string(),
+      }),
     }),
 );
 
-const deploymentNode = (zod: ZodApi) => zod.object({ id: zod.string(), status: zod.string(), createdAt: zod.string() });
+const deploymentNode = (zod: ZodApi) =>
+  zod.object({ id: zod.string(), status: zod.string(), createdAt: zod.string() });
 
 /** A service's recent deployments in one environment, newest first: which of them a commit started. */
 export const SERVICE_DEPLOYMENTS = operation(
@@ -408,11 +440,20 @@ export const DEPLOYMENT_TRIGGERS = operation(
   }`,
   (zod) =>
     zod.object({
-      deploymentTriggers: connection(zod, zod.object({ id: zod.string(), repository: zod.string(), branch: zod.string(), provider: zod.string() })),
+      deploymentTriggers: connection(
+        zod,
+        zod.object({
+          id: zod.string(),
+          repository: zod.string(),
+          branch: zod.string(),
+          provider: zod.string(),
+        }),
+      ),
     }),
 );
 
-const usageLimitNode = (zod: ZodApi) => zod.object({ softLimit: zod.number().int(), hardLimit: zod.number().int().nullable() });
+const usageLimitNode = (zod: ZodApi) =>
+  zod.object({ softLimit: zod.number().int(), hardLimit: zod.number().int().nullable() });
 
 /**
  * The usage limit belongs to the workspace's billing customer (schema `Customer.usageLimit`),
@@ -428,7 +469,10 @@ export const PROJECT_USAGE_LIMIT = operation(
       project: zod.object({
         id: zod.string(),
         workspace: zod
-          .object({ id: zod.string(), customer: zod.object({ id: zod.string(), usageLimit: usageLimitNode(zod).nullable() }) })
+          .object({
+            id: zod.string(),
+            customer: zod.object({ id: zod.string(), usageLimit: usageLimitNode(zod).nullable() }),
+          })
           .nullable(),
       }),
     }),
@@ -459,6 +503,12 @@ export const WORKSPACE_ESTIMATED_USAGE = operation(
   }`,
   (zod) =>
     zod.object({
-      estimatedUsage: zod.array(zod.object({ measurement: zod.string(), estimatedValue: zod.number(), projectId: zod.string() })),
+      estimatedUsage: zod.array(
+        zod.object({
+          measurement: zod.string(),
+          estimatedValue: zod.number(),
+          projectId: zod.string(),
+        }),
+      ),
     }),
 );

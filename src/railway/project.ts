@@ -1,7 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
-import { PROJECT, PROJECT_CREATE, PROJECT_DELETE, PROJECT_UPDATE, PROJECTS_IN_WORKSPACE } from "./operations";
-import { failure, findOrCreate, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import {
+  PROJECT,
+  PROJECT_CREATE,
+  PROJECT_DELETE,
+  PROJECT_UPDATE,
+  PROJECTS_IN_WORKSPACE,
+} from "./operations";
+import {
+  failure,
+  findOrCreate,
+  PROVIDER_VERSION,
+  RailwayProvider,
+  unlessNotFound,
+  type DiffKeys,
+} from "./provider";
 import { RailwayResource } from "./resource";
 
 export interface ProjectInputs {
@@ -35,7 +48,12 @@ type ProjectNode = {
  * The default environment keeps the id it had while that environment exists,
  * even if renamed: everything downstream is keyed on it.
  */
-function outputsOf(inputs: ProjectInputs, project: ProjectNode, adopted: boolean, previousDefaultId?: string): ProjectOutputs {
+function outputsOf(
+  inputs: ProjectInputs,
+  project: ProjectNode,
+  adopted: boolean,
+  previousDefaultId?: string,
+): ProjectOutputs {
   const environments = project.environments.edges.map((edge) => edge.node);
   const defaultEnvironment =
     environments.find((env) => env.id === previousDefaultId) ??
@@ -46,17 +64,32 @@ function outputsOf(inputs: ProjectInputs, project: ProjectNode, adopted: boolean
         `it has ${environments.map((env) => `"${env.name}"`).join(", ") || "none"}. Set defaultEnvironmentName to one of them.`,
     );
   }
-  return { ...inputs, name: project.name, projectId: project.id, defaultEnvironmentId: defaultEnvironment.id, adopted };
+  return {
+    ...inputs,
+    name: project.name,
+    projectId: project.id,
+    defaultEnvironmentId: defaultEnvironment.id,
+    adopted,
+  };
 }
 
 /** Every live project of that name the token can see (in the workspace, when one is given). */
-export async function projectsNamed(client: RailwayClient, name: string, workspaceId: string | undefined) {
+export async function projectsNamed(
+  client: RailwayClient,
+  name: string,
+  workspaceId: string | undefined,
+) {
   const { projects } = await client.request(PROJECTS_IN_WORKSPACE, { workspaceId });
-  return projects.edges.map((edge) => edge.node).filter((node) => node.name === name && !node.deletedAt);
+  return projects.edges
+    .map((edge) => edge.node)
+    .filter((node) => node.name === name && !node.deletedAt);
 }
 
 /** Two projects of one name: adopting either could configure the wrong one. */
-export function ambiguousProjectError(name: string, found: readonly { id: string; workspaceId: string | null }[]): Error {
+export function ambiguousProjectError(
+  name: string,
+  found: readonly { id: string; workspaceId: string | null }[],
+): Error {
   return new Error(
     `The Railway token sees ${found.length} projects named "${name}" (${found.map((p) => `${p.id} in workspace ${p.workspaceId ?? "?"}`).join(", ")}): ` +
       "rename or delete the one that is not this app's in the dashboard, or set railway.workspaceId to the workspace of the right one.",
@@ -70,13 +103,20 @@ export function ambiguousProjectError(name: string, found: readonly { id: string
  */
 export class ProjectProvider extends RailwayProvider<ProjectInputs, ProjectOutputs> {
   // The workspace only says where to look for or create the project: a project never moves.
-  protected readonly diffKeys = { replace: [], update: ["name", "description"] } satisfies DiffKeys<ProjectInputs>;
+  protected readonly diffKeys = {
+    replace: [],
+    update: ["name", "description"],
+  } satisfies DiffKeys<ProjectInputs>;
 
   protected checkFailures(news: ProjectInputs): pulumi.dynamic.CheckFailure[] {
     const failures = [];
     if (!news.name?.trim()) failures.push(failure("name", "a project name is required"));
-    if (news.workspaceId !== undefined && !news.workspaceId.trim()) failures.push(failure("workspaceId", "must not be empty; omit it to adopt an existing project"));
-    if (!news.defaultEnvironmentName?.trim()) failures.push(failure("defaultEnvironmentName", "must not be empty"));
+    if (news.workspaceId !== undefined && !news.workspaceId.trim())
+      failures.push(
+        failure("workspaceId", "must not be empty; omit it to adopt an existing project"),
+      );
+    if (!news.defaultEnvironmentName?.trim())
+      failures.push(failure("defaultEnvironmentName", "must not be empty"));
     return failures;
   }
 
@@ -109,12 +149,20 @@ export class ProjectProvider extends RailwayProvider<ProjectInputs, ProjectOutpu
     );
     const current =
       inputs.description !== undefined && (project.description ?? undefined) !== inputs.description
-        ? (await client.request(PROJECT_UPDATE, { id: project.id, input: { description: inputs.description } })).projectUpdate
+        ? (
+            await client.request(PROJECT_UPDATE, {
+              id: project.id,
+              input: { description: inputs.description },
+            })
+          ).projectUpdate
         : project;
     return { id: project.id, outs: outputsOf(inputs, current, adopted) };
   }
 
-  protected async readLive(id: string, props?: ProjectOutputs): Promise<ProjectOutputs | undefined> {
+  protected async readLive(
+    id: string,
+    props?: ProjectOutputs,
+  ): Promise<ProjectOutputs | undefined> {
     const found = await unlessNotFound(this.client().request(PROJECT, { id }));
     if (!found || found.project.deletedAt) return undefined;
     const { project } = found;
@@ -128,9 +176,20 @@ export class ProjectProvider extends RailwayProvider<ProjectInputs, ProjectOutpu
     return outputsOf(live, project, props?.adopted ?? true, props?.defaultEnvironmentId);
   }
 
-  async update(id: string, olds: ProjectOutputs, news: ProjectInputs): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {
+  async update(
+    id: string,
+    olds: ProjectOutputs,
+    news: ProjectInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ProjectOutputs>> {
     if (olds.name === news.name && olds.description === news.description) {
-      return { outs: { ...news, projectId: olds.projectId, defaultEnvironmentId: olds.defaultEnvironmentId, adopted: olds.adopted } };
+      return {
+        outs: {
+          ...news,
+          projectId: olds.projectId,
+          defaultEnvironmentId: olds.defaultEnvironmentId,
+          adopted: olds.adopted,
+        },
+      };
     }
     const { projectUpdate } = await this.client().request(PROJECT_UPDATE, {
       id,

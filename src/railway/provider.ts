@@ -52,9 +52,10 @@ export interface DiffKeys<I> {
  * environment at run time: it is never captured in the serialized provider, so never written to
  * state.
  */
-export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O extends I & RailwayOutputs = I & RailwayOutputs>
-  implements pulumi.dynamic.ResourceProvider<I, O>
-{
+export abstract class RailwayProvider<
+  I extends RailwayInputs = RailwayInputs,
+  O extends I & RailwayOutputs = I & RailwayOutputs,
+> implements pulumi.dynamic.ResourceProvider<I, O> {
   private configToken: string | undefined;
   private configEndpoint: string | undefined;
   /** Stack config `railway:deployTimeoutSeconds`, if set. */
@@ -65,7 +66,10 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
   constructor(protected readonly tuning: ClientTuning = {}) {}
 
   /** Declared `satisfies DiffKeys<Inputs>`, so every key is checked; plain arrays, which serialize with the provider. */
-  protected abstract readonly diffKeys: { readonly replace: readonly string[]; readonly update: readonly string[] };
+  protected abstract readonly diffKeys: {
+    readonly replace: readonly string[];
+    readonly update: readonly string[];
+  };
 
   /** What is wrong with the inputs, each failure naming the property and what is allowed. */
   protected abstract checkFailures(news: I, olds: I): pulumi.dynamic.CheckFailure[];
@@ -104,13 +108,19 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
     const timeout = request.config.get(DEPLOY_TIMEOUT_CONFIG_KEY);
     if (timeout !== undefined && timeout !== "") {
       const seconds = Number(timeout);
-      if (!(seconds > 0)) throw new Error(`${DEPLOY_TIMEOUT_CONFIG_KEY} must be a positive number of seconds, not "${timeout}".`);
+      if (!(seconds > 0))
+        throw new Error(
+          `${DEPLOY_TIMEOUT_CONFIG_KEY} must be a positive number of seconds, not "${timeout}".`,
+        );
       this.configDeployTimeoutSeconds = seconds;
     }
     const interval = request.config.get(POLL_INTERVAL_CONFIG_KEY);
     if (interval !== undefined && interval !== "") {
       const ms = Number(interval);
-      if (!Number.isInteger(ms) || ms < 0) throw new Error(`${POLL_INTERVAL_CONFIG_KEY} must be a whole number of milliseconds, not "${interval}".`);
+      if (!Number.isInteger(ms) || ms < 0)
+        throw new Error(
+          `${POLL_INTERVAL_CONFIG_KEY} must be a whole number of milliseconds, not "${interval}".`,
+        );
       this.configPollIntervalMs = ms;
     }
   }
@@ -131,7 +141,8 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
       try {
         return await read();
       } catch (error) {
-        if (!(error instanceof RailwayApiError && error.isNotFound) || attempt >= attempts) throw error;
+        if (!(error instanceof RailwayApiError && error.isNotFound) || attempt >= attempts)
+          throw error;
         await this.pause(this.tuning.consistencyDelayMs ?? delayMs);
       }
     }
@@ -152,10 +163,12 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
     serviceId: string,
   ): Promise<{ environment: LiveEnvironment; entry: LiveServiceEntry | undefined }> {
     let current = environment;
-    if (current.services[serviceId]) return { environment: current, entry: current.services[serviceId] };
+    if (current.services[serviceId])
+      return { environment: current, entry: current.services[serviceId] };
     if (current.isEphemeral) return { environment: current, entry: undefined };
     const { service } = await client.request(SERVICE, { id: serviceId });
-    if (Date.parse(current.createdAt) > Date.parse(service.createdAt)) return { environment: current, entry: undefined };
+    if (Date.parse(current.createdAt) > Date.parse(service.createdAt))
+      return { environment: current, entry: undefined };
     for (let attempt = 1; attempt < 8 && !current.services[serviceId]; attempt++) {
       await this.pause(this.tuning.consistencyDelayMs ?? 1_000);
       current = await readEnvironment(client, current.id);
@@ -172,8 +185,16 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
    * stage: a volume and a domain are created in parallel with other services'
    * ServiceConfigs, which stage and commit in the same environment.
    */
-  protected async ensureInstance(client: RailwayClient, environmentId: string, serviceId: string): Promise<void> {
-    const { environment, entry } = await this.awaitInstance(client, await readEnvironment(client, environmentId), serviceId);
+  protected async ensureInstance(
+    client: RailwayClient,
+    environmentId: string,
+    serviceId: string,
+  ): Promise<void> {
+    const { environment, entry } = await this.awaitInstance(
+      client,
+      await readEnvironment(client, environmentId),
+      serviceId,
+    );
     if (entry) return;
     await client.request(ENVIRONMENT_PATCH_COMMIT, {
       environmentId: environment.id,
@@ -185,7 +206,10 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
   /** How to wait on one service in one environment: the tuning's and the stack config's pauses. */
   protected deployWait(
     environment: { id: string; name: string },
-    target: Pick<DeployWait, "projectId" | "serviceId" | "serviceName" | "timeoutSeconds" | "cron" | "warn">,
+    target: Pick<
+      DeployWait,
+      "projectId" | "serviceId" | "serviceName" | "timeoutSeconds" | "cron" | "warn"
+    >,
   ): DeployWait {
     return {
       ...target,
@@ -200,7 +224,15 @@ export abstract class RailwayProvider<I extends RailwayInputs = RailwayInputs, O
   protected client(): RailwayClient {
     const { token, source } = resolveToken(this.configToken, process.env);
     const { timeoutMs, maxRetries, baseDelayMs, throttleDelayMs } = this.tuning;
-    return new RailwayClient({ token, tokenSource: source, endpoint: this.configEndpoint, timeoutMs, maxRetries, baseDelayMs, throttleDelayMs });
+    return new RailwayClient({
+      token,
+      tokenSource: source,
+      endpoint: this.configEndpoint,
+      timeoutMs,
+      maxRetries,
+      baseDelayMs,
+      throttleDelayMs,
+    });
   }
 }
 
@@ -226,7 +258,10 @@ const CREATE_ATTEMPTS = 3;
  * `adopted` is true only when the object existed before this call sent
  * anything: one found after our own ambiguous create is taken to be ours.
  */
-export async function findOrCreate<T>(find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ value: T; adopted: boolean }> {
+export async function findOrCreate<T>(
+  find: () => Promise<T | undefined>,
+  create: () => Promise<T>,
+): Promise<{ value: T; adopted: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const existing = await find();
     if (existing) return { value: existing, adopted: attempt === 1 };
@@ -241,7 +276,8 @@ export async function findOrCreate<T>(find: () => Promise<T | undefined>, create
 
 /** The subset of keys whose values differ, compared structurally. */
 function changedKeys(olds: object, news: object, keys: readonly string[]): string[] {
-  const value = (side: object, key: string) => JSON.stringify((side as Record<string, unknown>)[key] ?? null);
+  const value = (side: object, key: string) =>
+    JSON.stringify((side as Record<string, unknown>)[key] ?? null);
   return keys.filter((key) => value(olds, key) !== value(news, key));
 }
 
@@ -249,7 +285,12 @@ function changedKeys(olds: object, news: object, keys: readonly string[]): strin
  * The diff every Railway resource uses: identity keys force a replacement, the rest update in
  * place, and a new provider version updates state written by older code.
  */
-function diffByKeys(olds: RailwayInputs, news: RailwayInputs, replaceKeys: readonly string[], updateKeys: readonly string[]): pulumi.dynamic.DiffResult {
+function diffByKeys(
+  olds: RailwayInputs,
+  news: RailwayInputs,
+  replaceKeys: readonly string[],
+  updateKeys: readonly string[],
+): pulumi.dynamic.DiffResult {
   const replaces = changedKeys(olds, news, replaceKeys);
   const updates = changedKeys(olds, news, updateKeys);
   const versionChanged = olds.providerVersion !== news.providerVersion;
@@ -262,8 +303,13 @@ export function failure(property: string, reason: string): pulumi.dynamic.CheckF
 }
 
 /** One failure per Railway id the inputs lack, e.g. "the Railway service id is required". */
-export function missingIds<K extends string>(inputs: Partial<Record<K, string>>, keys: readonly K[]): pulumi.dynamic.CheckFailure[] {
-  return keys.filter((key) => !inputs[key]).map((key) => failure(key, `the Railway ${key.replace(/Id$/, "")} id is required`));
+export function missingIds<K extends string>(
+  inputs: Partial<Record<K, string>>,
+  keys: readonly K[],
+): pulumi.dynamic.CheckFailure[] {
+  return keys
+    .filter((key) => !inputs[key])
+    .map((key) => failure(key, `the Railway ${key.replace(/Id$/, "")} id is required`));
 }
 
 /**
@@ -275,7 +321,11 @@ function refreshed<T>(id: string, outs: T): { id: string; props: T; inputs: T } 
   const defined = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(defined);
     if (typeof value !== "object" || value === null) return value;
-    return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined).map(([key, inner]) => [key, defined(inner)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, inner]) => inner !== undefined)
+        .map(([key, inner]) => [key, defined(inner)]),
+    );
   };
   const clean = defined(outs) as T;
   return { id, props: clean, inputs: clean };

@@ -22,13 +22,17 @@ export abstract class RailwayResource extends pulumi.dynamic.Resource {
   ) {
     const inputs: pulumi.Inputs = { ...args };
     const secretInputs = properties.secretInputs ?? [];
-    const secrets = Object.fromEntries(secretInputs.map((key) => [key, inputs[key] && pulumi.secret(inputs[key])]));
+    const secrets = Object.fromEntries(
+      secretInputs.map((key) => [key, inputs[key] && pulumi.secret(inputs[key])]),
+    );
     const outputs = Object.fromEntries(properties.outputs.map((key) => [key, undefined]));
     super(
       provider,
       name,
       { ...inputs, ...secrets, providerVersion: PROVIDER_VERSION, ...outputs },
-      secretInputs.length > 0 ? pulumi.mergeOptions(opts, { additionalSecretOutputs: [...secretInputs] }) : opts,
+      secretInputs.length > 0
+        ? pulumi.mergeOptions(opts, { additionalSecretOutputs: [...secretInputs] })
+        : opts,
       "railway",
       type,
     );

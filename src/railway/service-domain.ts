@@ -1,7 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
-import { SERVICE_DOMAIN_CREATE, SERVICE_DOMAIN_DELETE, SERVICE_DOMAIN_UPDATE, SERVICE_DOMAINS } from "./operations";
-import { failure, findOrCreate, missingIds, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import {
+  SERVICE_DOMAIN_CREATE,
+  SERVICE_DOMAIN_DELETE,
+  SERVICE_DOMAIN_UPDATE,
+  SERVICE_DOMAINS,
+} from "./operations";
+import {
+  failure,
+  findOrCreate,
+  missingIds,
+  RailwayProvider,
+  unlessNotFound,
+  type DiffKeys,
+} from "./provider";
 import { RailwayResource } from "./resource";
 
 export interface ServiceDomainInputs {
@@ -25,15 +37,26 @@ export interface ServiceDomainOutputs extends ServiceDomainInputs {
   adopted: boolean;
 }
 
-export type DomainNode = { id: string; domain: string; suffix: string | null; targetPort: number | null; deletedAt: string | null; syncStatus: string };
+export type DomainNode = {
+  id: string;
+  domain: string;
+  suffix: string | null;
+  targetPort: number | null;
+  deletedAt: string | null;
+  syncStatus: string;
+};
 
 /** A domain being or already deleted still comes back for a while (alchemy `ServiceDomain.ts` skips these). */
-const isLive = (domain: DomainNode) => !domain.deletedAt && domain.syncStatus !== "DELETED" && domain.syncStatus !== "DELETING";
+const isLive = (domain: DomainNode) =>
+  !domain.deletedAt && domain.syncStatus !== "DELETED" && domain.syncStatus !== "DELETING";
 
 const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The service's live Railway-provided domains in the environment. */
-export async function liveServiceDomains(client: RailwayClient, inputs: Pick<ServiceDomainInputs, "projectId" | "environmentId" | "serviceId">): Promise<DomainNode[]> {
+export async function liveServiceDomains(
+  client: RailwayClient,
+  inputs: Pick<ServiceDomainInputs, "projectId" | "environmentId" | "serviceId">,
+): Promise<DomainNode[]> {
   const { domains } = await client.request(SERVICE_DOMAINS, {
     projectId: inputs.projectId,
     environmentId: inputs.environmentId,
@@ -48,8 +71,13 @@ export async function liveServiceDomains(client: RailwayClient, inputs: Pick<Ser
  * is also how a create whose answer was lost is found again). Several
  * candidates are an error, so two resources never adopt the same domain.
  */
-export function adoptableDomain(domains: DomainNode[], inputs: ServiceDomainInputs): DomainNode | undefined {
-  const named = inputs.subdomain ? domains.filter((d) => d.domain.startsWith(`${inputs.subdomain}.`)) : [];
+export function adoptableDomain(
+  domains: DomainNode[],
+  inputs: ServiceDomainInputs,
+): DomainNode | undefined {
+  const named = inputs.subdomain
+    ? domains.filter((d) => d.domain.startsWith(`${inputs.subdomain}.`))
+    : [];
   const candidates = named.length > 0 ? named : domains;
   if (candidates.length > 1) {
     throw new Error(
@@ -64,7 +92,10 @@ export function adoptableDomain(domains: DomainNode[], inputs: ServiceDomainInpu
  * A Railway-provided domain (serviceDomainCreate / domains / serviceDomainUpdate /
  * serviceDomainDelete). A domain found rather than created is adopted and never deleted.
  */
-export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, ServiceDomainOutputs> {
+export class ServiceDomainProvider extends RailwayProvider<
+  ServiceDomainInputs,
+  ServiceDomainOutputs
+> {
   protected readonly diffKeys = {
     replace: ["projectId", "environmentId", "serviceId"],
     update: ["serviceName", "subdomain", "targetPort"],
@@ -72,17 +103,31 @@ export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, 
 
   protected checkFailures(news: ServiceDomainInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
-    if (!news.serviceName?.trim()) failures.push(failure("serviceName", "the Railway service name is required"));
-    if (news.subdomain !== undefined && !SUBDOMAIN.test(news.subdomain)) failures.push(failure("subdomain", "lowercase letters, digits and inner hyphens, at most 63"));
-    if (news.targetPort !== undefined && !(Number.isInteger(news.targetPort) && news.targetPort > 0 && news.targetPort < 65536)) {
+    if (!news.serviceName?.trim())
+      failures.push(failure("serviceName", "the Railway service name is required"));
+    if (news.subdomain !== undefined && !SUBDOMAIN.test(news.subdomain))
+      failures.push(
+        failure("subdomain", "lowercase letters, digits and inner hyphens, at most 63"),
+      );
+    if (
+      news.targetPort !== undefined &&
+      !(Number.isInteger(news.targetPort) && news.targetPort > 0 && news.targetPort < 65536)
+    ) {
       failures.push(failure("targetPort", "a TCP port, 1-65535"));
     }
     return failures;
   }
 
   /** Brings an existing domain to the declared subdomain and port, in at most one call. */
-  private async reconcile(client: RailwayClient, domain: DomainNode, inputs: ServiceDomainInputs, adopted: boolean): Promise<ServiceDomainOutputs> {
-    const wanted = inputs.subdomain ? `${inputs.subdomain}.${domain.suffix ?? "up.railway.app"}` : domain.domain;
+  private async reconcile(
+    client: RailwayClient,
+    domain: DomainNode,
+    inputs: ServiceDomainInputs,
+    adopted: boolean,
+  ): Promise<ServiceDomainOutputs> {
+    const wanted = inputs.subdomain
+      ? `${inputs.subdomain}.${domain.suffix ?? "up.railway.app"}`
+      : domain.domain;
     const portDiffers = inputs.targetPort !== undefined && inputs.targetPort !== domain.targetPort;
     if (wanted !== domain.domain || portDiffers) {
       await client.request(SERVICE_DOMAIN_UPDATE, {
@@ -98,7 +143,9 @@ export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, 
     return { ...inputs, domainId: domain.id, domain: wanted, adopted };
   }
 
-  async create(inputs: ServiceDomainInputs): Promise<pulumi.dynamic.CreateResult<ServiceDomainOutputs>> {
+  async create(
+    inputs: ServiceDomainInputs,
+  ): Promise<pulumi.dynamic.CreateResult<ServiceDomainOutputs>> {
     const client = this.client();
     // In an environment created empty the service has no instance until its ServiceConfig, which may come after its domain.
     await this.ensureInstance(client, inputs.environmentId, inputs.serviceId);
@@ -110,7 +157,11 @@ export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, 
           async () =>
             (
               await client.request(SERVICE_DOMAIN_CREATE, {
-                input: { environmentId: inputs.environmentId, serviceId: inputs.serviceId, targetPort: inputs.targetPort },
+                input: {
+                  environmentId: inputs.environmentId,
+                  serviceId: inputs.serviceId,
+                  targetPort: inputs.targetPort,
+                },
               })
             ).serviceDomainCreate,
           12,
@@ -121,13 +172,22 @@ export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, 
     return { id: domain.id, outs };
   }
 
-  protected async readLive(id: string, props?: ServiceDomainOutputs): Promise<ServiceDomainOutputs | undefined> {
-    if (!props) throw new Error(`railway:ServiceDomain "${id}" cannot be imported; declare it and let create adopt it.`);
+  protected async readLive(
+    id: string,
+    props?: ServiceDomainOutputs,
+  ): Promise<ServiceDomainOutputs | undefined> {
+    if (!props)
+      throw new Error(
+        `railway:ServiceDomain "${id}" cannot be imported; declare it and let create adopt it.`,
+      );
     const domains = await unlessNotFound(liveServiceDomains(this.client(), props));
     const domain = domains?.find((candidate) => candidate.id === id);
     if (!domain) return undefined;
     const suffix = domain.suffix ? `.${domain.suffix}` : "";
-    const subdomain = props.subdomain !== undefined && suffix && domain.domain.endsWith(suffix) ? domain.domain.slice(0, -suffix.length) : props.subdomain;
+    const subdomain =
+      props.subdomain !== undefined && suffix && domain.domain.endsWith(suffix)
+        ? domain.domain.slice(0, -suffix.length)
+        : props.subdomain;
     return {
       ...props,
       subdomain,
@@ -136,10 +196,19 @@ export class ServiceDomainProvider extends RailwayProvider<ServiceDomainInputs, 
     };
   }
 
-  async update(id: string, olds: ServiceDomainOutputs, news: ServiceDomainInputs): Promise<pulumi.dynamic.UpdateResult<ServiceDomainOutputs>> {
+  async update(
+    id: string,
+    olds: ServiceDomainOutputs,
+    news: ServiceDomainInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ServiceDomainOutputs>> {
     const client = this.client();
-    const current = (await liveServiceDomains(client, news)).find((candidate) => candidate.id === id);
-    if (!current) throw new Error(`Railway service domain ${olds.domain} (${id}) no longer exists; run \`pulumi refresh\` to recreate it.`);
+    const current = (await liveServiceDomains(client, news)).find(
+      (candidate) => candidate.id === id,
+    );
+    if (!current)
+      throw new Error(
+        `Railway service domain ${olds.domain} (${id}) no longer exists; run \`pulumi refresh\` to recreate it.`,
+      );
     return { outs: await this.reconcile(client, current, news, olds.adopted) };
   }
 
@@ -166,6 +235,13 @@ export class ServiceDomain extends RailwayResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ServiceDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(ServiceDomain.provider, "ServiceDomain", name, args, { outputs: ["domain", "domainId", "adopted"] }, opts);
+    super(
+      ServiceDomain.provider,
+      "ServiceDomain",
+      name,
+      args,
+      { outputs: ["domain", "domainId", "adopted"] },
+      opts,
+    );
   }
 }

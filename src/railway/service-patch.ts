@@ -98,7 +98,15 @@ const DEPLOY_KEYS = [
 ] as const;
 const SOURCE_KEYS = ["image", "repo", "branch", "rootDirectory"] as const;
 /** Inputs whose change means a new config (and so a deploy); the rest are labels or tuning. */
-export const CONFIG_KEYS = ["source", "build", "deploy", "limits", "variables", "secretVariables", "volumeMounts"] as const;
+export const CONFIG_KEYS = [
+  "source",
+  "build",
+  "deploy",
+  "limits",
+  "variables",
+  "secretVariables",
+  "volumeMounts",
+] as const;
 
 /** A setting Railway applies when none is set, which its config read-back may report as absent. */
 export interface RailwayDefault {
@@ -120,15 +128,46 @@ export const RAILWAY_DEFAULTS: readonly RailwayDefault[] = [
   {
     path: "deploy.restartPolicyType",
     value: "ON_FAILURE",
-    source: "railwayapp/cli#1184 (ON_FAILURE/10 stored, read back as null); cli#1199 (missing from every pulled deploy block)",
+    source:
+      "railwayapp/cli#1184 (ON_FAILURE/10 stored, read back as null); cli#1199 (missing from every pulled deploy block)",
     confirmed: true,
   },
-  { path: "deploy.restartPolicyMaxRetries", value: 10, source: "railwayapp/cli#1184, cli#1199", confirmed: true },
-  { path: "deploy.healthcheckTimeout", value: 300, source: "Railway docs deployments/healthchecks.md: default timeout 300 seconds", confirmed: false },
-  { path: "deploy.numReplicas", value: 1, source: "Railway docs deployments/scaling.md: one instance unless replicas are set", confirmed: false },
-  { path: "deploy.sleepApplication", value: false, source: "Railway docs deployments/serverless.md: app sleeping is opt-in", confirmed: false },
-  { path: "deploy.preDeployCommand", value: [], source: "Railway docs deployments/pre-deploy-command.md: optional, none by default", confirmed: false },
-  { path: "build.watchPatterns", value: [], source: "Railway docs deployments/monorepo.md: without patterns every push deploys", confirmed: false },
+  {
+    path: "deploy.restartPolicyMaxRetries",
+    value: 10,
+    source: "railwayapp/cli#1184, cli#1199",
+    confirmed: true,
+  },
+  {
+    path: "deploy.healthcheckTimeout",
+    value: 300,
+    source: "Railway docs deployments/healthchecks.md: default timeout 300 seconds",
+    confirmed: false,
+  },
+  {
+    path: "deploy.numReplicas",
+    value: 1,
+    source: "Railway docs deployments/scaling.md: one instance unless replicas are set",
+    confirmed: false,
+  },
+  {
+    path: "deploy.sleepApplication",
+    value: false,
+    source: "Railway docs deployments/serverless.md: app sleeping is opt-in",
+    confirmed: false,
+  },
+  {
+    path: "deploy.preDeployCommand",
+    value: [],
+    source: "Railway docs deployments/pre-deploy-command.md: optional, none by default",
+    confirmed: false,
+  },
+  {
+    path: "build.watchPatterns",
+    value: [],
+    source: "Railway docs deployments/monorepo.md: without patterns every push deploys",
+    confirmed: false,
+  },
 ];
 
 type Path = readonly string[];
@@ -154,13 +193,16 @@ export function normalizedLeaf(path: Path, value: unknown): unknown {
     const folder = normal.replace(/^\/+|\/+$/g, "");
     normal = folder === "" ? null : folder;
   }
-  if (path[0] === "build" && path[1] === "watchPatterns" && Array.isArray(normal)) normal = [...normal].map(String).sort();
+  if (path[0] === "build" && path[1] === "watchPatterns" && Array.isArray(normal))
+    normal = [...normal].map(String).sort();
   return normal;
 }
 
 /** Whether Railway's value and the declared one mean the same setting. */
 export function sameLeaf(path: Path, live: unknown, declared: unknown): boolean {
-  return JSON.stringify(normalizedLeaf(path, live)) === JSON.stringify(normalizedLeaf(path, declared));
+  return (
+    JSON.stringify(normalizedLeaf(path, live)) === JSON.stringify(normalizedLeaf(path, declared))
+  );
 }
 
 /**
@@ -169,14 +211,28 @@ export function sameLeaf(path: Path, live: unknown, declared: unknown): boolean 
  * and mounts only where declared.
  */
 function declaredLeaves(inputs: ServiceConfigInputs): Leaf[] {
-  const leaves: Leaf[] = SOURCE_KEYS.map((key) => ({ path: ["source", key], value: inputs.source[key] ?? null }));
-  for (const key of BUILD_KEYS) if (inputs.build?.[key] !== undefined) leaves.push({ path: ["build", key], value: inputs.build[key] });
-  for (const key of DEPLOY_KEYS) if (inputs.deploy?.[key] !== undefined) leaves.push({ path: ["deploy", key], value: inputs.deploy[key] });
+  const leaves: Leaf[] = SOURCE_KEYS.map((key) => ({
+    path: ["source", key],
+    value: inputs.source[key] ?? null,
+  }));
+  for (const key of BUILD_KEYS)
+    if (inputs.build?.[key] !== undefined)
+      leaves.push({ path: ["build", key], value: inputs.build[key] });
+  for (const key of DEPLOY_KEYS)
+    if (inputs.deploy?.[key] !== undefined)
+      leaves.push({ path: ["deploy", key], value: inputs.deploy[key] });
   const containers = ["deploy", "limitOverride", "containers"];
-  if (inputs.limits?.memoryGB !== undefined) leaves.push({ path: [...containers, "memoryBytes"], value: Math.round(inputs.limits.memoryGB * BYTES_PER_GB) });
-  if (inputs.limits?.vCPUs !== undefined) leaves.push({ path: [...containers, "cpu"], value: inputs.limits.vCPUs });
-  for (const [name, value] of Object.entries({ ...inputs.variables, ...inputs.secretVariables })) leaves.push({ path: ["variables", name, "value"], value });
-  for (const [volumeId, mountPath] of Object.entries(inputs.volumeMounts ?? {})) leaves.push({ path: ["volumeMounts", volumeId, "mountPath"], value: mountPath });
+  if (inputs.limits?.memoryGB !== undefined)
+    leaves.push({
+      path: [...containers, "memoryBytes"],
+      value: Math.round(inputs.limits.memoryGB * BYTES_PER_GB),
+    });
+  if (inputs.limits?.vCPUs !== undefined)
+    leaves.push({ path: [...containers, "cpu"], value: inputs.limits.vCPUs });
+  for (const [name, value] of Object.entries({ ...inputs.variables, ...inputs.secretVariables }))
+    leaves.push({ path: ["variables", name, "value"], value });
+  for (const [volumeId, mountPath] of Object.entries(inputs.volumeMounts ?? {}))
+    leaves.push({ path: ["volumeMounts", volumeId, "mountPath"], value: mountPath });
   return leaves;
 }
 
@@ -191,8 +247,10 @@ function releasedPaths(olds: ServiceConfigInputs | undefined, news: ServiceConfi
   const released: Path[] = [];
   for (const { path } of declaredLeaves(olds)) {
     if (kept.has(pathKey(path)) || path[0] === "source") continue;
-    const entryLevel = path[0] === "variables" || path[0] === "volumeMounts" ? path.slice(0, 2) : path;
-    if (!released.some((other) => pathKey(other) === pathKey(entryLevel))) released.push(entryLevel);
+    const entryLevel =
+      path[0] === "variables" || path[0] === "volumeMounts" ? path.slice(0, 2) : path;
+    if (!released.some((other) => pathKey(other) === pathKey(entryLevel)))
+      released.push(entryLevel);
   }
   return released;
 }
@@ -210,7 +268,10 @@ function setAt(root: Record<string, unknown>, path: Path, value: unknown): void 
   let node = root;
   for (const key of path.slice(0, -1)) {
     const next = node[key];
-    node = typeof next === "object" && next !== null ? (next as Record<string, unknown>) : (node[key] = {});
+    node =
+      typeof next === "object" && next !== null
+        ? (next as Record<string, unknown>)
+        : (node[key] = {});
   }
   node[path[path.length - 1] as string] = value;
 }
@@ -221,15 +282,26 @@ function setAt(root: Record<string, unknown>, path: Path, value: unknown): void 
  * running clients. It is written only when missing, or when its rotation label changed since the
  * last apply (the stack file asked for a new one).
  */
-export function keepsLiveValue(name: string, live: LiveServiceEntry | undefined, news: ServiceConfigInputs, olds?: ServiceConfigInputs): boolean {
+export function keepsLiveValue(
+  name: string,
+  live: LiveServiceEntry | undefined,
+  news: ServiceConfigInputs,
+  olds?: ServiceConfigInputs,
+): boolean {
   if (!news.preservedVariables || !(name in news.preservedVariables)) return false;
   const liveValue = live?.variables?.[name]?.value;
   if (typeof liveValue !== "string" || liveValue === "") return false;
-  return olds === undefined || (olds.preservedVariables?.[name] ?? "") === news.preservedVariables[name];
+  return (
+    olds === undefined || (olds.preservedVariables?.[name] ?? "") === news.preservedVariables[name]
+  );
 }
 
 /** The patch for `services.<id>` that brings the live entry to the declared config; empty when nothing differs. */
-export function servicePatch(live: LiveServiceEntry | undefined, news: ServiceConfigInputs, olds?: ServiceConfigInputs): Record<string, unknown> {
+export function servicePatch(
+  live: LiveServiceEntry | undefined,
+  news: ServiceConfigInputs,
+  olds?: ServiceConfigInputs,
+): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   for (const { path, value } of declaredLeaves(news)) {
     if (path[0] === "variables" && keepsLiveValue(path[1] as string, live, news, olds)) continue;
@@ -251,7 +323,12 @@ const TRIGGER_ONLY = [["build", "watchPatterns"]] as const;
 export function patchNeedsDeploy(patch: Record<string, unknown>): boolean {
   const leaves: string[][] = [];
   const walk = (node: unknown, path: string[]) => {
-    if (typeof node === "object" && node !== null && !Array.isArray(node) && !TRIGGER_ONLY.some((only) => only.join(".") === path.join("."))) {
+    if (
+      typeof node === "object" &&
+      node !== null &&
+      !Array.isArray(node) &&
+      !TRIGGER_ONLY.some((only) => only.join(".") === path.join("."))
+    ) {
       for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
     } else leaves.push(path);
   };
@@ -269,7 +346,11 @@ export interface PatchChange {
 }
 
 /** The patch as a list of key changes; variables by name only, values shown only for plain ones. */
-export function describePatch(live: LiveServiceEntry | undefined, patch: Record<string, unknown>, secretNames: readonly string[]): PatchChange[] {
+export function describePatch(
+  live: LiveServiceEntry | undefined,
+  patch: Record<string, unknown>,
+  secretNames: readonly string[],
+): PatchChange[] {
   const changes: PatchChange[] = [];
   const walk = (node: Record<string, unknown>, path: string[]) => {
     for (const [key, value] of Object.entries(node)) {
@@ -280,7 +361,11 @@ export function describePatch(live: LiveServiceEntry | undefined, patch: Record<
         const secret = secretNames.includes(name);
         const to = value === null ? undefined : (value as { value?: unknown }).value;
         const kind = value === null ? "remove" : typeof liveValue === "string" ? "change" : "add";
-        changes.push({ key: `variables.${name}`, kind, ...(secret ? {} : { from: liveValue ?? undefined, to }) });
+        changes.push({
+          key: `variables.${name}`,
+          kind,
+          ...(secret ? {} : { from: liveValue ?? undefined, to }),
+        });
         continue;
       }
       if (typeof value === "object" && value !== null && !Array.isArray(value)) {
@@ -288,7 +373,12 @@ export function describePatch(live: LiveServiceEntry | undefined, patch: Record<
         continue;
       }
       const from = valueAt(live, here);
-      changes.push({ key: here.join("."), kind: value === null ? "remove" : "set", from: from ?? null, to: value });
+      changes.push({
+        key: here.join("."),
+        kind: value === null ? "remove" : "set",
+        from: from ?? null,
+        to: value,
+      });
     }
   };
   walk(patch, []);
@@ -301,38 +391,50 @@ export function describePatch(live: LiveServiceEntry | undefined, patch: Record<
  * declared, so refresh reports only real drift; a kept generated secret records the declared value
  * while one exists live, so its value never enters state.
  */
-export function liveInputs(entry: LiveServiceEntry, props: ServiceConfigInputs): ServiceConfigInputs {
+export function liveInputs(
+  entry: LiveServiceEntry,
+  props: ServiceConfigInputs,
+): ServiceConfigInputs {
   const recorded: Record<string, unknown> = {};
   for (const { path, value } of declaredLeaves(props)) {
     const liveValue = valueAt(entry, path);
-    if (path[0] === "variables" && keepsLiveValue(path[1] as string, entry, props)) setAt(recorded, path, value);
+    if (path[0] === "variables" && keepsLiveValue(path[1] as string, entry, props))
+      setAt(recorded, path, value);
     else if (sameLeaf(path, liveValue, value)) {
       if (value !== null) setAt(recorded, path, value);
-    }
-    else {
+    } else {
       const normal = normalizedLeaf(path, liveValue);
       if (normal !== null) setAt(recorded, path, normal);
     }
   }
-  const group = <T>(name: string, declared: object | undefined) => (declared ? ({ ...(recorded[name] as object) } as T) : undefined);
+  const group = <T>(name: string, declared: object | undefined) =>
+    declared ? ({ ...(recorded[name] as object) } as T) : undefined;
   const deploy = group<ServiceDeploySettings & { limitOverride?: unknown }>("deploy", props.deploy);
   if (deploy) delete deploy.limitOverride;
-  const containers = valueAt(recorded, ["deploy", "limitOverride", "containers"]) as { memoryBytes?: number; cpu?: number } | undefined;
+  const containers = valueAt(recorded, ["deploy", "limitOverride", "containers"]) as
+    { memoryBytes?: number; cpu?: number } | undefined;
   const limits = props.limits && {
-    ...(typeof containers?.memoryBytes === "number" ? { memoryGB: containers.memoryBytes / BYTES_PER_GB } : {}),
+    ...(typeof containers?.memoryBytes === "number"
+      ? { memoryGB: containers.memoryBytes / BYTES_PER_GB }
+      : {}),
     ...(typeof containers?.cpu === "number" ? { vCPUs: containers.cpu } : {}),
   };
   const values = (declared: Record<string, string> | undefined) =>
     declared &&
-    Object.fromEntries(Object.keys(declared).flatMap((name) => {
-      const value = valueAt(recorded, ["variables", name, "value"]);
-      return typeof value === "string" ? [[name, value]] : [];
-    }));
-  const mounts = props.volumeMounts &&
-    Object.fromEntries(Object.keys(props.volumeMounts).flatMap((volumeId) => {
-      const mountPath = valueAt(recorded, ["volumeMounts", volumeId, "mountPath"]);
-      return typeof mountPath === "string" ? [[volumeId, mountPath]] : [];
-    }));
+    Object.fromEntries(
+      Object.keys(declared).flatMap((name) => {
+        const value = valueAt(recorded, ["variables", name, "value"]);
+        return typeof value === "string" ? [[name, value]] : [];
+      }),
+    );
+  const mounts =
+    props.volumeMounts &&
+    Object.fromEntries(
+      Object.keys(props.volumeMounts).flatMap((volumeId) => {
+        const mountPath = valueAt(recorded, ["volumeMounts", volumeId, "mountPath"]);
+        return typeof mountPath === "string" ? [[volumeId, mountPath]] : [];
+      }),
+    );
   return {
     ...props,
     source: { ...(recorded.source as ServiceSourceSpec) },
@@ -346,5 +448,6 @@ export function liveInputs(entry: LiveServiceEntry, props: ServiceConfigInputs):
 }
 
 export const configChanged = (olds: ServiceConfigInputs, news: ServiceConfigInputs) =>
-  CONFIG_KEYS.some((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null));
-
+  CONFIG_KEYS.some(
+    (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
+  );

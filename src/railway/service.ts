@@ -1,8 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RailwayClient } from "./client";
 import { hasSource, type LiveServiceEntry } from "./environment-config";
-import { PROJECT_ENVIRONMENT_CONFIGS, PROJECT_SERVICES, SERVICE, SERVICE_CREATE, SERVICE_DELETE } from "./operations";
-import { failure, findOrCreate, missingIds, PROVIDER_VERSION, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import {
+  PROJECT_ENVIRONMENT_CONFIGS,
+  PROJECT_SERVICES,
+  SERVICE,
+  SERVICE_CREATE,
+  SERVICE_DELETE,
+} from "./operations";
+import {
+  failure,
+  findOrCreate,
+  missingIds,
+  PROVIDER_VERSION,
+  RailwayProvider,
+  unlessNotFound,
+  type DiffKeys,
+} from "./provider";
 import { RailwayResource } from "./resource";
 
 export interface ServiceInputs {
@@ -32,19 +46,29 @@ export function isNearMiss(wanted: string, live: string): boolean {
   if (wanted === live) return false;
   if (a === b) return true;
   if (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a))) return true;
-  const distance: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const distance: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const row = distance[i] as number[];
       const previous = distance[i - 1] as number[];
-      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
   }
   return Math.max(a.length, b.length) >= 4 && (distance[a.length]?.[b.length] ?? Infinity) <= 2;
 }
 
 /** Lookup is exact (Railway names are case-sensitive, and so are `${{name.VAR}}` references: railway-skills references/configure.md). */
-export async function lookUpService(client: RailwayClient, projectId: string, name: string): Promise<ServiceLookup> {
+export async function lookUpService(
+  client: RailwayClient,
+  projectId: string,
+  name: string,
+): Promise<ServiceLookup> {
   const { project } = await client.request(PROJECT_SERVICES, { id: projectId });
   const live = project.services.edges.map((edge) => edge.node).filter((svc) => !svc.deletedAt);
   const exact = live.find((svc) => svc.name === name);
@@ -52,7 +76,11 @@ export async function lookUpService(client: RailwayClient, projectId: string, na
 }
 
 /** Stops `up` (and the adoption check) before a near miss creates a second, empty service beside the live one. */
-function nearMissError(name: string, nearMisses: readonly LiveServiceName[], configKey: string | undefined): Error {
+function nearMissError(
+  name: string,
+  nearMisses: readonly LiveServiceName[],
+  configKey: string | undefined,
+): Error {
   const found = nearMisses.map((svc) => `"${svc.name}"`).join(", ");
   return new Error(
     `Railway project has no service named "${name}" but has ${found}: adopting would create a second, empty service beside it. ` +
@@ -75,7 +103,10 @@ export interface ServiceOutputs extends ServiceInputs {
  * Adopted by name, since Railway keeps names unique per project.
  */
 export class ServiceProvider extends RailwayProvider<ServiceInputs, ServiceOutputs> {
-  protected readonly diffKeys = { replace: ["projectId"], update: ["name"] } satisfies DiffKeys<ServiceInputs>;
+  protected readonly diffKeys = {
+    replace: ["projectId"],
+    update: ["name"],
+  } satisfies DiffKeys<ServiceInputs>;
 
   protected checkFailures(news: ServiceInputs, olds: ServiceInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId"]);
@@ -97,15 +128,24 @@ export class ServiceProvider extends RailwayProvider<ServiceInputs, ServiceOutpu
     const { value: service, adopted } = await findOrCreate(
       async () => {
         const { exact, nearMisses } = await lookUpService(client, inputs.projectId, inputs.name);
-        if (!exact && nearMisses.length > 0) throw nearMissError(inputs.name, nearMisses, inputs.nameConfigKey);
+        if (!exact && nearMisses.length > 0)
+          throw nearMissError(inputs.name, nearMisses, inputs.nameConfigKey);
         return exact;
       },
-      async () => (await client.request(SERVICE_CREATE, { input: { projectId: inputs.projectId, name: inputs.name } })).serviceCreate,
+      async () =>
+        (
+          await client.request(SERVICE_CREATE, {
+            input: { projectId: inputs.projectId, name: inputs.name },
+          })
+        ).serviceCreate,
     );
     return { id: service.id, outs: { ...inputs, serviceId: service.id, adopted } };
   }
 
-  protected async readLive(id: string, props?: ServiceOutputs): Promise<ServiceOutputs | undefined> {
+  protected async readLive(
+    id: string,
+    props?: ServiceOutputs,
+  ): Promise<ServiceOutputs | undefined> {
     const found = await unlessNotFound(this.client().request(SERVICE, { id }));
     if (!found || found.service.deletedAt) return undefined;
     return {
@@ -119,7 +159,11 @@ export class ServiceProvider extends RailwayProvider<ServiceInputs, ServiceOutpu
   }
 
   /** Only the provider version can change here: `check` refuses a rename. */
-  async update(id: string, olds: ServiceOutputs, news: ServiceInputs): Promise<pulumi.dynamic.UpdateResult<ServiceOutputs>> {
+  async update(
+    id: string,
+    olds: ServiceOutputs,
+    news: ServiceInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ServiceOutputs>> {
     return { outs: { ...news, serviceId: id, adopted: olds.adopted } };
   }
 
@@ -134,7 +178,11 @@ export class ServiceProvider extends RailwayProvider<ServiceInputs, ServiceOutpu
     const client = this.client();
     const found = await unlessNotFound(client.request(SERVICE, { id }));
     if (!found || found.service.deletedAt) return;
-    const configuring = await environmentsConfiguring(client, { projectId: props.projectId, serviceId: id, serviceName: props.name });
+    const configuring = await environmentsConfiguring(client, {
+      projectId: props.projectId,
+      serviceId: id,
+      serviceName: props.name,
+    });
     if (configuring.length > 0) {
       throw new Error(
         `Railway service "${props.name}" is still configured in environment(s) ${configuring.map((name) => `"${name}"`).join(", ")}; ` +
@@ -152,7 +200,12 @@ export class ServiceProvider extends RailwayProvider<ServiceInputs, ServiceOutpu
  */
 export async function refuseWhileConfiguredElsewhere(
   client: RailwayClient,
-  target: { projectId: string; serviceId: string; serviceName: string; exceptEnvironmentId: string },
+  target: {
+    projectId: string;
+    serviceId: string;
+    serviceName: string;
+    exceptEnvironmentId: string;
+  },
   refusal: (environments: string) => string,
 ): Promise<void> {
   const others = await environmentsConfiguring(client, target);
@@ -166,11 +219,18 @@ export async function refuseWhileConfiguredElsewhere(
  */
 async function environmentsConfiguring(
   client: RailwayClient,
-  target: { projectId: string; serviceId: string; serviceName: string; exceptEnvironmentId?: string },
+  target: {
+    projectId: string;
+    serviceId: string;
+    serviceName: string;
+    exceptEnvironmentId?: string;
+  },
 ): Promise<string[]> {
   let environments: { id: string; name: string; config: Record<string, unknown> }[];
   try {
-    environments = (await client.request(PROJECT_ENVIRONMENT_CONFIGS, { projectId: target.projectId })).environments.edges.map((edge) => edge.node);
+    environments = (
+      await client.request(PROJECT_ENVIRONMENT_CONFIGS, { projectId: target.projectId })
+    ).environments.edges.map((edge) => edge.node);
   } catch (error) {
     throw new Error(
       `Railway service "${target.serviceName}" was left alone: reading which environments of project ${target.projectId} still configure it failed ` +
@@ -181,10 +241,13 @@ async function environmentsConfiguring(
   return environments
     .filter((environment) => environment.id !== target.exceptEnvironmentId)
     .filter((environment) => {
-      const services = environment.config.services as Record<string, LiveServiceEntry | null | undefined> | undefined;
+      const services = environment.config.services as
+        Record<string, LiveServiceEntry | null | undefined> | undefined;
       const entry = services?.[target.serviceId];
       if (!entry || entry.isDeleted) return false;
-      return hasSource(entry) || Object.values(entry.volumeMounts ?? {}).some((mount) => mount !== null);
+      return (
+        hasSource(entry) || Object.values(entry.volumeMounts ?? {}).some((mount) => mount !== null)
+      );
     })
     .map((environment) => environment.name);
 }

@@ -37,7 +37,10 @@ interface LiveLimit {
 }
 
 /** The workspace's live limit, through one of its projects; undefined when the project is gone. */
-export async function liveLimit(client: RailwayClient, projectId: string): Promise<LiveLimit | undefined> {
+export async function liveLimit(
+  client: RailwayClient,
+  projectId: string,
+): Promise<LiveLimit | undefined> {
   const found = await unlessNotFound(client.request(PROJECT_USAGE_LIMIT, { id: projectId }));
   if (!found) return undefined;
   const { workspace } = found.project;
@@ -48,7 +51,10 @@ export async function liveLimit(client: RailwayClient, projectId: string): Promi
     );
   }
   const { usageLimit } = workspace.customer;
-  return { customerId: workspace.customer.id, limit: usageLimit ? limitDollars(usageLimit.softLimit, usageLimit.hardLimit) : undefined };
+  return {
+    customerId: workspace.customer.id,
+    limit: usageLimit ? limitDollars(usageLimit.softLimit, usageLimit.hardLimit) : undefined,
+  };
 }
 
 /** Without undefined keys: outputs go through a protobuf Struct, which rejects undefined. */
@@ -57,12 +63,24 @@ function limitDollars(softLimitDollars: number, hardLimitDollars: number | null)
 }
 
 export function sameLimit(live: LimitDollars | undefined, declared: LimitDollars): boolean {
-  return live !== undefined && live.softLimitDollars === declared.softLimitDollars && live.hardLimitDollars === declared.hardLimitDollars;
+  return (
+    live !== undefined &&
+    live.softLimitDollars === declared.softLimitDollars &&
+    live.hardLimitDollars === declared.hardLimitDollars
+  );
 }
 
-async function setLimit(client: RailwayClient, customerId: string, limit: LimitDollars): Promise<void> {
+async function setLimit(
+  client: RailwayClient,
+  customerId: string,
+  limit: LimitDollars,
+): Promise<void> {
   await client.request(USAGE_LIMIT_SET, {
-    input: { customerId, softLimitDollars: limit.softLimitDollars, hardLimitDollars: limit.hardLimitDollars },
+    input: {
+      customerId,
+      softLimitDollars: limit.softLimitDollars,
+      hardLimitDollars: limit.hardLimitDollars,
+    },
   });
 }
 
@@ -72,34 +90,68 @@ async function setLimit(client: RailwayClient, customerId: string, limit: LimitD
  * is adopted without a write, a different one is remembered and put back on destroy.
  */
 export class UsageLimitProvider extends RailwayProvider<UsageLimitInputs, UsageLimitOutputs> {
-  protected readonly diffKeys = { replace: [], update: ["projectId", "softLimitDollars", "hardLimitDollars"] } satisfies DiffKeys<UsageLimitInputs>;
+  protected readonly diffKeys = {
+    replace: [],
+    update: ["projectId", "softLimitDollars", "hardLimitDollars"],
+  } satisfies DiffKeys<UsageLimitInputs>;
 
   protected checkFailures(news: UsageLimitInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId"]);
     const { softLimitDollars: soft, hardLimitDollars: hard } = news;
     // usageLimitSet takes whole dollars (schema: `Int`).
-    if (!Number.isInteger(soft) || soft <= 0) failures.push(failure("softLimitDollars", `must be a positive whole number of dollars (budget.softLimitUsd), not ${soft}`));
+    if (!Number.isInteger(soft) || soft <= 0)
+      failures.push(
+        failure(
+          "softLimitDollars",
+          `must be a positive whole number of dollars (budget.softLimitUsd), not ${soft}`,
+        ),
+      );
     if (!Number.isInteger(hard) || hard < MIN_HARD_LIMIT_DOLLARS) {
-      failures.push(failure("hardLimitDollars", `must be a whole number of dollars, at least Railway's minimum of $${MIN_HARD_LIMIT_DOLLARS} (budget.hardLimitUsd), not ${hard}`));
+      failures.push(
+        failure(
+          "hardLimitDollars",
+          `must be a whole number of dollars, at least Railway's minimum of $${MIN_HARD_LIMIT_DOLLARS} (budget.hardLimitUsd), not ${hard}`,
+        ),
+      );
     }
-    if (soft >= hard) failures.push(failure("softLimitDollars", `the alert ($${soft}) must come before the hard limit ($${hard}): lower budget.softLimitUsd or raise budget.hardLimitUsd`));
+    if (soft >= hard)
+      failures.push(
+        failure(
+          "softLimitDollars",
+          `the alert ($${soft}) must come before the hard limit ($${hard}): lower budget.softLimitUsd or raise budget.hardLimitUsd`,
+        ),
+      );
     return failures;
   }
 
   async create(inputs: UsageLimitInputs): Promise<pulumi.dynamic.CreateResult<UsageLimitOutputs>> {
     const client = this.client();
     const live = await liveLimit(client, inputs.projectId);
-    if (!live) throw new Error(`Railway usage limit: project ${inputs.projectId} is not visible to this token; check railway.projectName and the token's workspace.`);
-    const declared = { softLimitDollars: inputs.softLimitDollars, hardLimitDollars: inputs.hardLimitDollars };
+    if (!live)
+      throw new Error(
+        `Railway usage limit: project ${inputs.projectId} is not visible to this token; check railway.projectName and the token's workspace.`,
+      );
+    const declared = {
+      softLimitDollars: inputs.softLimitDollars,
+      hardLimitDollars: inputs.hardLimitDollars,
+    };
     const adopted = sameLimit(live.limit, declared);
     if (!adopted) await setLimit(client, live.customerId, declared);
     const previous = !adopted && live.limit ? { previousLimit: live.limit } : {};
-    return { id: live.customerId, outs: { ...inputs, customerId: live.customerId, adopted, ...previous } };
+    return {
+      id: live.customerId,
+      outs: { ...inputs, customerId: live.customerId, adopted, ...previous },
+    };
   }
 
-  protected async readLive(id: string, props?: UsageLimitOutputs): Promise<UsageLimitOutputs | undefined> {
+  protected async readLive(
+    id: string,
+    props?: UsageLimitOutputs,
+  ): Promise<UsageLimitOutputs | undefined> {
     if (!props?.projectId) {
-      throw new Error(`Railway usage limit ${id}: importing needs the project id; declare the resource and let \`up\` adopt the existing limit instead.`);
+      throw new Error(
+        `Railway usage limit ${id}: importing needs the project id; declare the resource and let \`up\` adopt the existing limit instead.`,
+      );
     }
     const live = await liveLimit(this.client(), props.projectId);
     if (!live?.limit) return undefined;
@@ -112,11 +164,21 @@ export class UsageLimitProvider extends RailwayProvider<UsageLimitInputs, UsageL
     };
   }
 
-  async update(_id: string, olds: UsageLimitOutputs, news: UsageLimitInputs): Promise<pulumi.dynamic.UpdateResult<UsageLimitOutputs>> {
+  async update(
+    _id: string,
+    olds: UsageLimitOutputs,
+    news: UsageLimitInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<UsageLimitOutputs>> {
     const client = this.client();
     const live = await liveLimit(client, news.projectId);
-    if (!live) throw new Error(`Railway usage limit: project ${news.projectId} is not visible to this token; check railway.projectName and the token's workspace.`);
-    const declared = { softLimitDollars: news.softLimitDollars, hardLimitDollars: news.hardLimitDollars };
+    if (!live)
+      throw new Error(
+        `Railway usage limit: project ${news.projectId} is not visible to this token; check railway.projectName and the token's workspace.`,
+      );
+    const declared = {
+      softLimitDollars: news.softLimitDollars,
+      hardLimitDollars: news.hardLimitDollars,
+    };
     if (!sameLimit(live.limit, declared)) await setLimit(client, live.customerId, declared);
     const previous = olds.previousLimit ? { previousLimit: olds.previousLimit } : {};
     return { outs: { ...news, customerId: live.customerId, adopted: olds.adopted, ...previous } };
@@ -147,6 +209,13 @@ export class UsageLimit extends RailwayResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: UsageLimitArgs, opts?: pulumi.CustomResourceOptions) {
-    super(UsageLimit.provider, "UsageLimit", name, args, { outputs: ["customerId", "adopted", "previousLimit"] }, opts);
+    super(
+      UsageLimit.provider,
+      "UsageLimit",
+      name,
+      args,
+      { outputs: ["customerId", "adopted", "previousLimit"] },
+      opts,
+    );
   }
 }

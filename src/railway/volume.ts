@@ -3,7 +3,15 @@ import type { RailwayClient } from "./client";
 import { awaitPatchApplied } from "./deployments";
 import { readEnvironment, stageAndCommit } from "./environment-config";
 import { ENVIRONMENT_VOLUMES, VOLUME_CREATE, VOLUME_INSTANCE_UPDATE } from "./operations";
-import { DEFAULT_DEPLOY_TIMEOUT_SECONDS, failure, findOrCreate, missingIds, RailwayProvider, unlessNotFound, type DiffKeys } from "./provider";
+import {
+  DEFAULT_DEPLOY_TIMEOUT_SECONDS,
+  failure,
+  findOrCreate,
+  missingIds,
+  RailwayProvider,
+  unlessNotFound,
+  type DiffKeys,
+} from "./provider";
 import { RailwayResource } from "./resource";
 import { refuseWhileConfiguredElsewhere } from "./service";
 
@@ -27,7 +35,9 @@ export interface VolumeOutputs extends VolumeInputs {
 /** The environment's volume instances that are not being deleted. */
 export async function liveVolumeInstances(client: RailwayClient, environmentId: string) {
   const { environment } = await client.request(ENVIRONMENT_VOLUMES, { id: environmentId });
-  return environment.volumeInstances.edges.map((edge) => edge.node).filter((vi) => !vi.deletedAt && !vi.isPendingDeletion);
+  return environment.volumeInstances.edges
+    .map((edge) => edge.node)
+    .filter((vi) => !vi.deletedAt && !vi.isPendingDeletion);
 }
 
 /**
@@ -39,11 +49,15 @@ export async function liveVolumeInstances(client: RailwayClient, environmentId: 
  * from every environment that has an instance of it.
  */
 export class VolumeProvider extends RailwayProvider<VolumeInputs, VolumeOutputs> {
-  protected readonly diffKeys = { replace: ["projectId", "environmentId"], update: ["serviceId", "mountPath"] } satisfies DiffKeys<VolumeInputs>;
+  protected readonly diffKeys = {
+    replace: ["projectId", "environmentId"],
+    update: ["serviceId", "mountPath"],
+  } satisfies DiffKeys<VolumeInputs>;
 
   protected checkFailures(news: VolumeInputs): pulumi.dynamic.CheckFailure[] {
     const failures = missingIds(news, ["projectId", "environmentId", "serviceId"]);
-    if (!news.mountPath?.startsWith("/")) failures.push(failure("mountPath", 'an absolute path, e.g. "/data"'));
+    if (!news.mountPath?.startsWith("/"))
+      failures.push(failure("mountPath", 'an absolute path, e.g. "/data"'));
     return failures;
   }
 
@@ -52,30 +66,59 @@ export class VolumeProvider extends RailwayProvider<VolumeInputs, VolumeOutputs>
     await this.ensureInstance(this.client(), inputs.environmentId, inputs.serviceId);
     const { value: volume, adopted } = await findOrCreate(
       async () => {
-        const instance = (await liveVolumeInstances(this.client(), inputs.environmentId)).find((vi) => vi.serviceId === inputs.serviceId);
-        return instance && { volumeId: instance.volumeId, name: instance.volume.name, mountPath: instance.mountPath };
+        const instance = (await liveVolumeInstances(this.client(), inputs.environmentId)).find(
+          (vi) => vi.serviceId === inputs.serviceId,
+        );
+        return (
+          instance && {
+            volumeId: instance.volumeId,
+            name: instance.volume.name,
+            mountPath: instance.mountPath,
+          }
+        );
       },
       async () => {
         const { volumeCreate } = await this.client().request(VOLUME_CREATE, {
-          input: { projectId: inputs.projectId, environmentId: inputs.environmentId, serviceId: inputs.serviceId, mountPath: inputs.mountPath },
+          input: {
+            projectId: inputs.projectId,
+            environmentId: inputs.environmentId,
+            serviceId: inputs.serviceId,
+            mountPath: inputs.mountPath,
+          },
         });
         return { volumeId: volumeCreate.id, name: volumeCreate.name, mountPath: inputs.mountPath };
       },
     );
     if (volume.mountPath !== inputs.mountPath) await this.attach(volume.volumeId, inputs);
-    return { id: volume.volumeId, outs: { ...inputs, volumeId: volume.volumeId, name: volume.name, adopted } };
+    return {
+      id: volume.volumeId,
+      outs: { ...inputs, volumeId: volume.volumeId, name: volume.name, adopted },
+    };
   }
 
   protected async readLive(id: string, props?: VolumeOutputs): Promise<VolumeOutputs | undefined> {
-    if (!props) throw new Error(`railway:Volume "${id}" cannot be imported without its environment; declare it and let create adopt it.`);
+    if (!props)
+      throw new Error(
+        `railway:Volume "${id}" cannot be imported without its environment; declare it and let create adopt it.`,
+      );
     const instances = await unlessNotFound(liveVolumeInstances(this.client(), props.environmentId));
     const instance = instances?.find((vi) => vi.volumeId === id);
     if (!instance) return undefined;
-    return { ...props, serviceId: instance.serviceId ?? "", mountPath: instance.mountPath, name: instance.volume.name };
+    return {
+      ...props,
+      serviceId: instance.serviceId ?? "",
+      mountPath: instance.mountPath,
+      name: instance.volume.name,
+    };
   }
 
-  async update(id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
-    if (olds.serviceId !== news.serviceId || olds.mountPath !== news.mountPath) await this.attach(id, news);
+  async update(
+    id: string,
+    olds: VolumeOutputs,
+    news: VolumeInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
+    if (olds.serviceId !== news.serviceId || olds.mountPath !== news.mountPath)
+      await this.attach(id, news);
     return { outs: { ...news, volumeId: id, name: olds.name, adopted: olds.adopted } };
   }
 
@@ -100,16 +143,26 @@ export class VolumeProvider extends RailwayProvider<VolumeInputs, VolumeOutputs>
     if (props.ownsService) {
       await refuseWhileConfiguredElsewhere(
         client,
-        { projectId: props.projectId, serviceId: props.serviceId, serviceName: props.serviceId, exceptEnvironmentId: environment.id },
+        {
+          projectId: props.projectId,
+          serviceId: props.serviceId,
+          serviceName: props.serviceId,
+          exceptEnvironmentId: environment.id,
+        },
         (others) =>
           `Railway volume ${props.name} stays in "${environment.name}": its service ${props.serviceId} is still configured in environment(s) ` +
           `${others}, and this stack declares that service. Destroy those stacks first, then run \`pulumi destroy\` again.`,
       );
     }
-    const patchId = await stageAndCommit(client, environment, { volumes: { [id]: { isDeleted: true } } }, {
-      skipDeploys: true,
-      commitMessage: `pulumi: remove volume ${props.name} from ${environment.name}`,
-    });
+    const patchId = await stageAndCommit(
+      client,
+      environment,
+      { volumes: { [id]: { isDeleted: true } } },
+      {
+        skipDeploys: true,
+        commitMessage: `pulumi: remove volume ${props.name} from ${environment.name}`,
+      },
+    );
     const wait = this.deployWait(environment, {
       projectId: props.projectId,
       serviceId: props.serviceId,
@@ -139,6 +192,13 @@ export class Volume extends RailwayResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(Volume.provider, "Volume", name, args, { outputs: ["volumeId", "name", "adopted"] }, opts);
+    super(
+      Volume.provider,
+      "Volume",
+      name,
+      args,
+      { outputs: ["volumeId", "name", "adopted"] },
+      opts,
+    );
   }
 }

@@ -34,6 +34,9 @@ export function backendSpec(app: AppServiceContext): ServiceSpec {
       secret: database.secret,
     },
     // The backend holds Redis's password (through REDIS_URL) and Crawl4AI's token from its last deploy.
-    redeployOn: { "redis.REDIS_PASSWORD": redis.passwordRotation ?? "", "crawl4ai.CRAWL4AI_API_TOKEN": crawl4ai.tokenRotation ?? "" },
+    redeployOn: {
+      "redis.REDIS_PASSWORD": redis.passwordRotation ?? "",
+      "crawl4ai.CRAWL4AI_API_TOKEN": crawl4ai.tokenRotation ?? "",
+    },
   };
 }

@@ -15,9 +15,20 @@ interface RepoServiceSettings {
 
 /** The app's services as the stack file describes them (`railway.*`); their names come apart, see `serviceNames`. */
 export interface RailwayAppSettings {
-  readonly backend: RepoServiceSettings & { readonly healthcheckPath: string; readonly preDeployCommand?: string[] };
-  readonly frontend: RepoServiceSettings & { readonly backendUrlVariable: string; readonly subdomain?: string };
-  readonly redis: { readonly image: string; readonly sleepApplication?: boolean; readonly passwordRotation?: string; readonly variables: Readonly<Record<string, string>> };
+  readonly backend: RepoServiceSettings & {
+    readonly healthcheckPath: string;
+    readonly preDeployCommand?: string[];
+  };
+  readonly frontend: RepoServiceSettings & {
+    readonly backendUrlVariable: string;
+    readonly subdomain?: string;
+  };
+  readonly redis: {
+    readonly image: string;
+    readonly sleepApplication?: boolean;
+    readonly passwordRotation?: string;
+    readonly variables: Readonly<Record<string, string>>;
+  };
   readonly crawl4ai: {
     readonly image: string;
     readonly memoryGB: number;

@@ -27,9 +27,18 @@ export function crawl4aiSpec(app: AppServiceContext): ServiceSpec {
       restartPolicyMaxRetries: 10,
     },
     limits: { memoryGB: crawl4ai.memoryGB },
-    generatedSecrets: { CRAWL4AI_API_TOKEN: { resource: "api-token", length: 40, rotation: crawl4ai.tokenRotation ?? "" } },
+    generatedSecrets: {
+      CRAWL4AI_API_TOKEN: {
+        resource: "api-token",
+        length: 40,
+        rotation: crawl4ai.tokenRotation ?? "",
+      },
+    },
     privateNetworkOnly: true,
-    wired: { plain: { PORT: CRAWL4AI_PORT, RAILWAY_SHM_SIZE_BYTES: CRAWL4AI_SHM_BYTES }, secret: {} },
+    wired: {
+      plain: { PORT: CRAWL4AI_PORT, RAILWAY_SHM_SIZE_BYTES: CRAWL4AI_SHM_BYTES },
+      secret: {},
+    },
     extraVariables: crawl4ai.variables,
   };
 }

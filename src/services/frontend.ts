@@ -17,7 +17,9 @@ export function frontendSpec(app: AppServiceContext): ServiceSpec {
     ...repoServiceSettings(frontend),
     publicDomain: { subdomain: frontend.subdomain },
     wired: {
-      plain: { [frontend.backendUrlVariable]: pulumi.interpolate`https://${referenceTo(app.nameOf("backend"), PUBLIC_DOMAIN_VARIABLE)}` },
+      plain: {
+        [frontend.backendUrlVariable]: pulumi.interpolate`https://${referenceTo(app.nameOf("backend"), PUBLIC_DOMAIN_VARIABLE)}`,
+      },
       secret: {},
     },
   };

@@ -26,9 +26,16 @@ export function redisSpec(app: AppServiceContext): ServiceSpec {
     componentType: "client-fulfillment:railway:RedisService",
     traits: [],
     source: { image: redis.image },
-    deploy: { startCommand: REDIS_START_COMMAND, sleepApplication: redis.sleepApplication, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 10 },
+    deploy: {
+      startCommand: REDIS_START_COMMAND,
+      sleepApplication: redis.sleepApplication,
+      restartPolicyType: "ON_FAILURE",
+      restartPolicyMaxRetries: 10,
+    },
     volume: { mountPath: REDIS_DATA_PATH },
-    generatedSecrets: { REDIS_PASSWORD: { resource: "password", length: 32, rotation: redis.passwordRotation ?? "" } },
+    generatedSecrets: {
+      REDIS_PASSWORD: { resource: "password", length: 32, rotation: redis.passwordRotation ?? "" },
+    },
     privateNetworkOnly: true,
     wired: {
       plain: {

@@ -4,7 +4,9 @@ import type { RailwayAppSettings } from "./context";
 type RepoSettings = RailwayAppSettings["backend" | "frontend"];
 
 /** Source, build and deploy settings of a service Railway builds from a branch of the app's repository. */
-export function repoServiceSettings(settings: RepoSettings): Pick<ServiceSpec, "source" | "build" | "deploy" | "extraVariables"> {
+export function repoServiceSettings(
+  settings: RepoSettings,
+): Pick<ServiceSpec, "source" | "build" | "deploy" | "extraVariables"> {
   return {
     source: { repo: settings.repo, branch: settings.branch, rootDirectory: settings.rootDirectory },
     build: { watchPatterns: settings.watchPatterns },

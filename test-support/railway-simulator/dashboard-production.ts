@@ -73,7 +73,11 @@ export interface DashboardProduction {
   readonly serviceNames: Readonly<Record<DashboardRole, string>>;
   readonly redisVolumeId: string;
   readonly redisTcpProxyId: string | null;
-  readonly backups: { readonly projectId: string; readonly environmentId: string; readonly serviceId: string };
+  readonly backups: {
+    readonly projectId: string;
+    readonly environmentId: string;
+    readonly serviceId: string;
+  };
   readonly duplicateProjectId: string | null;
   /** The live secret values, so a test can check that adoption keeps them. */
   readonly secrets: { readonly redisPassword: string; readonly crawl4aiApiToken: string };
@@ -101,9 +105,13 @@ const DEFAULT_BACKUP_TARGET: DashboardBackupTarget = {
 };
 
 /** What someone set by hand beside the app's own variables, unless a test names its own. */
-export const DASHBOARD_HAND_SET_VARIABLES: Partial<Record<DashboardRole, Record<string, string>>> = {
-  backend: { SENTRY_DSN: "https://0123456789abcdef@o450000.ingest.sentry.io/4500000", LOG_LEVEL: "info" },
-};
+export const DASHBOARD_HAND_SET_VARIABLES: Partial<Record<DashboardRole, Record<string, string>>> =
+  {
+    backend: {
+      SENTRY_DSN: "https://0123456789abcdef@o450000.ingest.sentry.io/4500000",
+      LOG_LEVEL: "info",
+    },
+  };
 
 /**
  * Seeds the dashboard-made production into `simulator.state` (and, for `pendingStagedEdit`,
@@ -130,8 +138,16 @@ export function seedDashboardProduction(
   const backend = service("backend");
   const frontend = service("frontend");
   const environmentId = app.environment.id;
-  const place = (record: ServiceRecord, settings: Partial<ServiceInstanceSettings>, variables: Record<string, string>, role: DashboardRole) => {
-    state.createServiceInstance(environmentId, record.id, { ...defaultServiceInstanceSettings(), ...settings });
+  const place = (
+    record: ServiceRecord,
+    settings: Partial<ServiceInstanceSettings>,
+    variables: Record<string, string>,
+    role: DashboardRole,
+  ) => {
+    state.createServiceInstance(environmentId, record.id, {
+      ...defaultServiceInstanceSettings(),
+      ...settings,
+    });
     for (const [name, value] of Object.entries({ ...variables, ...handSet[role] })) {
       state.setVariable(app.project.id, environmentId, record.id, name, value);
     }
@@ -159,17 +175,33 @@ export function seedDashboardProduction(
     "redis",
   );
   // The template's volume at /data ("Volume: /data").
-  const redisVolumeId = createVolume(state, app.project.id, environmentId, redis.id, "redis-volume", "/data");
+  const redisVolumeId = createVolume(
+    state,
+    app.project.id,
+    environmentId,
+    redis.id,
+    "redis-volume",
+    "/data",
+  );
   // The template's public TCP proxy on 6379 ("TCP Proxies: 6379").
-  const redisTcpProxyId = options.redisTcpProxy === false ? null : state.addTcpProxy(environmentId, redis.id, 6379).id;
+  const redisTcpProxyId =
+    options.redisTcpProxy === false ? null : state.addTcpProxy(environmentId, redis.id, 6379).id;
 
   // Crawl4AI from its image, set up as its README asks (unclecode/crawl4ai: gunicorn binds 11235,
   // --shm-size=1g, at least 4 GB); since v0.9 it binds 127.0.0.1 without CRAWL4AI_API_TOKEN
   // (entrypoint.sh), so someone set a token by hand.
   place(
     crawl4ai,
-    { source: { image: "unclecode/crawl4ai:0.9.2", repo: null, branch: null }, healthcheckPath: "/health", limitOverride: { memoryBytes: 4_000_000_000 } },
-    { PORT: "11235", RAILWAY_SHM_SIZE_BYTES: String(1024 ** 3), CRAWL4AI_API_TOKEN: secrets.crawl4aiApiToken },
+    {
+      source: { image: "unclecode/crawl4ai:0.9.2", repo: null, branch: null },
+      healthcheckPath: "/health",
+      limitOverride: { memoryBytes: 4_000_000_000 },
+    },
+    {
+      PORT: "11235",
+      RAILWAY_SHM_SIZE_BYTES: String(1024 ** 3),
+      CRAWL4AI_API_TOKEN: secrets.crawl4aiApiToken,
+    },
     "crawl4ai",
   );
 
@@ -177,10 +209,16 @@ export function seedDashboardProduction(
   const repo = "client-fulfillment/client-fulfillment-v2";
   place(
     backend,
-    { source: { image: null, repo, branch: "main" }, rootDirectory: "/backend", healthcheckPath: "/health" },
+    {
+      source: { image: null, repo, branch: "main" },
+      rootDirectory: "/backend",
+      healthcheckPath: "/health",
+    },
     {
       ENVIRONMENT: "production",
-      DATABASE_URL: options.databaseUrl ?? "postgresql+asyncpg://app_owner:live-neon-password@ep-live-host.us-east-1.aws.neon.tech/app",
+      DATABASE_URL:
+        options.databaseUrl ??
+        "postgresql+asyncpg://app_owner:live-neon-password@ep-live-host.us-east-1.aws.neon.tech/app",
       REDIS_URL: ref(names.redis, "REDIS_URL"),
       CRAWL4AI_URL: `http://${ref(names.crawl4ai, "RAILWAY_PRIVATE_DOMAIN")}:${ref(names.crawl4ai, "PORT")}`,
       CRAWL4AI_API_TOKEN: ref(names.crawl4ai, "CRAWL4AI_API_TOKEN"),
@@ -194,7 +232,10 @@ export function seedDashboardProduction(
     {
       source: { image: null, repo, branch: "main" },
       rootDirectory: "/frontend",
-      railwayConfigFile: options.frontendConfigFile === undefined ? "/frontend/railway.json" : options.frontendConfigFile,
+      railwayConfigFile:
+        options.frontendConfigFile === undefined
+          ? "/frontend/railway.json"
+          : options.frontendConfigFile,
     },
     { NEXT_PUBLIC_API_URL: `https://${ref(names.backend, "RAILWAY_PUBLIC_DOMAIN")}` },
     "frontend",
@@ -202,14 +243,21 @@ export function seedDashboardProduction(
   // One Railway-provided domain each for the public services (CLI `commands/domain.rs`: "a maximum of
   // 1 railway provided domain per service"); a connected repo gets its branch trigger (docs
   // deployments/github-autodeploys.md; Terraform reads it from `deploymentTriggers`).
-  for (const [record, rootDirectory] of [[backend, "/backend"], [frontend, "/frontend"]] as const) {
+  for (const [record, rootDirectory] of [
+    [backend, "/backend"],
+    [frontend, "/frontend"],
+  ] as const) {
     createServiceDomain(state, app.project.id, app.environment, record);
     createDeploymentTrigger(state, app.project.id, environmentId, record.id, repo, rootDirectory);
   }
 
   // The postgres-s3-backups template in its own project: a cron service that dumps once and exits
   // (railwayapp-templates/postgres-s3-backups src/env.ts: SINGLE_SHOT_MODE, AWS_S3_*, BACKUP_DATABASE_URL).
-  const backupsProject = createProject(state, options.backupsProjectName ?? "client-fulfillment-backups", environmentName);
+  const backupsProject = createProject(
+    state,
+    options.backupsProjectName ?? "client-fulfillment-backups",
+    environmentName,
+  );
   const backupJob = createService(state, backupsProject.project.id, names.backupJob);
   state.createServiceInstance(backupsProject.environment.id, backupJob.id, {
     ...defaultServiceInstanceSettings(),
@@ -228,39 +276,75 @@ export function seedDashboardProduction(
     AWS_ACCESS_KEY_ID: target.accessKeyId,
     AWS_SECRET_ACCESS_KEY: target.secretAccessKey,
     BACKUP_DATABASE_URL:
-      options.backupDatabaseUrl ?? "postgresql://app_owner:live-neon-password@ep-live-host.us-east-1.aws.neon.tech/app?sslmode=require",
+      options.backupDatabaseUrl ??
+      "postgresql://app_owner:live-neon-password@ep-live-host.us-east-1.aws.neon.tech/app?sslmode=require",
     ...handSet.backupJob,
   };
   for (const [name, value] of Object.entries(backupVariables)) {
-    state.setVariable(backupsProject.project.id, backupsProject.environment.id, backupJob.id, name, value);
+    state.setVariable(
+      backupsProject.project.id,
+      backupsProject.environment.id,
+      backupJob.id,
+      name,
+      value,
+    );
   }
-  createDeploymentTrigger(state, backupsProject.project.id, backupsProject.environment.id, backupJob.id, "railwayapp-templates/postgres-s3-backups", null);
+  createDeploymentTrigger(
+    state,
+    backupsProject.project.id,
+    backupsProject.environment.id,
+    backupJob.id,
+    "railwayapp-templates/postgres-s3-backups",
+    null,
+  );
 
-  for (const record of [redis, crawl4ai, backend, frontend]) recordSuccessfulDeployment(state, environmentId, record.id);
+  for (const record of [redis, crawl4ai, backend, frontend])
+    recordSuccessfulDeployment(state, environmentId, record.id);
   recordSuccessfulDeployment(state, backupsProject.environment.id, backupJob.id);
 
   if (options.pendingStagedEdit) {
-    if (!simulator.staged) throw new Error("seedDashboardProduction: pendingStagedEdit needs the simulator's `staged` (pass the simulator, not its state)");
-    const edit = options.pendingStagedEdit === true ? { services: { [backend.id]: { variables: { LOG_LEVEL: { value: "debug" } } } } } : options.pendingStagedEdit;
+    if (!simulator.staged)
+      throw new Error(
+        "seedDashboardProduction: pendingStagedEdit needs the simulator's `staged` (pass the simulator, not its state)",
+      );
+    const edit =
+      options.pendingStagedEdit === true
+        ? { services: { [backend.id]: { variables: { LOG_LEVEL: { value: "debug" } } } } }
+        : options.pendingStagedEdit;
     simulator.staged.stage(environmentId, edit);
   }
-  const duplicateProjectId = options.duplicateProject ? createProject(state, app.project.name, environmentName).project.id : null;
+  const duplicateProjectId = options.duplicateProject
+    ? createProject(state, app.project.name, environmentName).project.id
+    : null;
 
   return {
     workspaceId: state.workspaceId,
     projectId: app.project.id,
     environmentId,
-    serviceIds: { backend: backend.id, frontend: frontend.id, redis: redis.id, crawl4ai: crawl4ai.id },
+    serviceIds: {
+      backend: backend.id,
+      frontend: frontend.id,
+      redis: redis.id,
+      crawl4ai: crawl4ai.id,
+    },
     serviceNames: names,
     redisVolumeId,
     redisTcpProxyId,
-    backups: { projectId: backupsProject.project.id, environmentId: backupsProject.environment.id, serviceId: backupJob.id },
+    backups: {
+      projectId: backupsProject.project.id,
+      environmentId: backupsProject.environment.id,
+      serviceId: backupJob.id,
+    },
     duplicateProjectId,
     secrets,
   };
 }
 
-function createProject(state: SimulatorState, name: string, environmentName: string): { project: ProjectRecord; environment: EnvironmentRecord } {
+function createProject(
+  state: SimulatorState,
+  name: string,
+  environmentName: string,
+): { project: ProjectRecord; environment: EnvironmentRecord } {
   const now = state.now();
   const project: ProjectRecord = {
     id: state.nextId("prj"),
@@ -293,15 +377,37 @@ function createProject(state: SimulatorState, name: string, environmentName: str
 
 function createService(state: SimulatorState, projectId: string, name: string): ServiceRecord {
   const now = state.now();
-  const service: ServiceRecord = { id: state.nextId("svc"), projectId, name, icon: null, createdAt: now, updatedAt: now, deletedAt: null };
+  const service: ServiceRecord = {
+    id: state.nextId("svc"),
+    projectId,
+    name,
+    icon: null,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
   state.services.set(service.id, service);
   return service;
 }
 
-function createVolume(state: SimulatorState, projectId: string, environmentId: string, serviceId: string, name: string, mountPath: string): string {
+function createVolume(
+  state: SimulatorState,
+  projectId: string,
+  environmentId: string,
+  serviceId: string,
+  name: string,
+  mountPath: string,
+): string {
   const now = state.now();
   const volumeId = state.nextId("vol");
-  state.volumes.set(volumeId, { id: volumeId, projectId, name, createdAt: now, updatedAt: now, deletedAt: null });
+  state.volumes.set(volumeId, {
+    id: volumeId,
+    projectId,
+    name,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  });
   const instanceId = state.nextId("vi");
   state.volumeInstances.set(instanceId, {
     id: instanceId,
@@ -318,7 +424,12 @@ function createVolume(state: SimulatorState, projectId: string, environmentId: s
   return volumeId;
 }
 
-function createServiceDomain(state: SimulatorState, projectId: string, environment: EnvironmentRecord, service: ServiceRecord): void {
+function createServiceDomain(
+  state: SimulatorState,
+  projectId: string,
+  environment: EnvironmentRecord,
+  service: ServiceRecord,
+): void {
   const now = state.now();
   const id = state.nextId("dom");
   state.serviceDomains.set(id, {
@@ -336,7 +447,14 @@ function createServiceDomain(state: SimulatorState, projectId: string, environme
   });
 }
 
-function createDeploymentTrigger(state: SimulatorState, projectId: string, environmentId: string, serviceId: string, repository: string, rootDirectory: string | null): void {
+function createDeploymentTrigger(
+  state: SimulatorState,
+  projectId: string,
+  environmentId: string,
+  serviceId: string,
+  repository: string,
+  rootDirectory: string | null,
+): void {
   const id = state.nextId("trg");
   state.deploymentTriggers.set(id, {
     id,
@@ -353,7 +471,11 @@ function createDeploymentTrigger(state: SimulatorState, projectId: string, envir
 }
 
 /** A deployment that already ended SUCCESS and shows as latest at once (not counted in stats). */
-function recordSuccessfulDeployment(state: SimulatorState, environmentId: string, serviceId: string): void {
+function recordSuccessfulDeployment(
+  state: SimulatorState,
+  environmentId: string,
+  serviceId: string,
+): void {
   const environment = state.requireEnvironment(environmentId);
   const now = state.now();
   const deployment: DeploymentRecord = {

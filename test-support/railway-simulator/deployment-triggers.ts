@@ -9,7 +9,11 @@ import type { SimulatorState } from "./state.js";
  * (`reposWithoutBranchTrigger`); an image source, or none, has no trigger. That the patch
  * (rather than a separate `deploymentTriggerCreate`) makes it is a simulator assumption.
  */
-export function syncBranchTrigger(state: SimulatorState, environmentId: string, serviceId: string): void {
+export function syncBranchTrigger(
+  state: SimulatorState,
+  environmentId: string,
+  serviceId: string,
+): void {
   const instance = state.findServiceInstance(environmentId, serviceId);
   const repository = instance?.source?.repo;
   const [existing, ...extra] = state.findDeploymentTriggers(environmentId, serviceId);

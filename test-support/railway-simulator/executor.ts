@@ -1,4 +1,8 @@
-import { createEnvironmentPatchQueries, createStagedChangeMutations, StagedChanges } from "./staged-changes.js";
+import {
+  createEnvironmentPatchQueries,
+  createStagedChangeMutations,
+  StagedChanges,
+} from "./staged-changes.js";
 import { readFileSync } from "node:fs";
 import {
   buildClientSchema,
@@ -56,8 +60,14 @@ export function loadRailwaySchema(schemaPath: string): GraphQLSchema {
   if (cached) return cached;
   const parsed: unknown = JSON.parse(readFileSync(schemaPath, "utf8"));
   const introspection =
-    typeof parsed === "object" && parsed !== null && "data" in parsed ? (parsed as { data: unknown }).data : parsed;
-  if (typeof introspection !== "object" || introspection === null || !("__schema" in introspection)) {
+    typeof parsed === "object" && parsed !== null && "data" in parsed
+      ? (parsed as { data: unknown }).data
+      : parsed;
+  if (
+    typeof introspection !== "object" ||
+    introspection === null ||
+    !("__schema" in introspection)
+  ) {
     throw new Error(`${schemaPath} does not contain a GraphQL introspection result`);
   }
   const schema = buildClientSchema(introspection as IntrospectionQuery);
@@ -95,7 +105,14 @@ export class GraphQLExecutor {
   ) {
     this.staged = new StagedChanges(state);
     const dependencies = { state, views: new Views(state, this.staged) };
-    this.queryRoot = this.instrument({ ...createQueryResolvers(dependencies), ...createEnvironmentPatchQueries(dependencies, this.staged), ...createUsageQueries(dependencies) }, false);
+    this.queryRoot = this.instrument(
+      {
+        ...createQueryResolvers(dependencies),
+        ...createEnvironmentPatchQueries(dependencies, this.staged),
+        ...createUsageQueries(dependencies),
+      },
+      false,
+    );
     this.mutationRoot = this.instrument(
       {
         ...createProjectMutations(dependencies),
@@ -108,7 +125,10 @@ export class GraphQLExecutor {
     );
   }
 
-  async run(request: GraphQLRequest, document: DocumentNode | GraphQLError): Promise<ExecutionResult> {
+  async run(
+    request: GraphQLRequest,
+    document: DocumentNode | GraphQLError,
+  ): Promise<ExecutionResult> {
     if (document instanceof GraphQLError) return { errors: [document] };
     const validationErrors = validate(this.schema, document);
     if (validationErrors.length > 0) return { errors: validationErrors };

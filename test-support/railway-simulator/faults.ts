@@ -1,4 +1,9 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
 
 export type Fault =
   /** Respond with this status without executing; 429 carries a Retry-After header when given. */
@@ -36,7 +41,8 @@ export class FaultQueue {
 
   add(rule: FaultRule): void {
     const times = rule.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`FaultRule.times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`FaultRule.times must be a positive integer, got ${times}`);
     this.rules.push({ fault: rule.fault, field: rule.field, remaining: times });
   }
 
@@ -49,7 +55,9 @@ export class FaultQueue {
   }
 
   take(rootFields: ReadonlySet<string>): Fault | undefined {
-    const index = this.rules.findIndex((rule) => rule.field === undefined || rootFields.has(rule.field));
+    const index = this.rules.findIndex(
+      (rule) => rule.field === undefined || rootFields.has(rule.field),
+    );
     const rule = this.rules[index];
     if (!rule) return undefined;
     rule.remaining -= 1;
@@ -62,7 +70,8 @@ export class FaultQueue {
 export function rootFieldNames(document: DocumentNode): Set<string> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   }
   const names = new Set<string>();
   const visitedFragments = new Set<string>();

@@ -85,10 +85,15 @@ function parseRequestBody(text: string): ParsedBody {
   } catch {
     return { ok: false, message: "Invalid JSON in request body" };
   }
-  if (typeof body !== "object" || body === null) return { ok: false, message: "Request body must be a JSON object" };
+  if (typeof body !== "object" || body === null)
+    return { ok: false, message: "Request body must be a JSON object" };
   const { query, variables, operationName } = body as Record<string, unknown>;
   if (typeof query !== "string") return { ok: false, message: "Must provide query string." };
-  if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) {
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== "object" || Array.isArray(variables))
+  ) {
     return { ok: false, message: "Variables must be an object" };
   }
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string") {
@@ -96,7 +101,11 @@ function parseRequestBody(text: string): ParsedBody {
   }
   return {
     ok: true,
-    request: { query, variables: (variables ?? null) as Record<string, unknown> | null, operationName: operationName ?? null },
+    request: {
+      query,
+      variables: (variables ?? null) as Record<string, unknown> | null,
+      operationName: operationName ?? null,
+    },
     document: parseDocument(query),
   };
 }
@@ -107,7 +116,12 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   // A socket closed by close() or a client abort must not turn into a write error.
   if (response.destroyed || response.socket?.destroyed) return;
   const payload = JSON.stringify(body);
@@ -115,42 +129,65 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(payload);
 }
 
-function sendStatusFault(response: ServerResponse, fault: Extract<Fault, { kind: "status" }>): void {
+function sendStatusFault(
+  response: ServerResponse,
+  fault: Extract<Fault, { kind: "status" }>,
+): void {
   const headers: Record<string, string> = {};
   if (fault.status === 429 && fault.retryAfterSeconds !== undefined) {
     headers["retry-after"] = String(fault.retryAfterSeconds);
   }
-  sendJson(response, fault.status, { errors: [{ message: STATUS_CODES[fault.status] ?? "Error" }] }, headers);
+  sendJson(
+    response,
+    fault.status,
+    { errors: [{ message: STATUS_CODES[fault.status] ?? "Error" }] },
+    headers,
+  );
 }
 
-export async function startRailwaySimulator(options: RailwaySimulatorOptions = {}): Promise<RailwaySimulator> {
+export async function startRailwaySimulator(
+  options: RailwaySimulatorOptions = {},
+): Promise<RailwaySimulator> {
   const token = options.token ?? "sim-token";
   const workspaceId = options.workspaceId ?? "ws-sim";
   const schema = loadRailwaySchema(options.schemaPath ?? defaultSchemaPath());
   const stats = createStats();
   const state = new SimulatorState(workspaceId, (deployment) => {
     stats.deploys += 1;
-    stats.deploysByService[deployment.serviceId] = (stats.deploysByService[deployment.serviceId] ?? 0) + 1;
+    stats.deploysByService[deployment.serviceId] =
+      (stats.deploysByService[deployment.serviceId] ?? 0) + 1;
   });
-  state.deployedConfigOf = (environmentId, serviceId) => deployedConfig(state, environmentId, serviceId);
-  if (options.instanceVisibilityLag !== undefined) state.instanceVisibilityLag = options.instanceVisibilityLag;
+  state.deployedConfigOf = (environmentId, serviceId) =>
+    deployedConfig(state, environmentId, serviceId);
+  if (options.instanceVisibilityLag !== undefined)
+    state.instanceVisibilityLag = options.instanceVisibilityLag;
   if (options.deployPolls !== undefined) state.deployPolls = options.deployPolls;
-  if (options.deployVisibilityLag !== undefined) state.deployVisibilityLag = options.deployVisibilityLag;
-  if (options.defaultsReadBackAsNull !== undefined) state.defaultsReadBackAsNull = options.defaultsReadBackAsNull;
+  if (options.deployVisibilityLag !== undefined)
+    state.deployVisibilityLag = options.deployVisibilityLag;
+  if (options.defaultsReadBackAsNull !== undefined)
+    state.defaultsReadBackAsNull = options.defaultsReadBackAsNull;
   const executor = new GraphQLExecutor(schema, state, stats);
   const faults = new FaultQueue();
   const closing = new AbortController();
 
-  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const handleGraphQL = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> => {
     const parsed = parseRequestBody(await readBody(request));
     const fields =
-      parsed.ok && !(parsed.document instanceof GraphQLError) ? rootFieldNames(parsed.document) : new Set<string>();
+      parsed.ok && !(parsed.document instanceof GraphQLError)
+        ? rootFieldNames(parsed.document)
+        : new Set<string>();
     const fault = faults.take(fields);
 
     if (fault?.kind === "status") return sendStatusFault(response, fault);
     if (fault?.kind === "graphqlError") {
       const extensions = fault.code === undefined ? {} : { extensions: { code: fault.code } };
-      return sendJson(response, 200, { data: null, errors: [{ message: fault.message, ...extensions }] });
+      return sendJson(response, 200, {
+        data: null,
+        errors: [{ message: fault.message, ...extensions }],
+      });
     }
     if (fault?.kind === "drop") {
       request.socket.destroy();
@@ -187,11 +224,15 @@ export async function startRailwaySimulator(options: RailwaySimulatorOptions = {
     const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
     if (request.method !== "POST" || pathname !== GRAPHQL_PATH) {
       request.resume();
-      sendJson(response, 404, { errors: [{ message: `Cannot ${request.method ?? "GET"} ${pathname}` }] });
+      sendJson(response, 404, {
+        errors: [{ message: `Cannot ${request.method ?? "GET"} ${pathname}` }],
+      });
       return;
     }
     handleGraphQL(request, response).catch((error: unknown) => {
-      sendJson(response, 500, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
+      sendJson(response, 500, {
+        errors: [{ message: error instanceof Error ? error.message : String(error) }],
+      });
     });
   });
 

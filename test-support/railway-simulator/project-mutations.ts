@@ -1,4 +1,9 @@
-import { defaultServiceInstanceSettings, pickSettings, type EnvironmentRecord, type ProjectRecord } from "./records.js";
+import {
+  defaultServiceInstanceSettings,
+  pickSettings,
+  type EnvironmentRecord,
+  type ProjectRecord,
+} from "./records.js";
 import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
 import { RailwayApiError, variableScopeKey, type SimulatorState } from "./state.js";
 
@@ -60,7 +65,11 @@ function createEnvironmentRecord(
  * "Create the environment with all of the services, volumes, configuration, and variables from this
  * source environment"): instance settings, variables, volume mounts and triggers.
  */
-function copyEnvironment(state: SimulatorState, environment: EnvironmentRecord, source: EnvironmentRecord): void {
+function copyEnvironment(
+  state: SimulatorState,
+  environment: EnvironmentRecord,
+  source: EnvironmentRecord,
+): void {
   // A service that so far lives only in forks stays there, unless the source is such a fork.
   const inheritedServices = state.liveServices(environment.projectId).filter((service) =>
     [...state.serviceInstances.values()].some((instance) => {
@@ -80,14 +89,27 @@ function copyEnvironment(state: SimulatorState, environment: EnvironmentRecord, 
   }
   for (const serviceId of [null, ...inheritedServices.map((s) => s.id)]) {
     const variables = state.getVariables(source.id, serviceId);
-    if (Object.keys(variables).length > 0) state.variables.set(variableScopeKey(environment.id, serviceId), variables);
+    if (Object.keys(variables).length > 0)
+      state.variables.set(variableScopeKey(environment.id, serviceId), variables);
   }
   for (const volumeInstance of state.liveVolumeInstances({ environmentId: source.id })) {
-    const copy = { ...volumeInstance, id: state.nextId("vi"), environmentId: environment.id, createdAt: state.now() };
+    const copy = {
+      ...volumeInstance,
+      id: state.nextId("vi"),
+      environmentId: environment.id,
+      createdAt: state.now(),
+    };
     state.volumeInstances.set(copy.id, copy);
   }
-  for (const trigger of [...state.deploymentTriggers.values()].filter((t) => t.environmentId === source.id)) {
-    const copy = { ...trigger, id: state.nextId("trg"), environmentId: environment.id, createdAt: state.now() };
+  for (const trigger of [...state.deploymentTriggers.values()].filter(
+    (t) => t.environmentId === source.id,
+  )) {
+    const copy = {
+      ...trigger,
+      id: state.nextId("trg"),
+      environmentId: environment.id,
+      createdAt: state.now(),
+    };
     state.deploymentTriggers.set(copy.id, copy);
   }
 }
@@ -115,7 +137,10 @@ export function createProjectMutations({ state, views }: ResolverDependencies): 
       };
       state.projects.set(project.id, project);
       const environmentName = input.defaultEnvironmentName ?? "production";
-      createEnvironmentRecord(state, project.id, environmentName, { isEphemeral: false, sourceEnvironmentId: null });
+      createEnvironmentRecord(state, project.id, environmentName, {
+        isEphemeral: false,
+        sourceEnvironmentId: null,
+      });
       return views.project(project);
     }),
 
@@ -123,11 +148,14 @@ export function createProjectMutations({ state, views }: ResolverDependencies): 
       const project = state.requireProject(id);
       if (input.name) project.name = requireNonEmptyName(input.name);
       if ("description" in input) project.description = input.description ?? null;
-      if (input.baseEnvironmentId) project.baseEnvironmentId = state.requireEnvironment(input.baseEnvironmentId, id).id;
+      if (input.baseEnvironmentId)
+        project.baseEnvironmentId = state.requireEnvironment(input.baseEnvironmentId, id).id;
       if (typeof input.isPublic === "boolean") project.isPublic = input.isPublic;
       if (typeof input.prDeploys === "boolean") project.prDeploys = input.prDeploys;
-      if (typeof input.botPrEnvironments === "boolean") project.botPrEnvironments = input.botPrEnvironments;
-      if (typeof input.focusedPrEnvironments === "boolean") project.focusedPrEnvironments = input.focusedPrEnvironments;
+      if (typeof input.botPrEnvironments === "boolean")
+        project.botPrEnvironments = input.botPrEnvironments;
+      if (typeof input.focusedPrEnvironments === "boolean")
+        project.focusedPrEnvironments = input.focusedPrEnvironments;
       project.updatedAt = state.now();
       return views.project(project);
     }),

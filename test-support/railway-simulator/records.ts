@@ -184,7 +184,12 @@ export interface DeploymentTriggerRecord {
 
 /** What a deployment ran with: the service's config entry at deploy time, and its variables rendered. */
 export interface DeployedConfig {
-  source: { image: string | null; repo: string | null; branch: string | null; rootDirectory: string | null };
+  source: {
+    image: string | null;
+    repo: string | null;
+    branch: string | null;
+    rootDirectory: string | null;
+  };
   build: Record<string, unknown>;
   deploy: Record<string, unknown>;
   /** Raw values, `${{…}}` references unresolved. */

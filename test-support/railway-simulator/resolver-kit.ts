@@ -3,7 +3,11 @@ import type { SimulatorState } from "./state.js";
 import type { Views } from "./views.js";
 
 /** A root field resolver as graphql-js calls it when the field lives on `rootValue`. */
-export type RootResolver = (args: Record<string, unknown>, context: unknown, info: GraphQLResolveInfo) => unknown;
+export type RootResolver = (
+  args: Record<string, unknown>,
+  context: unknown,
+  info: GraphQLResolveInfo,
+) => unknown;
 
 export type ResolverMap = Record<string, RootResolver>;
 

@@ -67,7 +67,12 @@ const DEFAULT_VOLUME_SIZE_MB = 5000;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "app"
+  );
 }
 
 /** Validates the scope of a variable write and returns the service id (`null` for shared variables). */
@@ -99,7 +104,11 @@ function requireDeploymentTrigger(state: SimulatorState, id: string): Deployment
 export function createResourceMutations({ state, views }: ResolverDependencies): ResolverMap {
   return {
     variableCollectionUpsert: resolver<{
-      input: VariableScopeInput & { variables: unknown; replace?: boolean | null; skipDeploys?: boolean | null };
+      input: VariableScopeInput & {
+        variables: unknown;
+        replace?: boolean | null;
+        skipDeploys?: boolean | null;
+      };
     }>(({ input }) => {
       const serviceId = requireVariableScope(state, input);
       writeVariables(state, input.environmentId, serviceId, toVariableMap(input.variables), {
@@ -109,14 +118,20 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       return true;
     }),
 
-    variableUpsert: resolver<{ input: VariableScopeInput & { name: string; value: string; skipDeploys?: boolean | null } }>(
-      ({ input }) => {
-        const serviceId = requireVariableScope(state, input);
-        writeVariables(state, input.environmentId, serviceId, { [input.name]: input.value }, { replace: false });
-        if (!input.skipDeploys) deployAffectedServices(state, input.environmentId, serviceId);
-        return true;
-      },
-    ),
+    variableUpsert: resolver<{
+      input: VariableScopeInput & { name: string; value: string; skipDeploys?: boolean | null };
+    }>(({ input }) => {
+      const serviceId = requireVariableScope(state, input);
+      writeVariables(
+        state,
+        input.environmentId,
+        serviceId,
+        { [input.name]: input.value },
+        { replace: false },
+      );
+      if (!input.skipDeploys) deployAffectedServices(state, input.environmentId, serviceId);
+      return true;
+    }),
 
     variableDelete: resolver<{ input: VariableScopeInput & { name: string } }>(({ input }) => {
       const serviceId = requireVariableScope(state, input);
@@ -128,7 +143,9 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
 
     volumeCreate: resolver<{ input: VolumeCreateInput }>(({ input }) => {
       state.requireProject(input.projectId);
-      const service = input.serviceId ? state.requireService(input.serviceId, input.projectId) : undefined;
+      const service = input.serviceId
+        ? state.requireService(input.serviceId, input.projectId)
+        : undefined;
       const mountPath = requireMountPath(input.mountPath);
       // Railway's schema: explicit null → no environment; omitted → every environment.
       const environments =
@@ -141,14 +158,19 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       const volume: VolumeRecord = {
         id: state.nextId("vol"),
         projectId: input.projectId,
-        name: state.uniqueName("volume", input.projectId, service ? `${slug(service.name)}-volume` : "volume"),
+        name: state.uniqueName(
+          "volume",
+          input.projectId,
+          service ? `${slug(service.name)}-volume` : "volume",
+        ),
         createdAt: now,
         updatedAt: now,
         deletedAt: null,
       };
       state.volumes.set(volume.id, volume);
       for (const environment of environments) {
-        const attached = service && state.findServiceInstance(environment.id, service.id)?.deletedAt === null;
+        const attached =
+          service && state.findServiceInstance(environment.id, service.id)?.deletedAt === null;
         const volumeInstance: VolumeInstanceRecord = {
           id: state.nextId("vi"),
           volumeId: volume.id,
@@ -166,15 +188,17 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       return views.volume(volume);
     }),
 
-    volumeUpdate: resolver<{ volumeId: string; input: { name?: string | null } }>(({ volumeId, input }) => {
-      const volume = state.requireVolume(volumeId);
-      if (input.name && input.name !== volume.name) {
-        state.assertNameAvailable("volume", volume.projectId, input.name, volumeId);
-        volume.name = input.name;
-        volume.updatedAt = state.now();
-      }
-      return views.volume(volume);
-    }),
+    volumeUpdate: resolver<{ volumeId: string; input: { name?: string | null } }>(
+      ({ volumeId, input }) => {
+        const volume = state.requireVolume(volumeId);
+        if (input.name && input.name !== volume.name) {
+          state.assertNameAvailable("volume", volume.projectId, input.name, volumeId);
+          volume.name = input.name;
+          volume.updatedAt = state.now();
+        }
+        return views.volume(volume);
+      },
+    ),
 
     volumeInstanceUpdate: resolver<{
       volumeId: string;
@@ -187,7 +211,9 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
         .filter((vi) => !environmentId || vi.environmentId === environmentId);
       if (!volumeInstance) throw notFound("VolumeInstance");
       // Railway's schema documents that leaving serviceId out disconnects the volume.
-      volumeInstance.serviceId = input.serviceId ? state.requireService(input.serviceId, volume.projectId).id : null;
+      volumeInstance.serviceId = input.serviceId
+        ? state.requireService(input.serviceId, volume.projectId).id
+        : null;
       if (input.mountPath) volumeInstance.mountPath = requireMountPath(input.mountPath);
       if (input.state) volumeInstance.state = input.state;
       return true;
@@ -199,32 +225,33 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       return true;
     }),
 
-    serviceDomainCreate: resolver<{ input: { environmentId: string; serviceId: string; targetPort?: number | null } }>(
-      ({ input }) => {
-        const environment = state.requireEnvironment(input.environmentId);
-        const service = state.requireService(input.serviceId, environment.projectId);
-        // alchemy ServiceDomain.ts retries this "ServiceInstance not found" right after serviceCreate.
-        if (!state.observeInstance(state.findServiceInstance(environment.id, service.id))) throw notFound("ServiceInstance");
-        const id = state.nextId("dom");
-        const sequence = id.slice("dom-".length);
-        const now = state.now();
-        const domain: ServiceDomainRecord = {
-          id,
-          projectId: environment.projectId,
-          environmentId: environment.id,
-          serviceId: service.id,
-          domain: `${slug(service.name)}-${slug(environment.name)}-${sequence}.${RAILWAY_DOMAIN_SUFFIX}`,
-          suffix: RAILWAY_DOMAIN_SUFFIX,
-          targetPort: input.targetPort ?? null,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-          syncStatus: "ACTIVE",
-        };
-        state.serviceDomains.set(id, domain);
-        return views.serviceDomain(domain);
-      },
-    ),
+    serviceDomainCreate: resolver<{
+      input: { environmentId: string; serviceId: string; targetPort?: number | null };
+    }>(({ input }) => {
+      const environment = state.requireEnvironment(input.environmentId);
+      const service = state.requireService(input.serviceId, environment.projectId);
+      // alchemy ServiceDomain.ts retries this "ServiceInstance not found" right after serviceCreate.
+      if (!state.observeInstance(state.findServiceInstance(environment.id, service.id)))
+        throw notFound("ServiceInstance");
+      const id = state.nextId("dom");
+      const sequence = id.slice("dom-".length);
+      const now = state.now();
+      const domain: ServiceDomainRecord = {
+        id,
+        projectId: environment.projectId,
+        environmentId: environment.id,
+        serviceId: service.id,
+        domain: `${slug(service.name)}-${slug(environment.name)}-${sequence}.${RAILWAY_DOMAIN_SUFFIX}`,
+        suffix: RAILWAY_DOMAIN_SUFFIX,
+        targetPort: input.targetPort ?? null,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+        syncStatus: "ACTIVE",
+      };
+      state.serviceDomains.set(id, domain);
+      return views.serviceDomain(domain);
+    }),
 
     serviceDomainUpdate: resolver<{ input: ServiceDomainUpdateInput }>(({ input }) => {
       const domain = requireServiceDomain(state, input.serviceDomainId);
@@ -234,8 +261,11 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       const label = input.domain.endsWith(`.${RAILWAY_DOMAIN_SUFFIX}`)
         ? input.domain.slice(0, -(RAILWAY_DOMAIN_SUFFIX.length + 1))
         : undefined;
-      if (label === undefined || !DOMAIN_LABEL.test(label)) throw new RailwayApiError("Invalid domain");
-      const taken = [...state.serviceDomains.values()].some((d) => d.domain === input.domain && d.id !== domain.id && d.deletedAt === null);
+      if (label === undefined || !DOMAIN_LABEL.test(label))
+        throw new RailwayApiError("Invalid domain");
+      const taken = [...state.serviceDomains.values()].some(
+        (d) => d.domain === input.domain && d.id !== domain.id && d.deletedAt === null,
+      );
       if (taken) throw new RailwayApiError("Domain is not available");
       domain.domain = input.domain;
       if ("targetPort" in input) domain.targetPort = input.targetPort ?? null;
@@ -260,10 +290,16 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       const environment = state.requireEnvironment(input.environmentId);
       const service = state.requireService(input.serviceId, environment.projectId);
       state.requireServiceInstance(environment.id, service.id);
-      if (!Number.isInteger(input.applicationPort) || input.applicationPort < 1 || input.applicationPort > 65_535) {
+      if (
+        !Number.isInteger(input.applicationPort) ||
+        input.applicationPort < 1 ||
+        input.applicationPort > 65_535
+      ) {
         throw new RailwayApiError("application_port must be a number from 1 to 65535");
       }
-      const [existing] = state.findTcpProxies(environment.id, service.id).filter((proxy) => proxy.deletedAt === null);
+      const [existing] = state
+        .findTcpProxies(environment.id, service.id)
+        .filter((proxy) => proxy.deletedAt === null);
       if (existing?.applicationPort === input.applicationPort) return views.tcpProxy(existing);
       if (existing) throw new RailwayApiError("Only one TCP proxy is allowed per service instance");
       return views.tcpProxy(state.addTcpProxy(environment.id, service.id, input.applicationPort));
@@ -299,14 +335,16 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       return views.deploymentTrigger(trigger);
     }),
 
-    deploymentTriggerUpdate: resolver<{ id: string; input: DeploymentTriggerUpdateInput }>(({ id, input }) => {
-      const trigger = requireDeploymentTrigger(state, id);
-      if (input.branch) trigger.branch = input.branch;
-      if (input.repository) trigger.repository = input.repository;
-      if ("rootDirectory" in input) trigger.rootDirectory = input.rootDirectory ?? null;
-      if (typeof input.checkSuites === "boolean") trigger.checkSuites = input.checkSuites;
-      return views.deploymentTrigger(trigger);
-    }),
+    deploymentTriggerUpdate: resolver<{ id: string; input: DeploymentTriggerUpdateInput }>(
+      ({ id, input }) => {
+        const trigger = requireDeploymentTrigger(state, id);
+        if (input.branch) trigger.branch = input.branch;
+        if (input.repository) trigger.repository = input.repository;
+        if ("rootDirectory" in input) trigger.rootDirectory = input.rootDirectory ?? null;
+        if (typeof input.checkSuites === "boolean") trigger.checkSuites = input.checkSuites;
+        return views.deploymentTrigger(trigger);
+      },
+    ),
 
     deploymentTriggerDelete: resolver<{ id: string }>(({ id }) => {
       requireDeploymentTrigger(state, id);

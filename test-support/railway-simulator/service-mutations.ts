@@ -69,21 +69,30 @@ function connectRepository(
 export function createServiceMutations({ state, views }: ResolverDependencies): ResolverMap {
   const liveInstancesOf = (serviceId: string) =>
     [...state.serviceInstances.values()].filter(
-      (i) => i.serviceId === serviceId && i.deletedAt === null && state.environments.get(i.environmentId)?.deletedAt === null,
+      (i) =>
+        i.serviceId === serviceId &&
+        i.deletedAt === null &&
+        state.environments.get(i.environmentId)?.deletedAt === null,
     );
 
   return {
     serviceCreate: resolver<{ input: ServiceCreateInput }>(({ input }) => {
       const project = state.requireProject(input.projectId);
-      const target = input.environmentId ? state.requireEnvironment(input.environmentId, project.id) : undefined;
+      const target = input.environmentId
+        ? state.requireEnvironment(input.environmentId, project.id)
+        : undefined;
       // A fork (ephemeral environment) gets the service alone; otherwise every non-fork environment does.
       const environments = target?.isEphemeral
         ? [target]
         : state.liveEnvironments(project.id).filter((e) => !e.isEphemeral);
-      const name = input.name ?? state.uniqueName("service", project.id, defaultServiceName(input.source));
+      const name =
+        input.name ?? state.uniqueName("service", project.id, defaultServiceName(input.source));
       if (name.trim() === "") throw new RailwayApiError("Name cannot be empty");
       state.assertNameAvailable("service", project.id, name);
-      const variables = input.variables === undefined || input.variables === null ? undefined : toVariableMap(input.variables);
+      const variables =
+        input.variables === undefined || input.variables === null
+          ? undefined
+          : toVariableMap(input.variables);
 
       const now = state.now();
       const service: ServiceRecord = {
@@ -96,14 +105,21 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
         deletedAt: null,
       };
       state.services.set(service.id, service);
-      const source = toSourceSettings(input.source, input.source?.repo ? (input.branch ?? DEFAULT_BRANCH) : null);
+      const source = toSourceSettings(
+        input.source,
+        input.source?.repo ? (input.branch ?? DEFAULT_BRANCH) : null,
+      );
       for (const environment of environments) {
-        const instance = state.createServiceInstance(environment.id, service.id, { ...defaultServiceInstanceSettings(), source });
+        const instance = state.createServiceInstance(environment.id, service.id, {
+          ...defaultServiceInstanceSettings(),
+          source,
+        });
         // Railway fans the instances out asynchronously (alchemy retries 8×1 s).
         instance.hiddenReads = state.instanceVisibilityLag;
       }
       const environmentIds = environments.map((e) => e.id);
-      if (source?.repo) connectRepository(state, service, environmentIds, source.repo, input.branch);
+      if (source?.repo)
+        connectRepository(state, service, environmentIds, source.repo, input.branch);
       if (variables) {
         for (const environmentId of target ? [target.id] : environmentIds) {
           writeVariables(state, environmentId, service.id, variables, { replace: false });
@@ -113,26 +129,32 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
       // PR #4712, railwayapp/railway-skills service SKILL.md); with an environment named, the
       // simulator deploys it there only. Without a source there is nothing to deploy.
       if (source) {
-        for (const environmentId of target ? [target.id] : environmentIds) state.startDeploy(environmentId, service.id);
+        for (const environmentId of target ? [target.id] : environmentIds)
+          state.startDeploy(environmentId, service.id);
       }
       return views.service(service);
     }),
 
-    serviceUpdate: resolver<{ id: string; input: { name?: string | null; icon?: string | null } }>(({ id, input }) => {
-      const service = state.requireService(id);
-      if (typeof input.name === "string" && input.name !== service.name) {
-        if (input.name.trim() === "") throw new RailwayApiError("Name cannot be empty");
-        state.assertNameAvailable("service", service.projectId, input.name, id);
-        service.name = input.name;
-      }
-      if ("icon" in input) service.icon = input.icon ?? null;
-      service.updatedAt = state.now();
-      return views.service(service);
-    }),
+    serviceUpdate: resolver<{ id: string; input: { name?: string | null; icon?: string | null } }>(
+      ({ id, input }) => {
+        const service = state.requireService(id);
+        if (typeof input.name === "string" && input.name !== service.name) {
+          if (input.name.trim() === "") throw new RailwayApiError("Name cannot be empty");
+          state.assertNameAvailable("service", service.projectId, input.name, id);
+          service.name = input.name;
+        }
+        if ("icon" in input) service.icon = input.icon ?? null;
+        service.updatedAt = state.now();
+        return views.service(service);
+      },
+    ),
 
     serviceConnect: resolver<{ id: string; input: ServiceConnectInput }>(({ id, input }) => {
       const service = state.requireService(id);
-      const source = toSourceSettings(input.image ? { image: input.image } : { repo: input.repo ?? null }, input.branch ?? DEFAULT_BRANCH);
+      const source = toSourceSettings(
+        input.image ? { image: input.image } : { repo: input.repo ?? null },
+        input.branch ?? DEFAULT_BRANCH,
+      );
       if (!source) throw new RailwayApiError("Either an image or a repo is required");
       const instances = liveInstancesOf(id);
       for (const instance of instances) {
@@ -141,7 +163,13 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
       }
       for (const instance of instances) state.startDeploy(instance.environmentId, id);
       if (source.repo) {
-        connectRepository(state, service, instances.map((i) => i.environmentId), source.repo, input.branch);
+        connectRepository(
+          state,
+          service,
+          instances.map((i) => i.environmentId),
+          source.repo,
+          input.branch,
+        );
       } else {
         for (const trigger of [...state.deploymentTriggers.values()]) {
           if (trigger.serviceId === id) state.deploymentTriggers.delete(trigger.id);
@@ -155,17 +183,19 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
      * service will only be deleted in the specified environment, otherwise it will deleted in all
      * environments that are not forks of other environments".
      */
-    serviceDelete: resolver<{ id: string; environmentId?: string | null }>(({ id, environmentId }) => {
-      const environment = environmentId ? state.requireEnvironment(environmentId) : undefined;
-      if (!environment?.isEphemeral) {
-        state.softDeleteService(id);
+    serviceDelete: resolver<{ id: string; environmentId?: string | null }>(
+      ({ id, environmentId }) => {
+        const environment = environmentId ? state.requireEnvironment(environmentId) : undefined;
+        if (!environment?.isEphemeral) {
+          state.softDeleteService(id);
+          return true;
+        }
+        state.requireService(id);
+        state.requireServiceInstance(environment.id, id);
+        state.detachServiceFromEnvironment(environment.id, id);
         return true;
-      }
-      state.requireService(id);
-      state.requireServiceInstance(environment.id, id);
-      state.detachServiceFromEnvironment(environment.id, id);
-      return true;
-    }),
+      },
+    ),
 
     serviceInstanceUpdate: resolver<{
       serviceId: string;
@@ -180,15 +210,19 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
       return true;
     }),
 
-    serviceInstanceDeployV2: resolver<{ serviceId: string; environmentId: string }>(({ serviceId, environmentId }) => {
-      state.requireService(serviceId);
-      return state.startDeploy(environmentId, serviceId).id;
-    }),
+    serviceInstanceDeployV2: resolver<{ serviceId: string; environmentId: string }>(
+      ({ serviceId, environmentId }) => {
+        state.requireService(serviceId);
+        return state.startDeploy(environmentId, serviceId).id;
+      },
+    ),
 
-    serviceInstanceRedeploy: resolver<{ serviceId: string; environmentId: string }>(({ serviceId, environmentId }) => {
-      state.requireService(serviceId);
-      state.startDeploy(environmentId, serviceId);
-      return true;
-    }),
+    serviceInstanceRedeploy: resolver<{ serviceId: string; environmentId: string }>(
+      ({ serviceId, environmentId }) => {
+        state.requireService(serviceId);
+        state.startDeploy(environmentId, serviceId);
+        return true;
+      },
+    ),
   };
 }

@@ -37,9 +37,16 @@ export interface ServiceInstanceUpdateInput {
   watchPatterns?: string[] | null;
 }
 
-export function toSourceSettings(input: ServiceSourceInput | null | undefined, branch?: string | null): ServiceSourceSettings | null {
+export function toSourceSettings(
+  input: ServiceSourceInput | null | undefined,
+  branch?: string | null,
+): ServiceSourceSettings | null {
   if (!input || (!input.image && !input.repo)) return null;
-  return { image: input.image ?? null, repo: input.repo ?? null, branch: input.repo ? (branch ?? null) : null };
+  return {
+    image: input.image ?? null,
+    repo: input.repo ?? null,
+    branch: input.repo ? (branch ?? null) : null,
+  };
 }
 
 const CLEARABLE_KEYS = [
@@ -92,9 +99,11 @@ export function applyServiceInstanceUpdate(
   }
   for (const key of NON_NULL_KEYS) {
     const value = input[key];
-    if (value !== undefined && value !== null) assignField(instance, key, Array.isArray(value) ? [...value] : value);
+    if (value !== undefined && value !== null)
+      assignField(instance, key, Array.isArray(value) ? [...value] : value);
   }
-  if ("preDeployCommand" in input && input.preDeployCommand) instance.preDeployCommand = [...input.preDeployCommand];
+  if ("preDeployCommand" in input && input.preDeployCommand)
+    instance.preDeployCommand = [...input.preDeployCommand];
   if ("source" in input) instance.source = toSourceSettings(input.source, instance.source?.branch);
   instance.numReplicas = input.numReplicas ?? 1;
   instance.updatedAt = now;

@@ -1,4 +1,10 @@
-import { applyEnvironmentPatch, countPatchChanges, deepMerge, isRecord, type ConfigObject } from "./environment-config.js";
+import {
+  applyEnvironmentPatch,
+  countPatchChanges,
+  deepMerge,
+  isRecord,
+  type ConfigObject,
+} from "./environment-config.js";
 import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
 import type { EnvironmentPatchRecord } from "./records.js";
 import { notFound, RailwayApiError, type SimulatorState } from "./state.js";
@@ -11,7 +17,8 @@ import { notFound, RailwayApiError, type SimulatorState } from "./state.js";
 export class StagedChanges {
   private readonly staged = new Map<string, ConfigObject>();
   /** Every patch committed, in order, for tests to inspect. */
-  readonly committed: Array<{ environmentId: string; patch: ConfigObject; skipDeploys: boolean }> = [];
+  readonly committed: Array<{ environmentId: string; patch: ConfigObject; skipDeploys: boolean }> =
+    [];
 
   constructor(private readonly state: SimulatorState) {}
 
@@ -32,7 +39,9 @@ export class StagedChanges {
   }
 
   private stagedRecord(environmentId: string): EnvironmentPatchRecord {
-    const existing = [...this.state.environmentPatches.values()].find((record) => record.environmentId === environmentId && record.status === "STAGED");
+    const existing = [...this.state.environmentPatches.values()].find(
+      (record) => record.environmentId === environmentId && record.status === "STAGED",
+    );
     if (existing) return existing;
     const now = this.state.now();
     const record: EnvironmentPatchRecord = {
@@ -59,8 +68,13 @@ export class StagedChanges {
   private unreadableRepository(patch: ConfigObject): string | undefined {
     const services = isRecord(patch.services) ? Object.values(patch.services) : [];
     return services
-      .map((service) => (isRecord(service) && isRecord(service.source) ? service.source.repo : undefined))
-      .find((repo): repo is string => typeof repo === "string" && this.state.reposWithoutAppAccess.has(repo));
+      .map((service) =>
+        isRecord(service) && isRecord(service.source) ? service.source.repo : undefined,
+      )
+      .find(
+        (repo): repo is string =>
+          typeof repo === "string" && this.state.reposWithoutAppAccess.has(repo),
+      );
   }
 
   /**
@@ -70,7 +84,8 @@ export class StagedChanges {
    */
   commit(environmentId: string, skipDeploys: boolean): void {
     const patch = this.staged.get(environmentId);
-    if (!patch || countPatchChanges(patch) === 0) throw new RailwayApiError("No staged changes to commit");
+    if (!patch || countPatchChanges(patch) === 0)
+      throw new RailwayApiError("No staged changes to commit");
     const record = this.stagedRecord(environmentId);
     record.updatedAt = this.state.now();
     const unreadable = this.unreadableRepository(patch);
@@ -97,23 +112,31 @@ export class StagedChanges {
   }
 }
 
-export function createStagedChangeMutations({ state }: ResolverDependencies, staged: StagedChanges): ResolverMap {
+export function createStagedChangeMutations(
+  { state }: ResolverDependencies,
+  staged: StagedChanges,
+): ResolverMap {
   return {
-    environmentStageChanges: resolver<{ environmentId: string; input: unknown; merge?: boolean | null }>(
-      ({ environmentId, input, merge }) => {
-        const environment = state.requireEnvironment(environmentId);
-        if (!isRecord(input)) throw new RailwayApiError("input must be an EnvironmentConfig object");
-        const record = staged.stage(environmentId, input, merge ?? false);
-        return { ...record, environment: { ...environment } };
+    environmentStageChanges: resolver<{
+      environmentId: string;
+      input: unknown;
+      merge?: boolean | null;
+    }>(({ environmentId, input, merge }) => {
+      const environment = state.requireEnvironment(environmentId);
+      if (!isRecord(input)) throw new RailwayApiError("input must be an EnvironmentConfig object");
+      const record = staged.stage(environmentId, input, merge ?? false);
+      return { ...record, environment: { ...environment } };
+    }),
+    /** Applies at once, leaving the stage alone; it has no skipDeploys (schema), so it deploys what it changes. */
+    environmentPatchCommit: resolver<{ environmentId: string; patch?: unknown }>(
+      ({ environmentId, patch }) => {
+        if (!isRecord(patch))
+          throw new RailwayApiError("patch must be an EnvironmentConfig object");
+        staged.committed.push({ environmentId, patch, skipDeploys: false });
+        applyEnvironmentPatch(state, environmentId, patch, false);
+        return state.nextId("patch");
       },
     ),
-    /** Applies at once, leaving the stage alone; it has no skipDeploys (schema), so it deploys what it changes. */
-    environmentPatchCommit: resolver<{ environmentId: string; patch?: unknown }>(({ environmentId, patch }) => {
-      if (!isRecord(patch)) throw new RailwayApiError("patch must be an EnvironmentConfig object");
-      staged.committed.push({ environmentId, patch, skipDeploys: false });
-      applyEnvironmentPatch(state, environmentId, patch, false);
-      return state.nextId("patch");
-    }),
     environmentPatchCommitStaged: resolver<{ environmentId: string; skipDeploys?: boolean | null }>(
       ({ environmentId, skipDeploys }) => {
         state.requireEnvironment(environmentId);
@@ -125,13 +148,22 @@ export function createStagedChangeMutations({ state }: ResolverDependencies, sta
 }
 
 /** Query root fields of staged changes: `environmentPatch(id)`, a patch as it stands now (see `StagedChanges.observe`). */
-export function createEnvironmentPatchQueries({ state }: ResolverDependencies, staged: StagedChanges): ResolverMap {
+export function createEnvironmentPatchQueries(
+  { state }: ResolverDependencies,
+  staged: StagedChanges,
+): ResolverMap {
   return {
     environmentPatch: resolver<{ id: string }>(({ id }) => {
       const record = state.environmentPatches.get(id);
       if (!record) throw notFound("EnvironmentPatch");
       const environment = state.requireEnvironment(record.environmentId);
-      return { ...staged.observe(record), environment: { ...environment }, message: null, patch: {}, appliedBy: null };
+      return {
+        ...staged.observe(record),
+        environment: { ...environment },
+        message: null,
+        patch: {},
+        appliedBy: null,
+      };
     }),
   };
 }

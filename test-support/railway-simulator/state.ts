@@ -30,7 +30,11 @@ export function notFound(typeName: string): RailwayApiError {
 
 export type NamedKind = "service" | "environment" | "volume";
 
-const NAMED_KIND_ARTICLE: Record<NamedKind, string> = { service: "A", environment: "An", volume: "A" };
+const NAMED_KIND_ARTICLE: Record<NamedKind, string> = {
+  service: "A",
+  environment: "An",
+  volume: "A",
+};
 
 export function serviceInstanceKey(environmentId: string, serviceId: string): string {
   return `${environmentId}:${serviceId}`;
@@ -126,7 +130,9 @@ export class SimulatorState {
   }
 
   requireCustomer(customerId: string): void {
-    const known = [this.workspaceId, ...[...this.projects.values()].map((p) => p.workspaceId)].some((w) => this.customerIdOf(w) === customerId);
+    const known = [this.workspaceId, ...[...this.projects.values()].map((p) => p.workspaceId)].some(
+      (w) => this.customerIdOf(w) === customerId,
+    );
     if (!known) throw notFound("Customer");
   }
 
@@ -161,7 +167,9 @@ export class SimulatorState {
   observeLatestDeployment(instance: ServiceInstanceRecord): DeploymentRecord | undefined {
     if (instance.deployHiddenReads > 0) instance.deployHiddenReads -= 1;
     else instance.shownDeploymentId = instance.latestDeploymentId;
-    const shown = instance.shownDeploymentId ? this.deployments.get(instance.shownDeploymentId) : undefined;
+    const shown = instance.shownDeploymentId
+      ? this.deployments.get(instance.shownDeploymentId)
+      : undefined;
     return shown && this.observeDeployment(shown);
   }
 
@@ -231,7 +239,9 @@ export class SimulatorState {
   // ---- live listings (what connections show) ----
 
   liveProjects(workspaceId?: string | null): ProjectRecord[] {
-    return [...this.projects.values()].filter((p) => isLive(p) && (!workspaceId || p.workspaceId === workspaceId));
+    return [...this.projects.values()].filter(
+      (p) => isLive(p) && (!workspaceId || p.workspaceId === workspaceId),
+    );
   }
 
   liveEnvironments(projectId: string): EnvironmentRecord[] {
@@ -249,11 +259,17 @@ export class SimulatorState {
   /** Live instances in an environment whose service is live too. */
   liveServiceInstances(environmentId: string): ServiceInstanceRecord[] {
     return [...this.serviceInstances.values()].filter(
-      (i) => i.environmentId === environmentId && isLive(i) && this.services.get(i.serviceId)?.deletedAt === null,
+      (i) =>
+        i.environmentId === environmentId &&
+        isLive(i) &&
+        this.services.get(i.serviceId)?.deletedAt === null,
     );
   }
 
-  liveVolumeInstances(filter: { environmentId?: string; volumeId?: string }): VolumeInstanceRecord[] {
+  liveVolumeInstances(filter: {
+    environmentId?: string;
+    volumeId?: string;
+  }): VolumeInstanceRecord[] {
     return [...this.volumeInstances.values()].filter(
       (vi) =>
         isLive(vi) &&
@@ -298,7 +314,9 @@ export class SimulatorState {
 
   /** Every TCP proxy of one service instance, deleted ones included (they linger, see TcpProxyRecord). */
   findTcpProxies(environmentId: string, serviceId: string): TcpProxyRecord[] {
-    return [...this.tcpProxies.values()].filter((p) => p.environmentId === environmentId && p.serviceId === serviceId);
+    return [...this.tcpProxies.values()].filter(
+      (p) => p.environmentId === environmentId && p.serviceId === serviceId,
+    );
   }
 
   /** A copy of one variable scope; `serviceId: null` means the environment's shared variables. */
@@ -308,7 +326,13 @@ export class SimulatorState {
 
   // ---- out-of-band edits (no deploys, like staged dashboard changes) ----
 
-  setVariable(projectId: string, environmentId: string, serviceId: string | null, name: string, value: string): void {
+  setVariable(
+    projectId: string,
+    environmentId: string,
+    serviceId: string | null,
+    name: string,
+    value: string,
+  ): void {
     this.requireEnvironment(environmentId, projectId);
     if (serviceId) this.requireService(serviceId, projectId);
     const key = variableScopeKey(environmentId, serviceId);
@@ -316,7 +340,12 @@ export class SimulatorState {
   }
 
   /** Returns whether the variable existed. */
-  deleteVariable(projectId: string, environmentId: string, serviceId: string | null, name: string): boolean {
+  deleteVariable(
+    projectId: string,
+    environmentId: string,
+    serviceId: string | null,
+    name: string,
+  ): boolean {
     this.requireEnvironment(environmentId, projectId);
     const scope = this.variables.get(variableScopeKey(environmentId, serviceId));
     if (!scope || !(name in scope)) return false;
@@ -324,7 +353,11 @@ export class SimulatorState {
     return true;
   }
 
-  updateServiceInstance(environmentId: string, serviceId: string, settings: Partial<ServiceInstanceSettings>): void {
+  updateServiceInstance(
+    environmentId: string,
+    serviceId: string,
+    settings: Partial<ServiceInstanceSettings>,
+  ): void {
     const instance = this.requireServiceInstance(environmentId, serviceId);
     Object.assign(instance, copySettings({ ...instance, ...settings }), { updatedAt: this.now() });
   }
@@ -340,7 +373,9 @@ export class SimulatorState {
   assertNameAvailable(kind: NamedKind, projectId: string, name: string, exceptId?: string): void {
     const clash = this.liveNamed(kind, projectId).some((r) => r.name === name && r.id !== exceptId);
     if (clash) {
-      throw new RailwayApiError(`${NAMED_KIND_ARTICLE[kind]} ${kind} named "${name}" already exists in this project`);
+      throw new RailwayApiError(
+        `${NAMED_KIND_ARTICLE[kind]} ${kind} named "${name}" already exists in this project`,
+      );
     }
   }
 
@@ -429,14 +464,19 @@ export class SimulatorState {
 
   /** Removes everything a service owns in one environment (domains, TCP proxies, triggers, variables, volume mounts). */
   detachServiceFromEnvironment(environmentId: string, serviceId: string): void {
-    for (const domain of this.findServiceDomains(environmentId, serviceId)) this.serviceDomains.delete(domain.id);
+    for (const domain of this.findServiceDomains(environmentId, serviceId))
+      this.serviceDomains.delete(domain.id);
     for (const trigger of this.findDeploymentTriggers(environmentId, serviceId)) {
       this.deploymentTriggers.delete(trigger.id);
     }
-    for (const proxy of this.findTcpProxies(environmentId, serviceId)) this.tcpProxies.delete(proxy.id);
+    for (const proxy of this.findTcpProxies(environmentId, serviceId))
+      this.tcpProxies.delete(proxy.id);
     this.variables.delete(variableScopeKey(environmentId, serviceId));
     for (const volumeInstance of this.volumeInstances.values()) {
-      if (volumeInstance.environmentId === environmentId && volumeInstance.serviceId === serviceId) {
+      if (
+        volumeInstance.environmentId === environmentId &&
+        volumeInstance.serviceId === serviceId
+      ) {
         volumeInstance.serviceId = null;
       }
     }
@@ -448,7 +488,8 @@ export class SimulatorState {
   softDeleteService(serviceId: string): void {
     const service = this.requireService(serviceId);
     for (const environment of this.environments.values()) {
-      if (environment.projectId === service.projectId) this.detachServiceFromEnvironment(environment.id, serviceId);
+      if (environment.projectId === service.projectId)
+        this.detachServiceFromEnvironment(environment.id, serviceId);
     }
     service.deletedAt = this.now();
   }
@@ -457,10 +498,12 @@ export class SimulatorState {
     const environment = this.requireEnvironment(environmentId);
     const now = this.now();
     for (const instance of this.serviceInstances.values()) {
-      if (instance.environmentId === environmentId) this.detachServiceFromEnvironment(environmentId, instance.serviceId);
+      if (instance.environmentId === environmentId)
+        this.detachServiceFromEnvironment(environmentId, instance.serviceId);
     }
     this.variables.delete(variableScopeKey(environmentId, null));
-    for (const volumeInstance of this.liveVolumeInstances({ environmentId })) volumeInstance.deletedAt = now;
+    for (const volumeInstance of this.liveVolumeInstances({ environmentId }))
+      volumeInstance.deletedAt = now;
     environment.deletedAt = now;
   }
 
@@ -488,7 +531,8 @@ export class SimulatorState {
     const project = this.requireProject(projectId);
     for (const service of this.liveServices(projectId)) this.softDeleteService(service.id);
     for (const volume of this.liveVolumes(projectId)) this.softDeleteVolume(volume.id);
-    for (const environment of this.liveEnvironments(projectId)) this.softDeleteEnvironment(environment.id);
+    for (const environment of this.liveEnvironments(projectId))
+      this.softDeleteEnvironment(environment.id);
     project.deletedAt = this.now();
   }
 }

@@ -19,7 +19,10 @@ interface EstimatedUsageArgs {
  */
 export function createUsageQueries({ state }: ResolverDependencies): ResolverMap {
   const projectsIn = ({ projectId, workspaceId }: EstimatedUsageArgs) => {
-    if (!projectId) return [...state.projects.values()].filter((project) => project.workspaceId === (workspaceId ?? state.workspaceId));
+    if (!projectId)
+      return [...state.projects.values()].filter(
+        (project) => project.workspaceId === (workspaceId ?? state.workspaceId),
+      );
     const project = state.projects.get(projectId);
     if (!project) throw notFound("Project");
     return [project];
@@ -27,9 +30,15 @@ export function createUsageQueries({ state }: ResolverDependencies): ResolverMap
   return {
     estimatedUsage: resolver<EstimatedUsageArgs>((args) => {
       const { measurements, includeDeleted } = args;
-      const projects = projectsIn(args).filter((project) => includeDeleted || project.deletedAt === null);
+      const projects = projectsIn(args).filter(
+        (project) => includeDeleted || project.deletedAt === null,
+      );
       return projects.flatMap((project) =>
-        measurements.map((measurement) => ({ measurement, estimatedValue: state.estimatedUsage.get(project.id)?.[measurement] ?? 0, projectId: project.id })),
+        measurements.map((measurement) => ({
+          measurement,
+          estimatedValue: state.estimatedUsage.get(project.id)?.[measurement] ?? 0,
+          projectId: project.id,
+        })),
       );
     }),
   };

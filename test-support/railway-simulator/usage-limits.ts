@@ -17,7 +17,8 @@ export function createUsageLimitMutations({ state }: ResolverDependencies): Reso
     usageLimitSet: resolver<{ input: UsageLimitSetInput }>(({ input }) => {
       state.requireCustomer(input.customerId);
       const hardLimit = input.hardLimitDollars ?? null;
-      if (hardLimit !== null && hardLimit < 10) throw new RailwayApiError("The minimum hard limit is $10");
+      if (hardLimit !== null && hardLimit < 10)
+        throw new RailwayApiError("The minimum hard limit is $10");
       state.usageLimits.set(input.customerId, { softLimit: input.softLimitDollars, hardLimit });
       return true;
     }),

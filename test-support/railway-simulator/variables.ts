@@ -18,13 +18,23 @@ export function toVariableMap(value: unknown): Record<string, string> {
 }
 
 /** Service ids whose deployment a write to this variable scope would start (a service without a source has nothing to deploy). */
-export function servicesAffectedBy(state: SimulatorState, environmentId: string, serviceId: string | null): string[] {
-  const instances = state.liveServiceInstances(environmentId).filter((instance) => instance.source !== null);
+export function servicesAffectedBy(
+  state: SimulatorState,
+  environmentId: string,
+  serviceId: string | null,
+): string[] {
+  const instances = state
+    .liveServiceInstances(environmentId)
+    .filter((instance) => instance.source !== null);
   if (serviceId === null) return instances.map((instance) => instance.serviceId);
   return instances.some((instance) => instance.serviceId === serviceId) ? [serviceId] : [];
 }
 
-export function deployAffectedServices(state: SimulatorState, environmentId: string, serviceId: string | null): void {
+export function deployAffectedServices(
+  state: SimulatorState,
+  environmentId: string,
+  serviceId: string | null,
+): void {
   for (const affected of servicesAffectedBy(state, environmentId, serviceId)) {
     state.startDeploy(environmentId, affected);
   }
@@ -73,5 +83,7 @@ export function renderVariables(
     });
   };
 
-  return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, render(serviceId, value, 0)]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, value]) => [name, render(serviceId, value, 0)]),
+  );
 }

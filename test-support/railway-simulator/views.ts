@@ -37,25 +37,36 @@ export class Views {
       featureFlags: [],
       members: [],
       workspace: () => this.workspace(record.workspaceId),
-      primaryEnvironmentId: () => state.liveEnvironments(record.id).find((e) => !e.isEphemeral)?.id ?? null,
+      primaryEnvironmentId: () =>
+        state.liveEnvironments(record.id).find((e) => !e.isEphemeral)?.id ?? null,
       baseEnvironment: () => {
-        const base = record.baseEnvironmentId ? state.environments.get(record.baseEnvironmentId) : undefined;
+        const base = record.baseEnvironmentId
+          ? state.environments.get(record.baseEnvironmentId)
+          : undefined;
         return base ? this.environment(base) : null;
       },
       environments: (args: ConnectionArgs & { isEphemeral?: boolean | null }) => {
         const environments = state
           .liveEnvironments(record.id)
-          .filter((e) => typeof args.isEphemeral !== "boolean" || e.isEphemeral === args.isEphemeral);
+          .filter(
+            (e) => typeof args.isEphemeral !== "boolean" || e.isEphemeral === args.isEphemeral,
+          );
         return toConnection(environments, args, (e) => this.environment(e));
       },
-      services: (args: ConnectionArgs) => toConnection(state.liveServices(record.id), args, (s) => this.service(s)),
-      volumes: (args: ConnectionArgs) => toConnection(state.liveVolumes(record.id), args, (v) => this.volume(v)),
+      services: (args: ConnectionArgs) =>
+        toConnection(state.liveServices(record.id), args, (s) => this.service(s)),
+      volumes: (args: ConnectionArgs) =>
+        toConnection(state.liveVolumes(record.id), args, (v) => this.volume(v)),
       deploymentTriggers: (args: ConnectionArgs) => {
-        const triggers = [...state.deploymentTriggers.values()].filter((t) => t.projectId === record.id);
+        const triggers = [...state.deploymentTriggers.values()].filter(
+          (t) => t.projectId === record.id,
+        );
         return toConnection(triggers, args, (t) => this.deploymentTrigger(t));
       },
       deployments: (args: ConnectionArgs) => {
-        const deployments = [...state.deployments.values()].filter((d) => d.projectId === record.id);
+        const deployments = [...state.deployments.values()].filter(
+          (d) => d.projectId === record.id,
+        );
         return toConnection(deployments, args, (d) => this.deployment(d));
       },
     };
@@ -73,7 +84,16 @@ export class Views {
         state: "ACTIVE",
         usageLimit: () => {
           const limit = state.usageLimits.get(customerId);
-          return limit ? { id: `ul-${customerId}`, customerId, ...limit, isOverLimit: false, agentHardLimitCents: null, agentSoftLimitCents: null } : null;
+          return limit
+            ? {
+                id: `ul-${customerId}`,
+                customerId,
+                ...limit,
+                isOverLimit: false,
+                agentHardLimitCents: null,
+                agentSoftLimitCents: null,
+              }
+            : null;
         },
       },
     };
@@ -87,25 +107,36 @@ export class Views {
       meta: null,
       unmergedChangesCount: this.staged?.unmergedChangesCount(record.id) ?? 0,
       canvasGroupRefs: {},
-      config: (args: { decryptVariables?: boolean | null }) => environmentConfig(state, record.id, args.decryptVariables ?? false),
+      config: (args: { decryptVariables?: boolean | null }) =>
+        environmentConfig(state, record.id, args.decryptVariables ?? false),
       sourceEnvironment: () => {
-        const source = record.sourceEnvironmentId ? state.environments.get(record.sourceEnvironmentId) : undefined;
+        const source = record.sourceEnvironmentId
+          ? state.environments.get(record.sourceEnvironmentId)
+          : undefined;
         return source ? this.environment(source) : null;
       },
       serviceInstances: (args: ConnectionArgs) =>
         toConnection(
-          state.liveServiceInstances(record.id).filter((instance) => state.observeInstance(instance)),
+          state
+            .liveServiceInstances(record.id)
+            .filter((instance) => state.observeInstance(instance)),
           args,
           (i) => this.serviceInstance(i),
         ),
       volumeInstances: (args: ConnectionArgs) =>
-        toConnection(state.liveVolumeInstances({ environmentId: record.id }), args, (v) => this.volumeInstance(v)),
+        toConnection(state.liveVolumeInstances({ environmentId: record.id }), args, (v) =>
+          this.volumeInstance(v),
+        ),
       deploymentTriggers: (args: ConnectionArgs) => {
-        const triggers = [...state.deploymentTriggers.values()].filter((t) => t.environmentId === record.id);
+        const triggers = [...state.deploymentTriggers.values()].filter(
+          (t) => t.environmentId === record.id,
+        );
         return toConnection(triggers, args, (t) => this.deploymentTrigger(t));
       },
       deployments: (args: ConnectionArgs) => {
-        const deployments = [...state.deployments.values()].filter((d) => d.environmentId === record.id);
+        const deployments = [...state.deployments.values()].filter(
+          (d) => d.environmentId === record.id,
+        );
         return toConnection(deployments, args, (d) => this.deployment(d));
       },
     };
@@ -130,11 +161,15 @@ export class Views {
         return toConnection(instances, args, (i) => this.serviceInstance(i));
       },
       repoTriggers: (args: ConnectionArgs) => {
-        const triggers = [...state.deploymentTriggers.values()].filter((t) => t.serviceId === record.id);
+        const triggers = [...state.deploymentTriggers.values()].filter(
+          (t) => t.serviceId === record.id,
+        );
         return toConnection(triggers, args, (t) => this.deploymentTrigger(t));
       },
       deployments: (args: ConnectionArgs) => {
-        const deployments = [...state.deployments.values()].filter((d) => d.serviceId === record.id);
+        const deployments = [...state.deployments.values()].filter(
+          (d) => d.serviceId === record.id,
+        );
         return toConnection(deployments, args, (d) => this.deployment(d));
       },
     };
@@ -167,7 +202,9 @@ export class Views {
 
   domains(environmentId: string, serviceId: string) {
     return {
-      serviceDomains: this.state.findServiceDomains(environmentId, serviceId).map((d) => this.serviceDomain(d)),
+      serviceDomains: this.state
+        .findServiceDomains(environmentId, serviceId)
+        .map((d) => this.serviceDomain(d)),
       customDomains: [],
     };
   }
@@ -209,7 +246,10 @@ export class Views {
       instances: [],
       sockets: [],
       suggestAddServiceDomain: false,
-      environment: () => this.environment(this.requireRecord(state.environments, record.environmentId, "Environment")),
+      environment: () =>
+        this.environment(
+          this.requireRecord(state.environments, record.environmentId, "Environment"),
+        ),
       service: () => this.service(this.requireRecord(state.services, record.serviceId, "Service")),
     };
   }
@@ -220,7 +260,9 @@ export class Views {
       ...record,
       project: () => this.project(this.requireRecord(state.projects, record.projectId, "Project")),
       volumeInstances: (args: ConnectionArgs) =>
-        toConnection(state.liveVolumeInstances({ volumeId: record.id }), args, (v) => this.volumeInstance(v)),
+        toConnection(state.liveVolumeInstances({ volumeId: record.id }), args, (v) =>
+          this.volumeInstance(v),
+        ),
     };
   }
 
@@ -231,7 +273,10 @@ export class Views {
       currentSizeMB: 0,
       externalId: null,
       isPendingDeletion: false,
-      environment: () => this.environment(this.requireRecord(state.environments, record.environmentId, "Environment")),
+      environment: () =>
+        this.environment(
+          this.requireRecord(state.environments, record.environmentId, "Environment"),
+        ),
       volume: () => this.volume(this.requireRecord(state.volumes, record.volumeId, "Volume")),
       // Railway types this non-null although a detached volume has no service.
       service: () => {
@@ -243,7 +288,11 @@ export class Views {
   }
 
   /** Relations resolve even to soft-deleted records, as Railway does for by-id reads. */
-  private requireRecord<TRecord>(records: Map<string, TRecord>, id: string, typeName: string): TRecord {
+  private requireRecord<TRecord>(
+    records: Map<string, TRecord>,
+    id: string,
+    typeName: string,
+  ): TRecord {
     const record = records.get(id);
     if (!record) throw notFound(typeName);
     return record;

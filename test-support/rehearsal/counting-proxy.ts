@@ -33,14 +33,28 @@ function emptyCounts(): OperationCounts {
 
 function classify(body: string): { kind: "query" | "mutation" | "other"; name: string } {
   try {
-    const { query, operationName } = JSON.parse(body) as { query?: unknown; operationName?: unknown };
+    const { query, operationName } = JSON.parse(body) as {
+      query?: unknown;
+      operationName?: unknown;
+    };
     if (typeof query !== "string") return { kind: "other", name: "?" };
-    const operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const operations = parse(query).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     const operation = operations.find((op) => op.name?.value === operationName) ?? operations[0];
     if (!operation) return { kind: "other", name: "?" };
     const firstField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
-    const name = operation.name?.value ?? (firstField?.kind === Kind.FIELD ? firstField.name.value : "?");
-    return { kind: operation.operation === "mutation" ? "mutation" : operation.operation === "query" ? "query" : "other", name };
+    const name =
+      operation.name?.value ?? (firstField?.kind === Kind.FIELD ? firstField.name.value : "?");
+    return {
+      kind:
+        operation.operation === "mutation"
+          ? "mutation"
+          : operation.operation === "query"
+            ? "query"
+            : "other",
+      name,
+    };
   } catch {
     return { kind: "other", name: "?" };
   }
@@ -71,7 +85,11 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const value = request.headers[header];
       if (typeof value === "string") headers[header] = value;
     }
-    const upstream = await fetch(new URL(request.url ?? "/", targetUrl), { method: request.method, headers, body: request.method === "GET" ? undefined : body });
+    const upstream = await fetch(new URL(request.url ?? "/", targetUrl), {
+      method: request.method,
+      headers,
+      body: request.method === "GET" ? undefined : body,
+    });
     const out: Record<string, string> = {};
     for (const header of ["content-type", "retry-after"]) {
       const value = upstream.headers.get(header);

@@ -35,7 +35,11 @@ export interface DashboardAdoptionResult {
   readonly corrections: readonly string[];
   /** The check after the corrections, before `up`. */
   readonly checkCorrected: AdoptionReport;
-  readonly firstUp: AdoptionStep & { readonly secretsRotated: readonly string[]; readonly servicesCreated: number; readonly up: UpResult };
+  readonly firstUp: AdoptionStep & {
+    readonly secretsRotated: readonly string[];
+    readonly servicesCreated: number;
+    readonly up: UpResult;
+  };
   readonly secondUp: AdoptionStep;
   readonly refresh: readonly RefreshChange[];
 }
@@ -46,7 +50,10 @@ export function backendVariablesTheStackDeclares(): string[] {
     railway: { backend: { variables?: object } };
     railwaySecrets?: { backend?: object };
   };
-  return [...Object.keys(railway.backend.variables ?? {}), ...Object.keys(railwaySecrets?.backend ?? {})];
+  return [
+    ...Object.keys(railway.backend.variables ?? {}),
+    ...Object.keys(railwaySecrets?.backend ?? {}),
+  ];
 }
 
 /**
@@ -56,19 +63,31 @@ export function backendVariablesTheStackDeclares(): string[] {
  * values. Everything else is as a human made it.
  */
 async function declaredLiveValues(): Promise<
-  Pick<DashboardProductionOptions, "databaseUrl" | "backupDatabaseUrl" | "backupTarget" | "handSetVariables">
+  Pick<
+    DashboardProductionOptions,
+    "databaseUrl" | "backupDatabaseUrl" | "backupTarget" | "handSetVariables"
+  >
 > {
   const { run } = await runPlan(PROJECT_DIR, "production");
   const inputsOf = (name: string) => {
     const resource = run.resources.find((candidate) => candidate.name === name);
     if (!resource) throw new Error(`the production program declares no ${name}`);
-    return resource.inputs as { variables: Record<string, string>; secretVariables: Record<string, string> };
+    return resource.inputs as {
+      variables: Record<string, string>;
+      secretVariables: Record<string, string>;
+    };
   };
   const backend = inputsOf("app-backend-config");
   const job = inputsOf("backup-job-config");
-  const declared = backendVariablesTheStackDeclares().map((name) => [name, backend.variables[name] ?? backend.secretVariables[name] ?? ""]);
+  const declared = backendVariablesTheStackDeclares().map((name) => [
+    name,
+    backend.variables[name] ?? backend.secretVariables[name] ?? "",
+  ]);
   return {
-    handSetVariables: { ...DASHBOARD_HAND_SET_VARIABLES, backend: { ...DASHBOARD_HAND_SET_VARIABLES.backend, ...Object.fromEntries(declared) } },
+    handSetVariables: {
+      ...DASHBOARD_HAND_SET_VARIABLES,
+      backend: { ...DASHBOARD_HAND_SET_VARIABLES.backend, ...Object.fromEntries(declared) },
+    },
     databaseUrl: backend.secretVariables.DATABASE_URL,
     backupDatabaseUrl: job.secretVariables.BACKUP_DATABASE_URL,
     backupTarget: {
@@ -100,7 +119,10 @@ function correctionsFrom(report: AdoptionReport): { edits: ConfigEdit[]; describ
   return { edits, described };
 }
 
-function deploysByService(measurement: Measurement, seed: DashboardProduction): Record<string, number> {
+function deploysByService(
+  measurement: Measurement,
+  seed: DashboardProduction,
+): Record<string, number> {
   const roles = new Map(Object.entries(seed.serviceIds).map(([role, id]) => [id, role]));
   roles.set(seed.backups.serviceId, "backupJob");
   const counts: Record<string, number> = {};
@@ -112,7 +134,10 @@ function deploysByService(measurement: Measurement, seed: DashboardProduction): 
 }
 
 /** Production's adoption check against the target, with the mutations it sent (the stack file's config unless one is given). */
-export async function checkAdoption(target: RailwayTarget, config?: Record<string, string>): Promise<{ report: AdoptionReport; mutations: number }> {
+export async function checkAdoption(
+  target: RailwayTarget,
+  config?: Record<string, string>,
+): Promise<{ report: AdoptionReport; mutations: number }> {
   target.startWindow();
   const report = await runAdoptionCheck({
     projectDir: PROJECT_DIR,
@@ -123,11 +148,16 @@ export async function checkAdoption(target: RailwayTarget, config?: Record<strin
   return { report, mutations: target.measure().mutations };
 }
 
-export async function rehearseDashboardAdoption(seedOptions: DashboardProductionOptions = {}): Promise<DashboardAdoptionResult> {
+export async function rehearseDashboardAdoption(
+  seedOptions: DashboardProductionOptions = {},
+): Promise<DashboardAdoptionResult> {
   const target = await startRailwayTarget();
   try {
     target.sim.state.deploySimulatedSeconds = SIMULATED_BUILD_SECONDS;
-    const seed = seedDashboardProduction(target.sim, { ...(await declaredLiveValues()), ...seedOptions });
+    const seed = seedDashboardProduction(target.sim, {
+      ...(await declaredLiveValues()),
+      ...seedOptions,
+    });
     const input = stackInput(PROJECT_DIR, "production", target);
     // The dashboard's workspace is the token's: adoption finds the project without railway.workspaceId.
     const base = editProjectKey(input.config, "railway", (railway) => {
@@ -141,15 +171,32 @@ export async function rehearseDashboardAdoption(seedOptions: DashboardProduction
     const secretsBefore = liveSecrets(target, seed);
     const servicesBefore = target.sim.state.services.size;
     target.startWindow();
-    const up = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, config: corrected, secretKeys: input.secretKeys });
+    const up = await rehearseUp({
+      stack: "production",
+      projectDir: PROJECT_DIR,
+      config: corrected,
+      secretKeys: input.secretKeys,
+    });
     const firstMeasurement = target.measure();
     const secretsAfter = liveSecrets(target, seed);
-    const secretsRotated = Object.keys(secretsBefore).filter((name) => secretsBefore[name] !== secretsAfter[name]);
+    const secretsRotated = Object.keys(secretsBefore).filter(
+      (name) => secretsBefore[name] !== secretsAfter[name],
+    );
 
     target.startWindow();
-    await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, config: corrected, secretKeys: input.secretKeys, prior: up.state });
+    await rehearseUp({
+      stack: "production",
+      projectDir: PROJECT_DIR,
+      config: corrected,
+      secretKeys: input.secretKeys,
+      prior: up.state,
+    });
     const secondMeasurement = target.measure();
-    const refresh = await rehearseRefresh({ stack: "production", config: corrected, state: up.state });
+    const refresh = await rehearseRefresh({
+      stack: "production",
+      config: corrected,
+      state: up.state,
+    });
     return {
       seed,
       check: first.report,
@@ -163,7 +210,10 @@ export async function rehearseDashboardAdoption(seedOptions: DashboardProduction
         servicesCreated: target.sim.state.services.size - servicesBefore,
         up,
       },
-      secondUp: { measurement: secondMeasurement, deploysByService: deploysByService(secondMeasurement, seed) },
+      secondUp: {
+        measurement: secondMeasurement,
+        deploysByService: deploysByService(secondMeasurement, seed),
+      },
       refresh,
     };
   } finally {
@@ -171,8 +221,14 @@ export async function rehearseDashboardAdoption(seedOptions: DashboardProduction
   }
 }
 
-function liveSecrets(target: RailwayTarget, seed: DashboardProduction): Record<string, string | undefined> {
-  const read = (role: "redis" | "crawl4ai", name: string) => target.sim.state.getVariables(seed.environmentId, seed.serviceIds[role])[name];
-  return { REDIS_PASSWORD: read("redis", "REDIS_PASSWORD"), CRAWL4AI_API_TOKEN: read("crawl4ai", "CRAWL4AI_API_TOKEN") };
+function liveSecrets(
+  target: RailwayTarget,
+  seed: DashboardProduction,
+): Record<string, string | undefined> {
+  const read = (role: "redis" | "crawl4ai", name: string) =>
+    target.sim.state.getVariables(seed.environmentId, seed.serviceIds[role])[name];
+  return {
+    REDIS_PASSWORD: read("redis", "REDIS_PASSWORD"),
+    CRAWL4AI_API_TOKEN: read("crawl4ai", "CRAWL4AI_API_TOKEN"),
+  };
 }
-

@@ -58,7 +58,10 @@ function fromStruct(struct: Struct | undefined): Properties {
   return (struct?.toJavaScript() ?? {}) as Properties;
 }
 
-function rpc<Res>(send: (callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown, label: string): Promise<Res> {
+function rpc<Res>(
+  send: (callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown,
+  label: string,
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     send((error, response) => {
       if (error) reject(new Error(`${label}: ${error.details || error.message}`, { cause: error }));
@@ -84,18 +87,34 @@ export class DynamicProviderPlugin {
    * `require()` calls resolve from (the project root). The engine address is required by the
    * plugin's command line but never dialled by it (it only logs to stderr).
    */
-  static async start(options: { cwd: string; project: string; stack: string }): Promise<DynamicProviderPlugin> {
-    const child = spawn(process.execPath, ["--require", DEFER_SDK_MODULES, PLUGIN_DIR, "127.0.0.1:1"], {
-      cwd: options.cwd,
-      env: { ...process.env, PULUMI_PROJECT: options.project, PULUMI_STACK: options.stack },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  static async start(options: {
+    cwd: string;
+    project: string;
+    stack: string;
+  }): Promise<DynamicProviderPlugin> {
+    const child = spawn(
+      process.execPath,
+      ["--require", DEFER_SDK_MODULES, PLUGIN_DIR, "127.0.0.1:1"],
+      {
+        cwd: options.cwd,
+        env: { ...process.env, PULUMI_PROJECT: options.project, PULUMI_STACK: options.stack },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let early = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       early += chunk.toString("utf8");
     });
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`dynamic-provider plugin printed no port within ${START_TIMEOUT_MS} ms: ${early}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `dynamic-provider plugin printed no port within ${START_TIMEOUT_MS} ms: ${early}`,
+            ),
+          ),
+        START_TIMEOUT_MS,
+      );
       let out = "";
       child.stdout?.on("data", (chunk: Buffer) => {
         out += chunk.toString("utf8");
@@ -107,14 +126,21 @@ export class DynamicProviderPlugin {
       });
       child.once("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`dynamic-provider plugin exited with ${code} before printing its port: ${early}`));
+        reject(
+          new Error(
+            `dynamic-provider plugin exited with ${code} before printing its port: ${early}`,
+          ),
+        );
       });
       child.once("error", (error) => {
         clearTimeout(timer);
         reject(error);
       });
     });
-    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const client = new provrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
     return new DynamicProviderPlugin(child, client);
   }
 
@@ -131,64 +157,125 @@ export class DynamicProviderPlugin {
     request.setAcceptresources(true);
     request.setSendsOldInputs(true);
     request.setSendsOldInputsToDelete(true);
-    await rpc<provproto.ConfigureResponse>((callback) => this.client.configure(request, callback), "Configure");
+    await rpc<provproto.ConfigureResponse>(
+      (callback) => this.client.configure(request, callback),
+      "Configure",
+    );
   }
 
-  async check(ref: ResourceRef, olds: Properties, news: Properties): Promise<{ inputs: Properties; failures: CheckFailure[] }> {
+  async check(
+    ref: ResourceRef,
+    olds: Properties,
+    news: Properties,
+  ): Promise<{ inputs: Properties; failures: CheckFailure[] }> {
     const request = new provproto.CheckRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
-    const response = await rpc<provproto.CheckResponse>((callback) => this.client.check(request, callback), `Check ${ref.urn}`);
+    const response = await rpc<provproto.CheckResponse>(
+      (callback) => this.client.check(request, callback),
+      `Check ${ref.urn}`,
+    );
     return {
       inputs: fromStruct(response.getInputs()),
-      failures: response.getFailuresList().map((failure) => ({ property: failure.getProperty(), reason: failure.getReason() })),
+      failures: response
+        .getFailuresList()
+        .map((failure) => ({ property: failure.getProperty(), reason: failure.getReason() })),
     };
   }
 
-  async diff(ref: ResourceRef, id: string, olds: Properties, news: Properties, oldInputs: Properties, ignoreChanges: readonly string[]): Promise<DiffAnswer> {
+  async diff(
+    ref: ResourceRef,
+    id: string,
+    olds: Properties,
+    news: Properties,
+    oldInputs: Properties,
+    ignoreChanges: readonly string[],
+  ): Promise<DiffAnswer> {
     const request = new provproto.DiffRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name).setId(id);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
     request.setOldInputs(toStruct(oldInputs));
     request.setIgnorechangesList([...ignoreChanges]);
-    const response = await rpc<provproto.DiffResponse>((callback) => this.client.diff(request, callback), `Diff ${ref.urn}`);
+    const response = await rpc<provproto.DiffResponse>(
+      (callback) => this.client.diff(request, callback),
+      `Diff ${ref.urn}`,
+    );
     const kinds = provproto.DiffResponse.DiffChanges;
-    const changes = response.getChanges() === kinds.DIFF_SOME ? "some" : response.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
-    return { changes, replaces: response.getReplacesList(), deleteBeforeReplace: response.getDeletebeforereplace() };
+    const changes =
+      response.getChanges() === kinds.DIFF_SOME
+        ? "some"
+        : response.getChanges() === kinds.DIFF_NONE
+          ? "none"
+          : "unknown";
+    return {
+      changes,
+      replaces: response.getReplacesList(),
+      deleteBeforeReplace: response.getDeletebeforereplace(),
+    };
   }
 
   async create(ref: ResourceRef, inputs: Properties): Promise<{ id: string; outputs: Properties }> {
     const request = new provproto.CreateRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name);
     request.setProperties(toStruct(inputs));
-    const response = await rpc<provproto.CreateResponse>((callback) => this.client.create(request, callback), `Create ${ref.urn}`);
+    const response = await rpc<provproto.CreateResponse>(
+      (callback) => this.client.create(request, callback),
+      `Create ${ref.urn}`,
+    );
     return { id: response.getId(), outputs: fromStruct(response.getProperties()) };
   }
 
-  async update(ref: ResourceRef, id: string, olds: Properties, news: Properties, oldInputs: Properties, ignoreChanges: readonly string[]): Promise<Properties> {
+  async update(
+    ref: ResourceRef,
+    id: string,
+    olds: Properties,
+    news: Properties,
+    oldInputs: Properties,
+    ignoreChanges: readonly string[],
+  ): Promise<Properties> {
     const request = new provproto.UpdateRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name).setId(id);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
     request.setOldInputs(toStruct(oldInputs));
     request.setIgnorechangesList([...ignoreChanges]);
-    const response = await rpc<provproto.UpdateResponse>((callback) => this.client.update(request, callback), `Update ${ref.urn}`);
+    const response = await rpc<provproto.UpdateResponse>(
+      (callback) => this.client.update(request, callback),
+      `Update ${ref.urn}`,
+    );
     return fromStruct(response.getProperties());
   }
 
   /** `pulumi refresh` of one resource: the provider's read of the live object; an empty id means it is gone. */
-  async read(ref: ResourceRef, id: string, outputs: Properties, inputs: Properties): Promise<{ id: string; outputs: Properties; inputs: Properties }> {
+  async read(
+    ref: ResourceRef,
+    id: string,
+    outputs: Properties,
+    inputs: Properties,
+  ): Promise<{ id: string; outputs: Properties; inputs: Properties }> {
     const request = new provproto.ReadRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name).setId(id);
     request.setProperties(toStruct(outputs));
     request.setInputs(toStruct(inputs));
-    const response = await rpc<provproto.ReadResponse>((callback) => this.client.read(request, callback), `Read ${ref.urn}`);
-    return { id: response.getId(), outputs: fromStruct(response.getProperties()), inputs: fromStruct(response.getInputs()) };
+    const response = await rpc<provproto.ReadResponse>(
+      (callback) => this.client.read(request, callback),
+      `Read ${ref.urn}`,
+    );
+    return {
+      id: response.getId(),
+      outputs: fromStruct(response.getProperties()),
+      inputs: fromStruct(response.getInputs()),
+    };
   }
 
-  async delete(ref: ResourceRef, id: string, outputs: Properties, oldInputs: Properties): Promise<void> {
+  async delete(
+    ref: ResourceRef,
+    id: string,
+    outputs: Properties,
+    oldInputs: Properties,
+  ): Promise<void> {
     const request = new provproto.DeleteRequest();
     request.setUrn(ref.urn).setType(ref.type).setName(ref.name).setId(id);
     request.setProperties(toStruct(outputs));

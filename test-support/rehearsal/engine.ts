@@ -12,12 +12,24 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { PROJECT_NAME } from "../../src/config";
-import { runProgramOffline, type OfflinePlan, type OfflineResourceRequest, type OfflineResourceResult } from "../../src/offline/mock-runtime";
-import { DynamicProviderPlugin, type Properties, type ResourceRef } from "./dynamic-provider-plugin";
+import {
+  runProgramOffline,
+  type OfflinePlan,
+  type OfflineResourceRequest,
+  type OfflineResourceResult,
+} from "../../src/offline/mock-runtime";
+import {
+  DynamicProviderPlugin,
+  type Properties,
+  type ResourceRef,
+} from "./dynamic-provider-plugin";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
-const RANDOM_STRING_TYPES = new Set(["random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString"]);
+const RANDOM_STRING_TYPES = new Set([
+  "random:index/randomPassword:RandomPassword",
+  "random:index/randomString:RandomString",
+]);
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 const SECRET_MARKER = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -74,7 +86,8 @@ export interface UpResult {
 }
 
 const keyOf = (type: string, name: string) => `${type}::${name}`;
-const isDynamic = (type: string) => type.startsWith(`${DYNAMIC_PREFIX}/`) || type.startsWith(`${DYNAMIC_PREFIX}:`);
+const isDynamic = (type: string) =>
+  type.startsWith(`${DYNAMIC_PREFIX}/`) || type.startsWith(`${DYNAMIC_PREFIX}:`);
 
 /** JSON with keys sorted and undefined left out: two states compare equal when they mean the same. */
 export function stableJson(value: unknown): string {
@@ -98,11 +111,19 @@ function markSecrets(outputs: Properties, secretInputs: readonly string[]): Prop
 }
 
 /** The engine applies `ignoreChanges` before Check by keeping the old input values. */
-function applyIgnoreChanges(news: Properties, oldInputs: Properties | undefined, ignoreChanges: readonly string[], label: string): Properties {
+function applyIgnoreChanges(
+  news: Properties,
+  oldInputs: Properties | undefined,
+  ignoreChanges: readonly string[],
+  label: string,
+): Properties {
   if (!oldInputs || ignoreChanges.length === 0) return news;
   const result = { ...news };
   for (const key of ignoreChanges) {
-    if (/[.[\]"]/.test(key)) throw new Error(`${label}: ignoreChanges path "${key}" is nested; the rehearsal engine supports top-level keys only`);
+    if (/[.[\]"]/.test(key))
+      throw new Error(
+        `${label}: ignoreChanges path "${key}" is nested; the rehearsal engine supports top-level keys only`,
+      );
     if (key in oldInputs) result[key] = oldInputs[key];
     else delete result[key];
   }
@@ -114,7 +135,8 @@ export function fakeRandomString(stack: string, name: string, length: number): s
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   let out = "";
   for (let block = 0; out.length < length; block++) {
-    for (const byte of createHash("sha256").update(`${stack}/${name}/${block}`).digest()) out += alphabet[byte % alphabet.length];
+    for (const byte of createHash("sha256").update(`${stack}/${name}/${block}`).digest())
+      out += alphabet[byte % alphabet.length];
   }
   return out.slice(0, length);
 }
@@ -151,7 +173,8 @@ class Deployment {
    */
   async handle(request: OfflineResourceRequest): Promise<OfflineResourceResult | undefined> {
     const standIn = { id: "", state: request.inputs };
-    if (this.failure && (isDynamic(request.type) || RANDOM_STRING_TYPES.has(request.type))) return standIn;
+    if (this.failure && (isDynamic(request.type) || RANDOM_STRING_TYPES.has(request.type)))
+      return standIn;
     try {
       if (isDynamic(request.type)) return await this.dynamic(request);
       if (RANDOM_STRING_TYPES.has(request.type)) return this.random(request);
@@ -164,7 +187,8 @@ class Deployment {
 
   private claim(type: string, name: string): string {
     const key = keyOf(type, name);
-    if (this.seen.has(key)) throw new Error(`two resources named ${key}: the engine would reject the duplicate URN`);
+    if (this.seen.has(key))
+      throw new Error(`two resources named ${key}: the engine would reject the duplicate URN`);
     this.seen.add(key);
     return key;
   }
@@ -175,13 +199,32 @@ class Deployment {
     const length = typeof request.inputs.length === "number" ? request.inputs.length : 16;
     // `keepers` are force-new in @pulumi/random: changed keepers mean a new value.
     const keepers = stableJson(request.inputs.keepers ?? {});
-    const kept = old && stableJson(old.inputs.keepers ?? {}) === keepers ? (old.outputs.result as string | undefined) : undefined;
-    const result = kept ?? fakeRandomString(this.options.stack, keepers === "{}" ? request.name : `${request.name}/${keepers}`, length);
+    const kept =
+      old && stableJson(old.inputs.keepers ?? {}) === keepers
+        ? (old.outputs.result as string | undefined)
+        : undefined;
+    const result =
+      kept ??
+      fakeRandomString(
+        this.options.stack,
+        keepers === "{}" ? request.name : `${request.name}/${keepers}`,
+        length,
+      );
     const outputs = { ...request.inputs, result };
     const id = old?.id ?? "none";
-    this.state.set(key, { type: request.type, name: request.name, id, inputs: request.inputs, outputs, protect: request.protect });
+    this.state.set(key, {
+      type: request.type,
+      name: request.name,
+      id,
+      inputs: request.inputs,
+      outputs,
+      protect: request.protect,
+    });
     // RandomPassword's result is secret (additionalSecretOutputs, which mocks do not see).
-    return { id, state: { ...outputs, result: { [SECRET_SIGNATURE]: SECRET_MARKER, value: result } } };
+    return {
+      id,
+      state: { ...outputs, result: { [SECRET_SIGNATURE]: SECRET_MARKER, value: result } },
+    };
   }
 
   private async dynamic(request: OfflineResourceRequest): Promise<OfflineResourceResult> {
@@ -189,7 +232,10 @@ class Deployment {
     const key = this.claim(type, name);
     const started = ++this.clock;
     const label = `${type} "${name}"`;
-    if (request.importId) throw new Error(`${label}: the import option on a dynamic resource is not supported by the rehearsal engine`);
+    if (request.importId)
+      throw new Error(
+        `${label}: the import option on a dynamic resource is not supported by the rehearsal engine`,
+      );
     await this.configured;
     const plugin = this.plugin;
     const ref = this.ref(type, name);
@@ -198,12 +244,27 @@ class Deployment {
 
     const checked = await plugin.check(ref, old?.inputs ?? {}, news);
     if (checked.failures.length > 0) {
-      throw new Error(`${label}: check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+      throw new Error(
+        `${label}: check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+      );
     }
     const inputs = checked.inputs;
-    const record = (kind: StepKind, id: string, outputs: Properties, detail?: string): OfflineResourceResult => {
+    const record = (
+      kind: StepKind,
+      id: string,
+      outputs: Properties,
+      detail?: string,
+    ): OfflineResourceResult => {
       this.state.set(key, { type, name, id, inputs, outputs, protect: request.protect });
-      this.steps.push({ kind, type, name, id, ...(detail ? { detail } : {}), started, finished: ++this.clock });
+      this.steps.push({
+        kind,
+        type,
+        name,
+        id,
+        ...(detail ? { detail } : {}),
+        started,
+        finished: ++this.clock,
+      });
       return { id, state: markSecrets(outputs, request.secretInputs) };
     };
 
@@ -211,32 +272,70 @@ class Deployment {
       const created = await plugin.create(ref, inputs);
       return record("create", created.id, created.outputs);
     }
-    const diff = await plugin.diff(ref, old.id, old.outputs, inputs, old.inputs, request.ignoreChanges);
-    const changed = diff.changes === "some" || (diff.changes === "unknown" && stableJson(old.inputs) !== stableJson(inputs));
+    const diff = await plugin.diff(
+      ref,
+      old.id,
+      old.outputs,
+      inputs,
+      old.inputs,
+      request.ignoreChanges,
+    );
+    const changed =
+      diff.changes === "some" ||
+      (diff.changes === "unknown" && stableJson(old.inputs) !== stableJson(inputs));
     if (!changed) return record("same", old.id, old.outputs);
     if (diff.replaces.length > 0) {
-      if (request.protect) throw new Error(`${label} is protected but its diff replaces it (${diff.replaces.join(", ")})`);
+      if (request.protect)
+        throw new Error(
+          `${label} is protected but its diff replaces it (${diff.replaces.join(", ")})`,
+        );
       // The engine deletes the old object after the whole deployment (create-before-delete) or first
       // (deleteBeforeReplace); here the old one goes right away in both cases.
       if (diff.deleteBeforeReplace) await plugin.delete(ref, old.id, old.outputs, old.inputs);
       const created = await plugin.create(ref, inputs);
       if (!diff.deleteBeforeReplace) await plugin.delete(ref, old.id, old.outputs, old.inputs);
-      return record("replace", created.id, created.outputs, `replaces: ${diff.replaces.join(", ")}`);
+      return record(
+        "replace",
+        created.id,
+        created.outputs,
+        `replaces: ${diff.replaces.join(", ")}`,
+      );
     }
-    const outputs = await plugin.update(ref, old.id, old.outputs, inputs, old.inputs, request.ignoreChanges);
-    return record("update", old.id, outputs, diff.changes === "unknown" ? "inputs differ (provider has no diff)" : undefined);
+    const outputs = await plugin.update(
+      ref,
+      old.id,
+      old.outputs,
+      inputs,
+      old.inputs,
+      request.ignoreChanges,
+    );
+    return record(
+      "update",
+      old.id,
+      outputs,
+      diff.changes === "unknown" ? "inputs differ (provider has no diff)" : undefined,
+    );
   }
 
   /** Resources in the prior state the program no longer declares: deleted newest first. */
   async deleteOrphans(): Promise<void> {
-    const orphans = [...(this.options.prior?.values() ?? [])].filter((old) => !this.seen.has(keyOf(old.type, old.name))).reverse();
+    const orphans = [...(this.options.prior?.values() ?? [])]
+      .filter((old) => !this.seen.has(keyOf(old.type, old.name)))
+      .reverse();
     for (const old of orphans) {
       const started = ++this.clock;
       if (isDynamic(old.type)) {
         await this.configured;
         await this.plugin.delete(this.ref(old.type, old.name), old.id, old.outputs, old.inputs);
       }
-      this.steps.push({ kind: "delete", type: old.type, name: old.name, id: old.id, started, finished: ++this.clock });
+      this.steps.push({
+        kind: "delete",
+        type: old.type,
+        name: old.name,
+        id: old.id,
+        started,
+        finished: ++this.clock,
+      });
     }
   }
 }
@@ -247,7 +346,11 @@ class Deployment {
  * plugin configures each provider once per process) and stops it at the end.
  */
 export async function rehearseUp(options: UpOptions): Promise<UpResult> {
-  const plugin = await DynamicProviderPlugin.start({ cwd: options.projectDir ?? PROJECT_DIR, project: PROJECT_NAME, stack: options.stack });
+  const plugin = await DynamicProviderPlugin.start({
+    cwd: options.projectDir ?? PROJECT_DIR,
+    project: PROJECT_NAME,
+    stack: options.stack,
+  });
   try {
     const configured = plugin.configure(options.config);
     configured.catch(() => undefined);
@@ -262,11 +365,14 @@ export async function rehearseUp(options: UpOptions): Promise<UpResult> {
     });
     if (deployment.error) throw deployment.error;
     await deployment.deleteOrphans();
-    const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([key, output]) => [key, output.value]));
+    const outputs = Object.fromEntries(
+      Object.entries(plan.outputs).map(([key, output]) => [key, output.value]),
+    );
     return { plan, outputs, state: deployment.state, steps: deployment.steps };
   } catch (error) {
     const log = plugin.log.trim();
-    if (log && error instanceof Error) error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
+    if (log && error instanceof Error)
+      error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
     throw error;
   } finally {
     await plugin.close();
@@ -303,7 +409,11 @@ export async function rehearseDestroy(options: DestroyOptions): Promise<DestroyR
         "is protected. Run `pulumi state unprotect <urn>` for it first (its data goes with it).",
     );
   }
-  const plugin = await DynamicProviderPlugin.start({ cwd: options.projectDir ?? PROJECT_DIR, project: PROJECT_NAME, stack: options.stack });
+  const plugin = await DynamicProviderPlugin.start({
+    cwd: options.projectDir ?? PROJECT_DIR,
+    project: PROJECT_NAME,
+    stack: options.stack,
+  });
   const steps: Step[] = [];
   let clock = 0;
   try {
@@ -312,18 +422,33 @@ export async function rehearseDestroy(options: DestroyOptions): Promise<DestroyR
       const started = ++clock;
       if (isDynamic(resource.type)) {
         try {
-          await plugin.delete(refOf(options.stack, resource.type, resource.name), resource.id, resource.outputs, resource.inputs);
+          await plugin.delete(
+            refOf(options.stack, resource.type, resource.name),
+            resource.id,
+            resource.outputs,
+            resource.inputs,
+          );
         } catch (error) {
           const cause = error instanceof Error ? error.message : String(error);
-          throw new Error(`deleting ${resource.type} "${resource.name}" failed: ${cause}`, { cause: error });
+          throw new Error(`deleting ${resource.type} "${resource.name}" failed: ${cause}`, {
+            cause: error,
+          });
         }
       }
-      steps.push({ kind: "delete", type: resource.type, name: resource.name, id: resource.id, started, finished: ++clock });
+      steps.push({
+        kind: "delete",
+        type: resource.type,
+        name: resource.name,
+        id: resource.id,
+        started,
+        finished: ++clock,
+      });
     }
     return { steps };
   } catch (error) {
     const log = plugin.log.trim();
-    if (log && error instanceof Error) error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
+    if (log && error instanceof Error)
+      error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
     throw error;
   } finally {
     await plugin.close();

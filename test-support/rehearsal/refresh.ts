@@ -14,18 +14,33 @@ export interface RefreshChange {
 
 function changedKeys(before: Properties, after: Properties): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => key !== "__provider" && stableJson(before[key]) !== stableJson(after[key])).sort();
+  return [...keys]
+    .filter((key) => key !== "__provider" && stableJson(before[key]) !== stableJson(after[key]))
+    .sort();
 }
 
 /** The resources whose refresh would record a change; empty when the live system equals the state. */
-export async function rehearseRefresh(options: { stack: string; config: Record<string, string>; state: RehearsalState; projectDir?: string }): Promise<RefreshChange[]> {
-  const plugin = await DynamicProviderPlugin.start({ cwd: options.projectDir ?? PROJECT_DIR, project: PROJECT_NAME, stack: options.stack });
+export async function rehearseRefresh(options: {
+  stack: string;
+  config: Record<string, string>;
+  state: RehearsalState;
+  projectDir?: string;
+}): Promise<RefreshChange[]> {
+  const plugin = await DynamicProviderPlugin.start({
+    cwd: options.projectDir ?? PROJECT_DIR,
+    project: PROJECT_NAME,
+    stack: options.stack,
+  });
   try {
     await plugin.configure(options.config);
     const changes: RefreshChange[] = [];
     for (const resource of options.state.values()) {
       if (!resource.type.startsWith("pulumi-nodejs:dynamic")) continue;
-      const ref = { urn: `urn:pulumi:${options.stack}::${PROJECT_NAME}::${resource.type}::${resource.name}`, type: resource.type, name: resource.name };
+      const ref = {
+        urn: `urn:pulumi:${options.stack}::${PROJECT_NAME}::${resource.type}::${resource.name}`,
+        type: resource.type,
+        name: resource.name,
+      };
       const read = await plugin.read(ref, resource.id, resource.outputs, resource.inputs);
       if (read.id === "") changes.push({ name: resource.name, keys: ["gone"] });
       else {

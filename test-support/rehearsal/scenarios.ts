@@ -53,7 +53,11 @@ export interface StackRehearsalOptions {
 }
 
 /** Edits one structured key of the project's namespace (`client-fulfillment-infra:<key>`). */
-export function editProjectKey(config: Record<string, string>, key: string, edit: (value: Record<string, unknown>) => void): Record<string, string> {
+export function editProjectKey(
+  config: Record<string, string>,
+  key: string,
+  edit: (value: Record<string, unknown>) => void,
+): Record<string, string> {
   const fullKey = `${PROJECT_NAME}:${key}`;
   const value = JSON.parse(config[fullKey] ?? "{}") as Record<string, unknown>;
   edit(value);
@@ -70,7 +74,10 @@ export const CHANGED_HEALTHCHECK_PATH = "/health/rehearsal";
 export const changeBackendVariableAndSetting: ConfigEdit = (config) =>
   editProjectKey(config, "railway", (railway) => {
     const backend = (railway.backend ??= {}) as Record<string, unknown>;
-    backend.variables = { ...((backend.variables as Record<string, string> | undefined) ?? {}), [CHANGED_VARIABLE.name]: CHANGED_VARIABLE.value };
+    backend.variables = {
+      ...((backend.variables as Record<string, string> | undefined) ?? {}),
+      [CHANGED_VARIABLE.name]: CHANGED_VARIABLE.value,
+    };
     backend.healthcheckPath = CHANGED_HEALTHCHECK_PATH;
   });
 
@@ -84,7 +91,12 @@ interface StackInput {
  * created only when missing, which needs `railway.workspaceId`: on a fresh simulator nothing
  * exists, so the simulator's workspace is filled in when the stack file names none.
  */
-export function stackInput(projectDir: string, stack: StackName, target: RailwayTarget, edit?: ConfigEdit): StackInput {
+export function stackInput(
+  projectDir: string,
+  stack: StackName,
+  target: RailwayTarget,
+  edit?: ConfigEdit,
+): StackInput {
   const file = readStackFile(projectDir, stack);
   let config = { ...file.config, ...target.config };
   if (stack === "production" && config[`${PROJECT_NAME}:railway`] !== undefined) {
@@ -92,14 +104,19 @@ export function stackInput(projectDir: string, stack: StackName, target: Railway
       railway.workspaceId ??= target.sim.workspaceId;
     });
   }
-  return { config: edit ? edit(config) : config, secretKeys: [...file.secretKeys, ...target.secretKeys] };
+  return {
+    config: edit ? edit(config) : config,
+    secretKeys: [...file.secretKeys, ...target.secretKeys],
+  };
 }
 
 /** The names staging's config gives the production stack (one StackReference per name). */
 export function productionStackNames(config: Record<string, string>): string[] {
   const names = new Set<string>();
   for (const key of ["railway", "neon"]) {
-    const value = JSON.parse(config[`${PROJECT_NAME}:${key}`] ?? "{}") as { productionStack?: unknown };
+    const value = JSON.parse(config[`${PROJECT_NAME}:${key}`] ?? "{}") as {
+      productionStack?: unknown;
+    };
     if (typeof value.productionStack === "string") names.add(value.productionStack);
   }
   return names.size ? [...names] : ["production"];
@@ -110,27 +127,49 @@ interface StackRun {
 }
 
 /** Runs one stack against one target; staging first applies production there (unmeasured). */
-async function stackRun(projectDir: string, stack: StackName, target: RailwayTarget): Promise<StackRun & { production?: UpResult }> {
+async function stackRun(
+  projectDir: string,
+  stack: StackName,
+  target: RailwayTarget,
+): Promise<StackRun & { production?: UpResult }> {
   let stackReferences: Record<string, Record<string, unknown>> | undefined;
   let production: UpResult | undefined;
   if (stack === "staging") {
-    production = await rehearseUp({ stack: "production", projectDir, ...stackInput(projectDir, "production", target) });
+    production = await rehearseUp({
+      stack: "production",
+      projectDir,
+      ...stackInput(projectDir, "production", target),
+    });
     const names = productionStackNames(stackInput(projectDir, "staging", target).config);
     stackReferences = Object.fromEntries(names.map((name) => [name, production?.outputs ?? {}]));
   }
   return {
     production,
-    up: (prior, edit) => rehearseUp({ stack, projectDir, prior, stackReferences, ...stackInput(projectDir, stack, target, edit) }),
+    up: (prior, edit) =>
+      rehearseUp({
+        stack,
+        projectDir,
+        prior,
+        stackReferences,
+        ...stackInput(projectDir, stack, target, edit),
+      }),
   };
 }
 
 /** Service ids → app role, from the production outputs (`railwayServiceIds`) when exported. */
 function rolesOf(outputs: Record<string, unknown> | undefined): Map<string, string> {
   const ids = (outputs?.railwayServiceIds ?? {}) as Record<string, unknown>;
-  return new Map(Object.entries(ids).flatMap(([role, id]) => (typeof id === "string" ? [[id, role] as const] : [])));
+  return new Map(
+    Object.entries(ids).flatMap(([role, id]) =>
+      typeof id === "string" ? [[id, role] as const] : [],
+    ),
+  );
 }
 
-function deploysByService(measurement: Measurement, roles: Map<string, string>): Record<string, number> {
+function deploysByService(
+  measurement: Measurement,
+  roles: Map<string, string>,
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const deployment of measurement.deployments) {
     const label = `${roles.get(deployment.serviceId) ?? deployment.service}@${deployment.environment}`;
@@ -139,20 +178,37 @@ function deploysByService(measurement: Measurement, roles: Map<string, string>):
   return counts;
 }
 
-function targetsFor(id: ScenarioId, measurement: Measurement, backendId: string | undefined): TargetCheck[] {
+function targetsFor(
+  id: ScenarioId,
+  measurement: Measurement,
+  backendId: string | undefined,
+): TargetCheck[] {
   switch (id) {
     case "a":
-      return [{ description: `≤ ${FRESH_UP_REQUEST_BUDGET} requests (Hobby allows 1,000 an hour)`, ok: measurement.requests <= FRESH_UP_REQUEST_BUDGET }];
+      return [
+        {
+          description: `≤ ${FRESH_UP_REQUEST_BUDGET} requests (Hobby allows 1,000 an hour)`,
+          ok: measurement.requests <= FRESH_UP_REQUEST_BUDGET,
+        },
+      ];
     case "b":
       return [
         { description: "0 mutations", ok: measurement.mutations === 0 },
         { description: "0 deploys", ok: measurement.deploys === 0 },
       ];
     case "c": {
-      const backendOnly = backendId !== undefined && measurement.deployments.length === 1 && measurement.deployments[0]?.serviceId === backendId;
+      const backendOnly =
+        backendId !== undefined &&
+        measurement.deployments.length === 1 &&
+        measurement.deployments[0]?.serviceId === backendId;
       return [
         { description: "1 deploy", ok: measurement.deploys === 1 },
-        { description: backendId ? "of the backend only" : "of the backend only (production exports no railwayServiceIds.backend)", ok: backendOnly },
+        {
+          description: backendId
+            ? "of the backend only"
+            : "of the backend only (production exports no railwayServiceIds.backend)",
+          ok: backendOnly,
+        },
       ];
     }
     case "d":
@@ -161,10 +217,18 @@ function targetsFor(id: ScenarioId, measurement: Measurement, backendId: string 
 }
 
 /** Runs scenarios (a)–(d) for one stack, each on its simulator as described above. */
-export async function rehearseStack(stack: StackName, options: StackRehearsalOptions = {}): Promise<ScenarioResult[]> {
+export async function rehearseStack(
+  stack: StackName,
+  options: StackRehearsalOptions = {},
+): Promise<ScenarioResult[]> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const results: ScenarioResult[] = [];
-  const record = (id: ScenarioId, target: RailwayTarget, up: UpResult, productionOutputs: Record<string, unknown> | undefined) => {
+  const record = (
+    id: ScenarioId,
+    target: RailwayTarget,
+    up: UpResult,
+    productionOutputs: Record<string, unknown> | undefined,
+  ) => {
     const measurement = target.measure();
     const roles = rolesOf(productionOutputs);
     const backendId = [...roles].find(([, role]) => role === "backend")?.[0];

@@ -49,7 +49,11 @@ export async function startRailwayTarget(): Promise<RailwayTarget> {
     proxy,
     // The simulator answers at once: polling it every 10 ms instead of every second keeps the
     // rehearsal's waits (instances appearing, deploys finishing) short without changing their count.
-    config: { "railway:token": sim.token, "railway:endpoint": proxy.url, "railway:pollIntervalMs": "10" },
+    config: {
+      "railway:token": sim.token,
+      "railway:endpoint": proxy.url,
+      "railway:pollIntervalMs": "10",
+    },
     secretKeys: ["railway:token"],
     startWindow() {
       sim.resetStats();
@@ -62,7 +66,8 @@ export async function startRailwayTarget(): Promise<RailwayTarget> {
         .map((deployment) => ({
           serviceId: deployment.serviceId,
           service: sim.state.services.get(deployment.serviceId)?.name ?? deployment.serviceId,
-          environment: sim.state.environments.get(deployment.environmentId)?.name ?? deployment.environmentId,
+          environment:
+            sim.state.environments.get(deployment.environmentId)?.name ?? deployment.environmentId,
         }));
       return {
         requests: sim.stats.requests,

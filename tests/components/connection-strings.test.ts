@@ -1,13 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { appDatabaseUrl, backupDatabaseUrl, EmptyConnectionPartError, requireConnectionParts } from "../../src/components/connection-strings";
-import { appDatabaseUrlViolations, backupDatabaseUrlViolations } from "../../src/invariants/database-url";
+import {
+  appDatabaseUrl,
+  backupDatabaseUrl,
+  EmptyConnectionPartError,
+  requireConnectionParts,
+} from "../../src/components/connection-strings";
+import {
+  appDatabaseUrlViolations,
+  backupDatabaseUrlViolations,
+} from "../../src/invariants/database-url";
 
-const parts = { user: "neondb_owner", password: "p@ss/w:rd#?&=", host: "ep-x-123.us-east-1.aws.neon.tech", database: "neondb" };
+const parts = {
+  user: "neondb_owner",
+  password: "p@ss/w:rd#?&=",
+  host: "ep-x-123.us-east-1.aws.neon.tech",
+  database: "neondb",
+};
 
 describe("connection strings", () => {
   it("encodes the password so no character of it can become a query string or a host", () => {
     const url = appDatabaseUrl("postgresql+asyncpg", parts);
-    expect(url).toBe("postgresql+asyncpg://neondb_owner:p%40ss%2Fw%3Ard%23%3F%26%3D@ep-x-123.us-east-1.aws.neon.tech/neondb");
+    expect(url).toBe(
+      "postgresql+asyncpg://neondb_owner:p%40ss%2Fw%3Ard%23%3F%26%3D@ep-x-123.us-east-1.aws.neon.tech/neondb",
+    );
     const parsed = new URL(url);
     expect(decodeURIComponent(parsed.password)).toBe(parts.password);
     expect(parsed.hostname).toBe(parts.host);
@@ -25,13 +40,16 @@ describe("an empty connection part", () => {
   it.each([
     ["password", { ...parts, password: "" }],
     ["host", { ...parts, host: "" }],
-  ] as const)("fails with the source and the fix instead of building a URL without a %s", (part, broken) => {
-    const source = 'Neon project "client-fulfillment" (database-project)';
-    const expected = `${source} reported an empty ${part}, so no connection string can be built.`;
-    expect(() => appDatabaseUrl("postgresql+asyncpg", broken, source)).toThrow(expected);
-    expect(() => backupDatabaseUrl(broken, source)).toThrow(expected);
-    expect(() => requireConnectionParts(source, broken)).toThrow(EmptyConnectionPartError);
-  });
+  ] as const)(
+    "fails with the source and the fix instead of building a URL without a %s",
+    (part, broken) => {
+      const source = 'Neon project "client-fulfillment" (database-project)';
+      const expected = `${source} reported an empty ${part}, so no connection string can be built.`;
+      expect(() => appDatabaseUrl("postgresql+asyncpg", broken, source)).toThrow(expected);
+      expect(() => backupDatabaseUrl(broken, source)).toThrow(expected);
+      expect(() => requireConnectionParts(source, broken)).toThrow(EmptyConnectionPartError);
+    },
+  );
 
   it("tells how to get a password back", () => {
     expect(() => requireConnectionParts("Neon project p", { ...parts, password: "" })).toThrow(

@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { NeonDatabase, type NeonProjectSpec } from "../../src/components/neon-database";
-import { runProgramOffline, type OfflinePlan, type OfflineResourceHandler } from "../../src/offline/mock-runtime";
+import {
+  runProgramOffline,
+  type OfflinePlan,
+  type OfflineResourceHandler,
+} from "../../src/offline/mock-runtime";
 
 const SPEC: NeonProjectSpec = {
   projectName: "client-fulfillment-staging",
@@ -17,7 +21,10 @@ function settle<T>(output: pulumi.Output<T>): Promise<T> {
   return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
-async function declare(spec: NeonProjectSpec, resourceHandler?: OfflineResourceHandler): Promise<{ plan: OfflinePlan; database: NeonDatabase }> {
+async function declare(
+  spec: NeonProjectSpec,
+  resourceHandler?: OfflineResourceHandler,
+): Promise<{ plan: OfflinePlan; database: NeonDatabase }> {
   let database: NeonDatabase | undefined;
   const plan = await runProgramOffline({
     stack: "staging",
@@ -32,7 +39,8 @@ async function declare(spec: NeonProjectSpec, resourceHandler?: OfflineResourceH
   return { plan, database };
 }
 
-const projectOf = (plan: OfflinePlan) => plan.resources.find((resource) => resource.type === "neon:index/project:Project");
+const projectOf = (plan: OfflinePlan) =>
+  plan.resources.find((resource) => resource.type === "neon:index/project:Project");
 
 describe("NeonDatabase", () => {
   it("creates a project with its own branch, compute limits and PITR, protected", async () => {
@@ -47,14 +55,22 @@ describe("NeonDatabase", () => {
       defaultEndpointSettings: { autoscalingLimitMinCu: 0.25, autoscalingLimitMaxCu: 0.5 },
       branch: { name: "main", databaseName: "neondb", roleName: "neondb_owner" },
     });
-    expect(project).toMatchObject({ protect: true, importId: undefined, ignoreChanges: ["branch", "computeProvisioner", "storePassword"] });
+    expect(project).toMatchObject({
+      protect: true,
+      importId: undefined,
+      ignoreChanges: ["branch", "computeProvisioner", "storePassword"],
+    });
     expect(await settle(database.appDatabaseUrl)).toBe(
       "postgresql+asyncpg://neondb_owner:computed-password-of-client-fulfillment-staging@ep-computed-client-fulfillment-staging.us-east-1.aws.neon.tech/neondb",
     );
   });
 
   it("adopts a project without guessing its branch and without inputs the provider never updates", async () => {
-    const { plan } = await declare({ ...SPEC, projectName: "client-fulfillment", adoptProjectId: "spring-fog-49733273" });
+    const { plan } = await declare({
+      ...SPEC,
+      projectName: "client-fulfillment",
+      adoptProjectId: "spring-fog-49733273",
+    });
     const project = projectOf(plan);
     expect(project?.importId).toBe("spring-fog-49733273");
     expect(project?.inputs).not.toHaveProperty("branch");
@@ -68,7 +84,13 @@ describe("NeonDatabase", () => {
       request.type === "neon:index/project:Project"
         ? {
             id: "spring-fog-49733273",
-            state: { ...request.inputs, databaseHost: "ep-x.aws.neon.tech", databaseName: "neondb", databaseUser: "neondb_owner", databasePassword: "" },
+            state: {
+              ...request.inputs,
+              databaseHost: "ep-x.aws.neon.tech",
+              databaseName: "neondb",
+              databaseUser: "neondb_owner",
+              databasePassword: "",
+            },
           }
         : undefined;
     const message =
@@ -82,7 +104,11 @@ describe("NeonDatabase", () => {
     process.on("unhandledRejection", (reason) => failures.push(reason));
     try {
       const { database } = await declare(SPEC, emptyPassword);
-      for (const output of [database.password, database.appDatabaseUrl, database.backupDatabaseUrl]) {
+      for (const output of [
+        database.password,
+        database.appDatabaseUrl,
+        database.backupDatabaseUrl,
+      ]) {
         await expect(settle(output)).rejects.toThrow(message);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));

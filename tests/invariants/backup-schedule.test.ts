@@ -9,7 +9,8 @@ import {
   suggestedSchedule,
 } from "../../src/invariants/backup-schedule";
 
-const ALLOWED = 'use five fields "minute hour day-of-month month day-of-week" with numbers, *, ranges a-b, lists a,b and steps */n, e.g. "0 */6 * * *".';
+const ALLOWED =
+  'use five fields "minute hour day-of-month month day-of-week" with numbers, *, ranges a-b, lists a,b and steps */n, e.g. "0 */6 * * *".';
 
 describe("scheduleGaps", () => {
   it("measures the worst gap, not the average", () => {
@@ -30,7 +31,10 @@ describe("scheduleGaps", () => {
   it("restricts days by month, day of month and weekday, ORing the two day fields as cron does", () => {
     // The 30th skips February: 30 January → 30 March is 59 days, 60 in a leap year.
     expect(scheduleGaps("0 0 30 * *")?.longestMinutes).toBe(60 * 1440);
-    expect(scheduleGaps("0 0 * * 0")).toEqual({ longestMinutes: 7 * 1440, shortestMinutes: 7 * 1440 });
+    expect(scheduleGaps("0 0 * * 0")).toEqual({
+      longestMinutes: 7 * 1440,
+      shortestMinutes: 7 * 1440,
+    });
     // The 13th or any Friday: consecutive days at best (Thu 13th, Fri 14th), a week at worst.
     expect(scheduleGaps("0 0 13 * 5")).toEqual({ longestMinutes: 7 * 1440, shortestMinutes: 1440 });
     // 30 June → 1 June next year, across a 29 February.
@@ -87,7 +91,10 @@ describe("backupScheduleViolations", () => {
     ["every six hours", "it has 3 fields, not 5"],
   ])("rejects %j, saying why and which form is allowed", (cron, why) => {
     expect(backupScheduleViolations(cron, 6)).toEqual([
-      { rule: "backup-schedule-meets-rpo", message: `backups.schedule "${cron}" is not accepted: ${why}; ${ALLOWED}` },
+      {
+        rule: "backup-schedule-meets-rpo",
+        message: `backups.schedule "${cron}" is not accepted: ${why}; ${ALLOWED}`,
+      },
     ]);
   });
 
@@ -95,17 +102,24 @@ describe("backupScheduleViolations", () => {
     expect(backupScheduleViolations("* * * * *", 1)).toEqual([
       {
         rule: "backup-schedule-meets-rpo",
-        message: 'backups.schedule "* * * * *" runs 1 min apart at times; Railway runs a cron job at most every 5 min. Use e.g. "0 * * * *".',
+        message:
+          'backups.schedule "* * * * *" runs 1 min apart at times; Railway runs a cron job at most every 5 min. Use e.g. "0 * * * *".',
       },
     ]);
     // Every 5 minutes is the minimum, and allowed; two runs 2 minutes apart once an hour are not.
     expect(backupScheduleViolations("*/5 * * * *", MIN_RPO_HOURS)).toEqual([]);
-    expect(backupScheduleViolations("0,2 * * * *", 1)[0]?.message).toContain("runs 2 min apart at times");
+    expect(backupScheduleViolations("0,2 * * * *", 1)[0]?.message).toContain(
+      "runs 2 min apart at times",
+    );
   });
 
   it("rejects a schedule that never runs", () => {
     expect(backupScheduleViolations("0 0 30 2 *", 24)).toEqual([
-      { rule: "backup-schedule-meets-rpo", message: 'backups.schedule "0 0 30 2 *" matches no date, so no backup would ever run; use e.g. "0 0 * * *".' },
+      {
+        rule: "backup-schedule-meets-rpo",
+        message:
+          'backups.schedule "0 0 30 2 *" matches no date, so no backup would ever run; use e.g. "0 0 * * *".',
+      },
     ]);
   });
 
@@ -123,7 +137,28 @@ describe("backupScheduleViolations", () => {
 
 describe("suggestedSchedule", () => {
   it("is valid cron that meets the RPO and Railway's minimum, for every RPO in bounds", () => {
-    const rpos = [MIN_RPO_HOURS, 0.1, 0.25, 0.5, 0.99, 1, 1.5, 2, 5, 7.5, 11, 12, 13, 23, 23.99, 24, 25, 48, 100, MAX_RPO_HOURS];
+    const rpos = [
+      MIN_RPO_HOURS,
+      0.1,
+      0.25,
+      0.5,
+      0.99,
+      1,
+      1.5,
+      2,
+      5,
+      7.5,
+      11,
+      12,
+      13,
+      23,
+      23.99,
+      24,
+      25,
+      48,
+      100,
+      MAX_RPO_HOURS,
+    ];
     for (let minutes = 5; minutes <= MAX_RPO_HOURS * 60; minutes += 7) rpos.push(minutes / 60);
     for (const rpo of rpos) {
       const schedule = suggestedSchedule(rpo);

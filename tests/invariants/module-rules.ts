@@ -3,7 +3,9 @@ import type { Rule } from "../../src/invariants/rule-kit";
 function isRule(value: unknown): value is Rule {
   if (typeof value !== "object" || value === null) return false;
   const { id, description, evaluate } = value as Partial<Rule>;
-  return typeof id === "string" && typeof description === "string" && typeof evaluate === "function";
+  return (
+    typeof id === "string" && typeof description === "string" && typeof evaluate === "function"
+  );
 }
 
 /** The rules a module exports, by export name. */

@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { estimatedUsageCost, measurementPricing, type EstimatedMeasurement } from "../../src/invariants/railway-usage";
+import {
+  estimatedUsageCost,
+  measurementPricing,
+  type EstimatedMeasurement,
+} from "../../src/invariants/railway-usage";
 
 /** A 30-day month in minutes: one GB or vCPU in use all month. */
 const MONTH = 43_200;
-const row = (measurement: string, estimatedValue: number, projectId = "prj-app"): EstimatedMeasurement => ({ measurement, estimatedValue, projectId });
+const row = (
+  measurement: string,
+  estimatedValue: number,
+  projectId = "prj-app",
+): EstimatedMeasurement => ({ measurement, estimatedValue, projectId });
 
 describe("estimatedUsage in dollars", () => {
   it.each([
@@ -15,7 +23,9 @@ describe("estimatedUsage in dollars", () => {
     ["DISK_USAGE_GB", 5 * MONTH, 0.75, 5],
     ["BACKUP_USAGE_GB", MONTH, 0.15, 1],
   ])("%s %d costs $%d (%s in use on average)", (measurement, quantity, usd, average) => {
-    const line = estimatedUsageCost([row(measurement, quantity)], "hobby").byMeasurement.find((l) => l.measurement === measurement);
+    const line = estimatedUsageCost([row(measurement, quantity)], "hobby").byMeasurement.find(
+      (l) => l.measurement === measurement,
+    );
     expect(line?.usd).toBeCloseTo(usd, 10);
     expect(line?.averageInUse).toBe(average);
   });
@@ -42,17 +52,26 @@ describe("estimatedUsage in dollars", () => {
 
   it("adds a measurement's rows over the projects, and lists measurements and projects largest first", () => {
     const cost = estimatedUsageCost(
-      [row("CPU_USAGE", MONTH / 10, "prj-app"), row("MEMORY_USAGE_GB", 2 * MONTH, "prj-app"), row("MEMORY_USAGE_GB", MONTH, "prj-backups"), row("NETWORK_TX_GB", 0, "prj-backups")],
+      [
+        row("CPU_USAGE", MONTH / 10, "prj-app"),
+        row("MEMORY_USAGE_GB", 2 * MONTH, "prj-app"),
+        row("MEMORY_USAGE_GB", MONTH, "prj-backups"),
+        row("NETWORK_TX_GB", 0, "prj-backups"),
+      ],
       "hobby",
     );
-    expect(cost.byMeasurement.map((line) => [line.measurement, Math.round(line.usd * 100) / 100])).toEqual([
+    expect(
+      cost.byMeasurement.map((line) => [line.measurement, Math.round(line.usd * 100) / 100]),
+    ).toEqual([
       ["MEMORY_USAGE_GB", 30],
       ["CPU_USAGE", 2],
       ["NETWORK_TX_GB", 0],
       ["DISK_USAGE_GB", 0],
       ["BACKUP_USAGE_GB", 0],
     ]);
-    expect(cost.byProject.map((project) => [project.projectId, Math.round(project.usd * 100) / 100])).toEqual([
+    expect(
+      cost.byProject.map((project) => [project.projectId, Math.round(project.usd * 100) / 100]),
+    ).toEqual([
       ["prj-app", 22],
       ["prj-backups", 10],
     ]);
@@ -60,10 +79,16 @@ describe("estimatedUsage in dollars", () => {
   });
 
   it("refuses a measurement it has no price for, naming it", () => {
-    expect(() => estimatedUsageCost([row("EPHEMERAL_DISK_USAGE_GB", 1)], "hobby")).toThrow(/EPHEMERAL_DISK_USAGE_GB, which has no price here/);
+    expect(() => estimatedUsageCost([row("EPHEMERAL_DISK_USAGE_GB", 1)], "hobby")).toThrow(
+      /EPHEMERAL_DISK_USAGE_GB, which has no price here/,
+    );
   });
 
   it("an empty answer is no usage: the subscription alone", () => {
-    expect(estimatedUsageCost([], "hobby")).toMatchObject({ usageUsd: 0, billUsd: 5, byProject: [] });
+    expect(estimatedUsageCost([], "hobby")).toMatchObject({
+      usageUsd: 0,
+      billUsd: 5,
+      byProject: [],
+    });
   });
 });

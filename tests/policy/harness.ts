@@ -26,13 +26,22 @@ export interface FakeResource {
 }
 
 /** PolicyResources as the server builds them: props behind unknownCheckingProxy, URNs naming the stack. */
-export function policyResources(stack: string, resources: readonly FakeResource[]): PolicyResource[] {
+export function policyResources(
+  stack: string,
+  resources: readonly FakeResource[],
+): PolicyResource[] {
   return resources.map((resource) => ({
     type: resource.type,
     name: resource.name,
     urn: `urn:pulumi:${stack}::${PROJECT}::${resource.type}::${resource.name}`,
     props: packPolicy.unknownCheckingProxy(structuredClone(resource.props)),
-    opts: { protect: resource.protect === true, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+    opts: {
+      protect: resource.protect === true,
+      ignoreChanges: [],
+      aliases: [],
+      additionalSecretOutputs: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    },
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,
@@ -75,17 +84,28 @@ export async function runStackPolicy(
 }
 
 /** Every policy of the pack over one stack, expecting what the committed stack file says unless `config` overrides it. */
-export async function runPack(stack: string, resources: readonly FakeResource[], config: Record<string, object> = {}): Promise<Map<string, Outcome>> {
+export async function runPack(
+  stack: string,
+  resources: readonly FakeResource[],
+  config: Record<string, object> = {},
+): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   for (const policy of POLICIES) {
     if (!("validateStack" in policy)) continue;
-    outcomes.set(policy.name, await runStackPolicy(policy, policyResources(stack, resources), config[policy.name] ?? {}));
+    outcomes.set(
+      policy.name,
+      await runStackPolicy(policy, policyResources(stack, resources), config[policy.name] ?? {}),
+    );
   }
   return outcomes;
 }
 
 /** Applies `change` to every value (depth first), with the key it sits under. */
-export function mapDeep(value: unknown, change: (value: unknown, key: string | undefined) => unknown, key?: string): unknown {
+export function mapDeep(
+  value: unknown,
+  change: (value: unknown, key: string | undefined) => unknown,
+  key?: string,
+): unknown {
   const inner = Array.isArray(value)
     ? value.map((item) => mapDeep(item, change, key))
     : typeof value === "object" && value !== null
@@ -94,8 +114,14 @@ export function mapDeep(value: unknown, change: (value: unknown, key: string | u
   return change(inner, key);
 }
 
-export function mapResources(resources: readonly FakeResource[], change: (value: unknown, key: string | undefined) => unknown): FakeResource[] {
-  return resources.map((resource) => ({ ...resource, props: mapDeep(resource.props, change) as Record<string, unknown> }));
+export function mapResources(
+  resources: readonly FakeResource[],
+  change: (value: unknown, key: string | undefined) => unknown,
+): FakeResource[] {
+  return resources.map((resource) => ({
+    ...resource,
+    props: mapDeep(resource.props, change) as Record<string, unknown>,
+  }));
 }
 
 export function violated(outcomes: Map<string, Outcome>): string[] {

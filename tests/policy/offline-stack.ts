@@ -14,9 +14,16 @@ export async function offlineStack(projectDir: string, stack: string): Promise<O
     {
       type: STACK_TYPE,
       name: `client-fulfillment-infra-${stack}`,
-      props: Object.fromEntries(Object.entries(run.outputs).map(([key, output]) => [key, output.value])),
+      props: Object.fromEntries(
+        Object.entries(run.outputs).map(([key, output]) => [key, output.value]),
+      ),
     },
-    ...run.resources.map((resource) => ({ type: resource.type, name: resource.name, props: resource.inputs, protect: resource.protect })),
+    ...run.resources.map((resource) => ({
+      type: resource.type,
+      name: resource.name,
+      props: resource.inputs,
+      protect: resource.protect,
+    })),
   ];
   return { plan, resources };
 }

@@ -5,8 +5,14 @@ import { configRequest } from "../../test-support/railway-harness";
 
 describe("resolveToken", () => {
   it("prefers stack config over the environment and says where the token came from", () => {
-    expect(resolveToken("from-config", { RAILWAY_API_TOKEN: "from-env" })).toEqual({ token: "from-config", source: "stack config railway:token" });
-    expect(resolveToken(undefined, { RAILWAY_API_TOKEN: "from-env" })).toEqual({ token: "from-env", source: "environment variable RAILWAY_API_TOKEN" });
+    expect(resolveToken("from-config", { RAILWAY_API_TOKEN: "from-env" })).toEqual({
+      token: "from-config",
+      source: "stack config railway:token",
+    });
+    expect(resolveToken(undefined, { RAILWAY_API_TOKEN: "from-env" })).toEqual({
+      token: "from-env",
+      source: "environment variable RAILWAY_API_TOKEN",
+    });
   });
 
   it("explains both ways to set a missing token", () => {

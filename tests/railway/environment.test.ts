@@ -2,7 +2,13 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { EnvironmentProvider, type EnvironmentInputs } from "../../src/railway/environment";
 import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { ServiceProvider } from "../../src/railway/service";
-import { createdOk, describeWithRailwaySchema, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import {
+  createdOk,
+  describeWithRailwaySchema,
+  seedProject,
+  startHarness,
+  type Harness,
+} from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: EnvironmentProvider;
@@ -56,22 +62,37 @@ describeWithRailwaySchema("Environment", () => {
   });
 
   it("retries Railway's one-environment-per-30-s limit", async () => {
-    harness.sim.injectFault({ field: "environmentCreate", fault: { kind: "graphqlError", message: "Only one environment can be created per user every 30s, please try again" } });
+    harness.sim.injectFault({
+      field: "environmentCreate",
+      fault: {
+        kind: "graphqlError",
+        message: "Only one environment can be created per user every 30s, please try again",
+      },
+    });
     await createdOk(provider.create(inputs()));
-    expect([...harness.sim.state.environments.values()].filter((env) => env.name === "staging")).toHaveLength(1);
+    expect(
+      [...harness.sim.state.environments.values()].filter((env) => env.name === "staging"),
+    ).toHaveLength(1);
   });
 
   it("replaces on a new project, updates on a new name", async () => {
     const { outs } = await createdOk(provider.create(inputs()));
-    expect((await provider.diff("x", outs, inputs({ projectId: "prj-9" }))).replaces).toEqual(["projectId"]);
-    expect(await provider.diff("x", outs, inputs({ name: "qa" }))).toMatchObject({ changes: true, replaces: [] });
+    expect((await provider.diff("x", outs, inputs({ projectId: "prj-9" }))).replaces).toEqual([
+      "projectId",
+    ]);
+    expect(await provider.diff("x", outs, inputs({ name: "qa" }))).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("survives a server error and a lost answer without duplicating", async () => {
     harness.sim.injectFault({ field: "environmentCreate", fault: { kind: "status", status: 500 } });
     harness.sim.injectFault({ field: "environmentCreate", fault: { kind: "dropAfterExecute" } });
     await createdOk(provider.create(inputs()));
-    const named = [...harness.sim.state.environments.values()].filter((env) => env.name === "staging" && !env.deletedAt);
+    const named = [...harness.sim.state.environments.values()].filter(
+      (env) => env.name === "staging" && !env.deletedAt,
+    );
     expect(named).toHaveLength(1);
   });
 });

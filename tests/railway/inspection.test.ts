@@ -16,11 +16,13 @@ describe("ReadOnlyRailwayClient", () => {
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql/v2`;
       const client = new ReadOnlyRailwayClient({ token: "t", tokenSource: "test", endpoint });
-      await expect(client.request(SERVICE_CREATE, { input: { projectId: "p", name: "x" } })).rejects.toThrow(
-        "the adoption check is read-only and refused to send ServiceCreate",
-      );
+      await expect(
+        client.request(SERVICE_CREATE, { input: { projectId: "p", name: "x" } }),
+      ).rejects.toThrow("the adoption check is read-only and refused to send ServiceCreate");
       expect(received).toBe(0);
-      await expect(client.request(PROJECT_SERVICES, { id: "p" })).resolves.toEqual({ project: { services: { edges: [] } } });
+      await expect(client.request(PROJECT_SERVICES, { id: "p" })).resolves.toEqual({
+        project: { services: { edges: [] } },
+      });
       expect(received).toBe(1);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

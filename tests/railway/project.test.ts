@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { ProjectProvider, type ProjectInputs } from "../../src/railway/project";
 import { PROVIDER_VERSION } from "../../src/railway/provider";
-import { createdOk, describeWithRailwaySchema, startHarness, type Harness } from "../../test-support/railway-harness";
+import {
+  createdOk,
+  describeWithRailwaySchema,
+  startHarness,
+  type Harness,
+} from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: ProjectProvider;
@@ -33,7 +38,9 @@ describeWithRailwaySchema("Project", () => {
     harness.sim.state.projects.get(created.id)!.description = "edited in the dashboard";
     const refreshed = await provider.read(created.id, renamed.outs);
     expect(refreshed.props?.description).toBe("edited in the dashboard");
-    expect((await provider.diff(created.id, refreshed.props!, inputs({ name: "cf-app" }))).changes).toBe(true);
+    expect(
+      (await provider.diff(created.id, refreshed.props!, inputs({ name: "cf-app" }))).changes,
+    ).toBe(true);
 
     expect(created.outs.adopted).toBe(false);
     await provider.delete(created.id, created.outs);
@@ -53,7 +60,14 @@ describeWithRailwaySchema("Project", () => {
   });
 
   it("retries Railway's project-creation throttle (a GraphQL error) and creates once", async () => {
-    harness.sim.injectFault({ field: "projectCreate", fault: { kind: "graphqlError", message: "You are creating projects too quickly", code: "RATE_LIMITED" } });
+    harness.sim.injectFault({
+      field: "projectCreate",
+      fault: {
+        kind: "graphqlError",
+        message: "You are creating projects too quickly",
+        code: "RATE_LIMITED",
+      },
+    });
     const created = await createdOk(provider.create(inputs()));
     expect(created.outs.adopted).toBe(false);
     expect([...harness.sim.state.projects.values()]).toHaveLength(1);
@@ -61,22 +75,34 @@ describeWithRailwaySchema("Project", () => {
 
   it("never replaces a project: a new workspace changes nothing, a new name is an update", async () => {
     const { outs } = await createdOk(provider.create(inputs()));
-    expect(await provider.diff("x", outs, inputs({ workspaceId: "ws-other" }))).toMatchObject({ changes: false, replaces: [] });
-    expect(await provider.diff("x", outs, inputs({ name: "renamed" }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await provider.diff("x", outs, inputs({ workspaceId: "ws-other" }))).toMatchObject({
+      changes: false,
+      replaces: [],
+    });
+    expect(await provider.diff("x", outs, inputs({ name: "renamed" }))).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     expect(await provider.diff("x", outs, inputs())).toMatchObject({ changes: false });
   });
 
   it("leaves exactly one project when the create's answer is lost", async () => {
     harness.sim.injectFault({ field: "projectCreate", fault: { kind: "dropAfterExecute" } });
     const created = await createdOk(provider.create(inputs()));
-    expect([...harness.sim.state.projects.values()].filter((p) => !p.deletedAt).map((p) => p.id)).toEqual([created.id]);
+    expect(
+      [...harness.sim.state.projects.values()].filter((p) => !p.deletedAt).map((p) => p.id),
+    ).toEqual([created.id]);
   });
 
   it("keeps the default environment's id when it is renamed, and says when it cannot be found", async () => {
     const created = await createdOk(provider.create(inputs()));
     harness.sim.state.environments.get(created.outs.defaultEnvironmentId)!.name = "prod";
-    expect((await provider.read(created.id, created.outs)).props?.defaultEnvironmentId).toBe(created.outs.defaultEnvironmentId);
-    await expect(provider.create(inputs({ defaultEnvironmentName: "main" }))).rejects.toThrow('has no environment named "main"; it has "prod"');
+    expect((await provider.read(created.id, created.outs)).props?.defaultEnvironmentId).toBe(
+      created.outs.defaultEnvironmentId,
+    );
+    await expect(provider.create(inputs({ defaultEnvironmentName: "main" }))).rejects.toThrow(
+      'has no environment named "main"; it has "prod"',
+    );
   });
 
   it("rejects missing names with the property named", async () => {

@@ -18,13 +18,25 @@ let server: Server;
 let baseUrl: string;
 
 /** Asynchronously: the server answering it runs in this process. */
-function fetchSchema(url: string, out: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function fetchSchema(
+  url: string,
+  out: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ["--import", "tsx", "scripts/fetch-railway-schema.ts", "--out", out],
-      { cwd: ROOT, env: { ...process.env, RAILWAY_SCHEMA_SOURCE_URL: url, RAILWAY_API_TOKEN: "" }, encoding: "utf8" },
-      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+      {
+        cwd: ROOT,
+        env: { ...process.env, RAILWAY_SCHEMA_SOURCE_URL: url, RAILWAY_API_TOKEN: "" },
+        encoding: "utf8",
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          status: error ? (typeof error.code === "number" ? error.code : 1) : 0,
+          stdout,
+          stderr,
+        }),
     );
   });
 }

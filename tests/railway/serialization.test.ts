@@ -23,17 +23,20 @@ const providers = [
 ];
 
 describe("dynamic provider serialization", () => {
-  it.each(providers.map((P) => [P.name, P] as const))("%s serializes without capturing the token", async (_name, Provider) => {
-    process.env.RAILWAY_API_TOKEN = "token-that-must-not-leak";
-    try {
-      const provider = new Provider();
-      const serialized = await pulumi.runtime.serializeFunction(() => provider);
-      expect(serialized.text).toContain("exports.handler");
-      expect(serialized.text).not.toContain("token-that-must-not-leak");
-    } finally {
-      delete process.env.RAILWAY_API_TOKEN;
-    }
-  });
+  it.each(providers.map((P) => [P.name, P] as const))(
+    "%s serializes without capturing the token",
+    async (_name, Provider) => {
+      process.env.RAILWAY_API_TOKEN = "token-that-must-not-leak";
+      try {
+        const provider = new Provider();
+        const serialized = await pulumi.runtime.serializeFunction(() => provider);
+        expect(serialized.text).toContain("exports.handler");
+        expect(serialized.text).not.toContain("token-that-must-not-leak");
+      } finally {
+        delete process.env.RAILWAY_API_TOKEN;
+      }
+    },
+  );
 });
 
 describe("the ServiceConfig resource on Pulumi's mock runtime", () => {
@@ -61,7 +64,10 @@ describe("the ServiceConfig resource on Pulumi's mock runtime", () => {
       secretVariables: { DATABASE_URL: "postgresql+asyncpg://u:p@h/db" },
     });
     await new Promise((resolve) => config.urn.apply(resolve));
-    const inputs = registered.find((r) => r.name === "backend-config")?.inputs as Record<string, unknown>;
+    const inputs = registered.find((r) => r.name === "backend-config")?.inputs as Record<
+      string,
+      unknown
+    >;
     expect(registered[0]?.type).toBe("pulumi-nodejs:dynamic/railway:ServiceConfig");
     expect(typeof inputs.__provider).toBe("string");
     expect(inputs.variables).toEqual({ ENVIRONMENT: "production" });
@@ -69,34 +75,51 @@ describe("the ServiceConfig resource on Pulumi's mock runtime", () => {
   });
 });
 
-describe.skipIf(!railwaySchema())("a deserialized provider, as the dynamic provider host loads it", () => {
-  it("validates and creates against the simulator", async () => {
-    const harness = await startHarness();
-    try {
-      const load = async <P>(make: () => P): Promise<P> => {
-        const serialized = await pulumi.runtime.serializeFunction(make);
-        const module = { exports: {} as { handler: () => P } };
-        new Function("module", "exports", "require", serialized.text)(module, module.exports, createRequire(`${process.cwd()}/index.js`));
-        return module.exports.handler();
-      };
-      const configs = await load(() => new ServiceConfigProvider());
-      const check = await configs.check({} as never, {
-        projectId: "p",
-        environmentId: "e",
-        serviceId: "s",
-        serviceName: "backend",
-        source: { image: "app:1" },
-        variables: { "1BAD": "x", GOOD: "y" },
-        providerVersion: PROVIDER_VERSION,
-      });
-      expect(check.failures?.map((f) => f.property)).toEqual(["variables.1BAD"]);
+describe.skipIf(!railwaySchema())(
+  "a deserialized provider, as the dynamic provider host loads it",
+  () => {
+    it("validates and creates against the simulator", async () => {
+      const harness = await startHarness();
+      try {
+        const load = async <P>(make: () => P): Promise<P> => {
+          const serialized = await pulumi.runtime.serializeFunction(make);
+          const module = { exports: {} as { handler: () => P } };
+          new Function("module", "exports", "require", serialized.text)(
+            module,
+            module.exports,
+            createRequire(`${process.cwd()}/index.js`),
+          );
+          return module.exports.handler();
+        };
+        const configs = await load(() => new ServiceConfigProvider());
+        const check = await configs.check({} as never, {
+          projectId: "p",
+          environmentId: "e",
+          serviceId: "s",
+          serviceName: "backend",
+          source: { image: "app:1" },
+          variables: { "1BAD": "x", GOOD: "y" },
+          providerVersion: PROVIDER_VERSION,
+        });
+        expect(check.failures?.map((f) => f.property)).toEqual(["variables.1BAD"]);
 
-      const provider = await load(() => new ProjectProvider());
-      await provider.configure(configRequest({ "railway:token": harness.sim.token, "railway:endpoint": harness.sim.url }));
-      const result = await provider.create({ name: "p", workspaceId: harness.sim.workspaceId, defaultEnvironmentName: "production", providerVersion: PROVIDER_VERSION });
-      expect(harness.sim.state.projects.get(result.id)?.name).toBe("p");
-    } finally {
-      await harness.close();
-    }
-  });
-});
+        const provider = await load(() => new ProjectProvider());
+        await provider.configure(
+          configRequest({
+            "railway:token": harness.sim.token,
+            "railway:endpoint": harness.sim.url,
+          }),
+        );
+        const result = await provider.create({
+          name: "p",
+          workspaceId: harness.sim.workspaceId,
+          defaultEnvironmentName: "production",
+          providerVersion: PROVIDER_VERSION,
+        });
+        expect(harness.sim.state.projects.get(result.id)?.name).toBe("p");
+      } finally {
+        await harness.close();
+      }
+    });
+  },
+);

@@ -17,7 +17,11 @@ it("a ServiceConfig's secret variables are secret inputs and a secret output", a
     program: () => {
       pulumi.runtime.registerStackTransformation((args) => {
         if (args.type.endsWith("railway:ServiceConfig")) {
-          seen.push({ name: args.name, secretOutputs: (args.opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [] });
+          seen.push({
+            name: args.name,
+            secretOutputs:
+              (args.opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
+          });
         }
         return undefined;
       });
@@ -35,6 +39,9 @@ it("a ServiceConfig's secret variables are secret inputs and a secret output", a
   });
   expect(seen).toEqual([{ name: "api-config", secretOutputs: ["secretVariables"] }]);
   const resource = plan.resources.find((candidate) => candidate.name === "api-config")!;
-  expect(resource.displayInputs).toMatchObject({ secretVariables: "[secret]", variables: { PLAIN: "visible" } });
+  expect(resource.displayInputs).toMatchObject({
+    secretVariables: "[secret]",
+    variables: { PLAIN: "visible" },
+  });
   expect(JSON.stringify(resource.displayInputs)).not.toContain("s3cr3t");
 });

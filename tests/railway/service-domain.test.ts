@@ -2,7 +2,13 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { EnvironmentProvider } from "../../src/railway/environment";
 import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { ServiceDomainProvider, type ServiceDomainInputs } from "../../src/railway/service-domain";
-import { createdOk, describeWithRailwaySchema, seedService, startHarness, type Harness } from "../../test-support/railway-harness";
+import {
+  createdOk,
+  describeWithRailwaySchema,
+  seedService,
+  startHarness,
+  type Harness,
+} from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: ServiceDomainProvider;
@@ -15,7 +21,8 @@ const inputs = (overrides: Partial<ServiceDomainInputs> = {}): ServiceDomainInpu
   providerVersion: PROVIDER_VERSION,
   ...overrides,
 });
-const domains = () => [...harness.sim.state.serviceDomains.values()].filter((d) => d.deletedAt === null);
+const domains = () =>
+  [...harness.sim.state.serviceDomains.values()].filter((d) => d.deletedAt === null);
 
 describeWithRailwaySchema("ServiceDomain", () => {
   beforeEach(async () => {
@@ -36,7 +43,10 @@ describeWithRailwaySchema("ServiceDomain", () => {
 
     domains()[0]!.domain = "renamed.up.railway.app";
     const refreshed = await provider.read(created.id, created.outs);
-    expect(refreshed.props).toMatchObject({ domain: "renamed.up.railway.app", subdomain: "renamed" });
+    expect(refreshed.props).toMatchObject({
+      domain: "renamed.up.railway.app",
+      subdomain: "renamed",
+    });
     expect((await provider.diff(created.id, refreshed.props!, inputs())).changes).toBe(true);
 
     await provider.delete(created.id, created.outs);
@@ -49,7 +59,13 @@ describeWithRailwaySchema("ServiceDomain", () => {
     await provider.delete(created.id, created.outs);
     const record = harness.sim.state.serviceDomains.get(created.id)!;
     expect(record.syncStatus).toBe("DELETING");
-    harness.sim.state.serviceDomains.set("dom-90", { ...record, id: "dom-90", domain: "other.up.railway.app", deletedAt: null, syncStatus: "DELETED" });
+    harness.sim.state.serviceDomains.set("dom-90", {
+      ...record,
+      id: "dom-90",
+      domain: "other.up.railway.app",
+      deletedAt: null,
+      syncStatus: "DELETED",
+    });
     expect((await provider.read(created.id, created.outs)).id).toBe("");
     const again = await createdOk(provider.create(inputs()));
     expect(again.id).not.toBe(created.id);
@@ -66,14 +82,22 @@ describeWithRailwaySchema("ServiceDomain", () => {
   });
 
   it("retries 'ServiceInstance not found' while Railway fans a new service out", async () => {
-    harness.sim.injectFault({ field: "serviceDomainCreate", fault: { kind: "graphqlError", message: "ServiceInstance not found" }, times: 3 });
+    harness.sim.injectFault({
+      field: "serviceDomainCreate",
+      fault: { kind: "graphqlError", message: "ServiceInstance not found" },
+      times: 3,
+    });
     const created = await createdOk(provider.create(inputs()));
     expect(domains().map((d) => d.id)).toEqual([created.id]);
   });
 
   it("gives the service an (empty) instance first in an environment created empty", async () => {
     const environments = await harness.provider((tuning) => new EnvironmentProvider(tuning));
-    const staging = await environments.create({ projectId: ids.projectId, name: "staging", providerVersion: PROVIDER_VERSION });
+    const staging = await environments.create({
+      projectId: ids.projectId,
+      name: "staging",
+      providerVersion: PROVIDER_VERSION,
+    });
     harness.sim.resetStats();
     const created = await createdOk(provider.create(inputs({ environmentId: staging.id })));
     expect(harness.sim.state.serviceDomains.get(created.id)?.environmentId).toBe(staging.id);
@@ -89,7 +113,11 @@ describeWithRailwaySchema("ServiceDomain", () => {
   });
 
   it("finishes a create that failed between its two steps (create, then rename) on the next run", async () => {
-    harness.sim.injectFault({ field: "serviceDomainUpdate", fault: { kind: "status", status: 500 }, times: 5 });
+    harness.sim.injectFault({
+      field: "serviceDomainUpdate",
+      fault: { kind: "status", status: 500 },
+      times: 5,
+    });
     await expect(provider.create(inputs())).rejects.toThrow("ServiceDomainUpdate");
     expect(domains()).toHaveLength(1);
     const retried = await createdOk(provider.create(inputs()));
@@ -100,19 +128,32 @@ describeWithRailwaySchema("ServiceDomain", () => {
   it("adopts the domain with its subdomain among several, and refuses to guess otherwise", async () => {
     const first = await createdOk(provider.create(inputs({ subdomain: "other-name" })));
     const record = harness.sim.state.serviceDomains.get(first.id)!;
-    harness.sim.state.serviceDomains.set("dom-99", { ...record, id: "dom-99", domain: "fe-client-fulfillment-v2-staging.up.railway.app" });
+    harness.sim.state.serviceDomains.set("dom-99", {
+      ...record,
+      id: "dom-99",
+      domain: "fe-client-fulfillment-v2-staging.up.railway.app",
+    });
     harness.sim.resetStats();
     const mine = await createdOk(provider.create(inputs()));
     expect(mine.id).toBe("dom-99");
     expect(harness.sim.stats.mutations).toBe(0);
-    await expect(provider.create(inputs({ subdomain: undefined }))).rejects.toThrow('Service "frontend" has 2 Railway domains');
-    await expect(provider.create(inputs({ subdomain: "third" }))).rejects.toThrow("set `subdomain` to say which one");
+    await expect(provider.create(inputs({ subdomain: undefined }))).rejects.toThrow(
+      'Service "frontend" has 2 Railway domains',
+    );
+    await expect(provider.create(inputs({ subdomain: "third" }))).rejects.toThrow(
+      "set `subdomain` to say which one",
+    );
   });
 
   it("replaces on a new service, validates subdomain and port", async () => {
     const { outs } = await createdOk(provider.create(inputs()));
-    expect((await provider.diff("x", outs, inputs({ serviceId: "svc-9" }))).replaces).toEqual(["serviceId"]);
-    const { failures } = await provider.check(inputs(), inputs({ serviceName: "", subdomain: "Bad_Name", targetPort: 70000 }));
+    expect((await provider.diff("x", outs, inputs({ serviceId: "svc-9" }))).replaces).toEqual([
+      "serviceId",
+    ]);
+    const { failures } = await provider.check(
+      inputs(),
+      inputs({ serviceName: "", subdomain: "Bad_Name", targetPort: 70000 }),
+    );
     expect(failures?.map((f) => f.property)).toEqual(["serviceName", "subdomain", "targetPort"]);
   });
 });

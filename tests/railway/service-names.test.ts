@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { isNearMiss, ServiceProvider, type ServiceInputs } from "../../src/railway/service";
-import { createdOk, describeWithRailwaySchema, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import {
+  createdOk,
+  describeWithRailwaySchema,
+  seedProject,
+  startHarness,
+  type Harness,
+} from "../../test-support/railway-harness";
 
 describe("isNearMiss", () => {
   it.each([

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { PROVIDER_VERSION } from "../../src/railway/provider";
 import { UsageLimitProvider, type UsageLimitInputs } from "../../src/railway/usage-limit";
-import { createdOk, describeWithRailwaySchema, seedProject, startHarness, type Harness } from "../../test-support/railway-harness";
+import {
+  createdOk,
+  describeWithRailwaySchema,
+  seedProject,
+  startHarness,
+  type Harness,
+} from "../../test-support/railway-harness";
 
 let harness: Harness;
 let provider: UsageLimitProvider;
@@ -58,7 +64,9 @@ describeWithRailwaySchema("UsageLimit", () => {
 
   it("reads dashboard edits as drift, updates them back, and drops a removed limit", async () => {
     const created = await createdOk(provider.create(inputs()));
-    expect((await provider.read(created.id, created.outs)).props).toEqual(JSON.parse(JSON.stringify(created.outs)));
+    expect((await provider.read(created.id, created.outs)).props).toEqual(
+      JSON.parse(JSON.stringify(created.outs)),
+    );
     harness.sim.state.usageLimits.set(customerId, { softLimit: 60, hardLimit: null });
     const drifted = await provider.read(created.id, created.outs);
     expect(drifted.props?.hardLimitDollars).toBe(0);
@@ -70,8 +78,16 @@ describeWithRailwaySchema("UsageLimit", () => {
   });
 
   it.each([
-    [{ hardLimitDollars: 9, softLimitDollars: 5 }, "hardLimitDollars", "at least Railway's minimum of $10"],
-    [{ softLimitDollars: 90, hardLimitDollars: 90 }, "softLimitDollars", "must come before the hard limit"],
+    [
+      { hardLimitDollars: 9, softLimitDollars: 5 },
+      "hardLimitDollars",
+      "at least Railway's minimum of $10",
+    ],
+    [
+      { softLimitDollars: 90, hardLimitDollars: 90 },
+      "softLimitDollars",
+      "must come before the hard limit",
+    ],
     [{ softLimitDollars: 0 }, "softLimitDollars", "positive whole number"],
     [{ hardLimitDollars: 12.5 }, "hardLimitDollars", "whole number of dollars"],
     [{ projectId: "" }, "projectId", "project id is required"],

@@ -19,19 +19,27 @@ const finding = (report: AdoptionReport, resource: string) => {
 describeWithRailwaySchema("adopting the dashboard-made production", () => {
   let result: DashboardAdoptionResult;
   beforeAll(async () => {
-    const { rehearseDashboardAdoption } = await import("../../test-support/rehearsal/dashboard-adoption.js");
+    const { rehearseDashboardAdoption } =
+      await import("../../test-support/rehearsal/dashboard-adoption.js");
     result = await rehearseDashboardAdoption();
   }, 240_000);
 
   it("the check finds every live object under its dashboard name, and sends no mutation", () => {
     expect(result.checkMutations).toBe(0);
-    expect(finding(result.check, 'railway:Service "app-redis-service"')).toMatchObject({ status: "unchanged", found: { name: "Redis" } });
-    expect(result.check.findings.filter((f) => f.status === "create" || f.status === "blocked")).toEqual([]);
+    expect(finding(result.check, 'railway:Service "app-redis-service"')).toMatchObject({
+      status: "unchanged",
+      found: { name: "Redis" },
+    });
+    expect(
+      result.check.findings.filter((f) => f.status === "create" || f.status === "blocked"),
+    ).toEqual([]);
   });
 
   it("the check lists what up would change and what it would leave wrong", async () => {
-    const { backendVariablesTheStackDeclares } = await import("../../test-support/rehearsal/dashboard-adoption.js");
-    const { DASHBOARD_HAND_SET_VARIABLES } = await import("../../test-support/railway-simulator/dashboard-production.js");
+    const { backendVariablesTheStackDeclares } =
+      await import("../../test-support/rehearsal/dashboard-adoption.js");
+    const { DASHBOARD_HAND_SET_VARIABLES } =
+      await import("../../test-support/railway-simulator/dashboard-production.js");
     const redis = finding(result.check, 'railway:ServiceConfig "app-redis-config"');
     expect(redis.changes).toEqual(
       expect.arrayContaining([
@@ -40,16 +48,27 @@ describeWithRailwaySchema("adopting the dashboard-made production", () => {
       ]),
     );
     expect(redis.kept).toEqual(["REDIS_PASSWORD"]);
-    expect(finding(result.check, 'railway:ServiceConfig "app-crawl4ai-config"').kept).toEqual(["CRAWL4AI_API_TOKEN"]);
+    expect(finding(result.check, 'railway:ServiceConfig "app-crawl4ai-config"').kept).toEqual([
+      "CRAWL4AI_API_TOKEN",
+    ]);
     const declared = new Set(backendVariablesTheStackDeclares());
-    const unmanaged = Object.keys(DASHBOARD_HAND_SET_VARIABLES.backend ?? {}).filter((name) => !declared.has(name)).sort();
+    const unmanaged = Object.keys(DASHBOARD_HAND_SET_VARIABLES.backend ?? {})
+      .filter((name) => !declared.has(name))
+      .sort();
     expect(unmanaged.length).toBeGreaterThan(0);
-    expect(finding(result.check, 'railway:ServiceConfig "app-backend-config"').leftWrong).toEqual([expect.stringContaining(unmanaged.join(", "))]);
-    expect(finding(result.check, 'railway:ServiceConfig "app-frontend-config"').leftWrong).toEqual([expect.stringContaining("railway.json")]);
+    expect(finding(result.check, 'railway:ServiceConfig "app-backend-config"').leftWrong).toEqual([
+      expect.stringContaining(unmanaged.join(", ")),
+    ]);
+    expect(finding(result.check, 'railway:ServiceConfig "app-frontend-config"').leftWrong).toEqual([
+      expect.stringContaining("railway.json"),
+    ]);
     // The dashboard's workspace has no usage limit yet: up sets the budget's.
     expect(finding(result.check, 'railway:UsageLimit "usage-limit"')).toMatchObject({
       status: "change",
-      changes: [expect.objectContaining({ key: "softLimitDollars", from: null }), expect.objectContaining({ key: "hardLimitDollars", from: null })],
+      changes: [
+        expect.objectContaining({ key: "softLimitDollars", from: null }),
+        expect.objectContaining({ key: "hardLimitDollars", from: null }),
+      ],
     });
     expect(result.check.exitCode).toBe(1);
     expect(result.corrections).toEqual(["railway.redis.image: redis:8.2.1"]);
@@ -75,7 +94,8 @@ describeWithRailwaySchema("adopting the dashboard-made production", () => {
 describeWithRailwaySchema("the check on live states it was not built against", () => {
   async function checkOf(options: DashboardProductionOptions) {
     const { startRailwayTarget } = await import("../../test-support/rehearsal/target.js");
-    const { seedDashboardProduction } = await import("../../test-support/railway-simulator/dashboard-production.js");
+    const { seedDashboardProduction } =
+      await import("../../test-support/railway-simulator/dashboard-production.js");
     const { checkAdoption } = await import("../../test-support/rehearsal/dashboard-adoption.js");
     const target = await startRailwayTarget();
     try {
@@ -88,10 +108,22 @@ describeWithRailwaySchema("the check on live states it was not built against", (
   const blockers = (report: AdoptionReport) => report.findings.flatMap((f) => f.blockers);
 
   describe.each([
-    ["a near-miss service name", { serviceNames: { backend: "Backend" } }, /no service named "backend", but "Backend" exists: set client-fulfillment-infra:railway\.backend\.name/],
-    ["another near miss", { serviceNames: { crawl4ai: "crawl4ai-api" } }, /but "crawl4ai-api" exists/],
+    [
+      "a near-miss service name",
+      { serviceNames: { backend: "Backend" } },
+      /no service named "backend", but "Backend" exists: set client-fulfillment-infra:railway\.backend\.name/,
+    ],
+    [
+      "another near miss",
+      { serviceNames: { crawl4ai: "crawl4ai-api" } },
+      /but "crawl4ai-api" exists/,
+    ],
     ["a pending staged edit", { pendingStagedEdit: true }, /staged change\(s\) nobody applied/],
-    ["a second project of the same name", { duplicateProject: true }, /2 projects named "client-fulfillment-v2"/],
+    [
+      "a second project of the same name",
+      { duplicateProject: true },
+      /2 projects named "client-fulfillment-v2"/,
+    ],
   ] as const)("%s", (_case, options, message) => {
     it("blocks with the fix, exits 2 and sends no mutation", async () => {
       const { report, mutations } = await checkOf(options as DashboardProductionOptions);
@@ -102,10 +134,16 @@ describeWithRailwaySchema("the check on live states it was not built against", (
   });
 
   it("names other hand-set variables, on the service that has them", async () => {
-    const { report, mutations } = await checkOf({ handSetVariables: { crawl4ai: { BROWSER_POOL: "3" }, frontend: { NEXT_PUBLIC_FLAG: "1" } } });
+    const { report, mutations } = await checkOf({
+      handSetVariables: { crawl4ai: { BROWSER_POOL: "3" }, frontend: { NEXT_PUBLIC_FLAG: "1" } },
+    });
     expect(mutations).toBe(0);
-    expect(finding(report, 'railway:ServiceConfig "app-crawl4ai-config"').leftWrong).toEqual([expect.stringContaining("BROWSER_POOL")]);
-    expect(finding(report, 'railway:ServiceConfig "app-frontend-config"').leftWrong).toEqual(expect.arrayContaining([expect.stringContaining("NEXT_PUBLIC_FLAG")]));
+    expect(finding(report, 'railway:ServiceConfig "app-crawl4ai-config"').leftWrong).toEqual([
+      expect.stringContaining("BROWSER_POOL"),
+    ]);
+    expect(finding(report, 'railway:ServiceConfig "app-frontend-config"').leftWrong).toEqual(
+      expect.arrayContaining([expect.stringContaining("NEXT_PUBLIC_FLAG")]),
+    );
     expect(finding(report, 'railway:ServiceConfig "app-backend-config"').leftWrong).toEqual([]);
   });
 });

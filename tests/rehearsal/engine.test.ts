@@ -9,7 +9,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { Environment } from "../../src/railway/environment";
 import { Project } from "../../src/railway/project";
 import { Service, type ServiceArgs } from "../../src/railway/service";
-import { rehearseUp, type RehearsalState, type UpResult } from "../../test-support/rehearsal/engine";
+import {
+  rehearseUp,
+  type RehearsalState,
+  type UpResult,
+} from "../../test-support/rehearsal/engine";
 import { startRailwayTarget, type RailwayTarget } from "../../test-support/rehearsal/target";
 import { describeWithRailwaySchema } from "../../test-support/railway-harness";
 
@@ -20,10 +24,22 @@ const SERVICE_TYPE = "pulumi-nodejs:dynamic/railway:Service";
 function program(workspaceId: string, options: { withPreview: boolean }) {
   return () => {
     const config = new pulumi.Config("rehearsal");
-    const project = new Project("project", { name: "rehearsal-app", workspaceId, defaultEnvironmentName: "production" });
-    const environment = new Environment("staging", { projectId: project.projectId, name: config.get("environmentName") ?? "staging" });
+    const project = new Project("project", {
+      name: "rehearsal-app",
+      workspaceId,
+      defaultEnvironmentName: "production",
+    });
+    const environment = new Environment("staging", {
+      projectId: project.projectId,
+      name: config.get("environmentName") ?? "staging",
+    });
     // Service's inputs are changing shape (a bare service plus ServiceConfig); extra inputs are harmless to either.
-    const serviceArgs = { projectId: project.projectId, name: "redis", source: { image: "redis:8.2" }, environmentId: environment.environmentId };
+    const serviceArgs = {
+      projectId: project.projectId,
+      name: "redis",
+      source: { image: "redis:8.2" },
+      environmentId: environment.environmentId,
+    };
     const service = new Service("redis", serviceArgs as unknown as ServiceArgs);
     const password = new random.RandomPassword("redis-password", { length: 24, special: false });
     const outputs: Record<string, unknown> = {
@@ -34,7 +50,11 @@ function program(workspaceId: string, options: { withPreview: boolean }) {
     };
     if (options.withPreview) {
       // No input refers to the service: only dependsOn orders it.
-      const preview = new Environment("preview", { projectId: project.projectId, name: "preview" }, { dependsOn: [service] });
+      const preview = new Environment(
+        "preview",
+        { projectId: project.projectId, name: "preview" },
+        { dependsOn: [service] },
+      );
       outputs.previewId = preview.environmentId;
     }
     return outputs;
@@ -43,7 +63,11 @@ function program(workspaceId: string, options: { withPreview: boolean }) {
 
 describeWithRailwaySchema("rehearsal engine on a small Railway program", () => {
   let target: RailwayTarget;
-  const up = (prior: RehearsalState | undefined, extraConfig: Record<string, string> = {}, withPreview = true) =>
+  const up = (
+    prior: RehearsalState | undefined,
+    extraConfig: Record<string, string> = {},
+    withPreview = true,
+  ) =>
     rehearseUp({
       stack: "rehearsal",
       config: { ...target.config, ...extraConfig },
@@ -63,12 +87,20 @@ describeWithRailwaySchema("rehearsal engine on a small Railway program", () => {
   });
 
   it("creates every dynamic resource through the plugin and hands the real ids to dependents", () => {
-    expect(first.steps.map((step) => `${step.kind} ${step.name}`).sort()).toEqual(["create preview", "create project", "create redis", "create staging"]);
+    expect(first.steps.map((step) => `${step.kind} ${step.name}`).sort()).toEqual([
+      "create preview",
+      "create project",
+      "create redis",
+      "create staging",
+    ]);
     const projectId = first.outputs.projectId as string;
     const environmentId = first.outputs.environmentId as string;
     const serviceId = first.outputs.serviceId as string;
     expect(target.sim.state.projects.get(projectId)?.name).toBe("rehearsal-app");
-    expect(target.sim.state.environments.get(environmentId)).toMatchObject({ name: "staging", projectId });
+    expect(target.sim.state.environments.get(environmentId)).toMatchObject({
+      name: "staging",
+      projectId,
+    });
     expect(target.sim.state.services.get(serviceId)).toMatchObject({ name: "redis", projectId });
     // The state holds the checked inputs with the serialized provider, as a state file would.
     const stored = first.state.get(`${ENVIRONMENT_TYPE}::staging`);
@@ -103,18 +135,28 @@ describeWithRailwaySchema("rehearsal engine on a small Railway program", () => {
     target.startWindow();
     const third = await up(first.state, { "rehearsal:environmentName": "staging-2" });
     const measured = target.measure();
-    expect(third.steps.filter((step) => step.kind !== "same").map((step) => `${step.kind} ${step.name}`)).toEqual(["update staging"]);
+    expect(
+      third.steps.filter((step) => step.kind !== "same").map((step) => `${step.kind} ${step.name}`),
+    ).toEqual(["update staging"]);
     expect(measured.mutations).toBe(1);
-    expect(target.sim.state.environments.get(first.outputs.environmentId as string)?.name).toBe("staging-2");
+    expect(target.sim.state.environments.get(first.outputs.environmentId as string)?.name).toBe(
+      "staging-2",
+    );
     first = third;
   });
 
   it("deletes a resource the program no longer declares", async () => {
     target.startWindow();
     const fourth = await up(first.state, { "rehearsal:environmentName": "staging-2" }, false);
-    expect(fourth.steps.filter((step) => step.kind !== "same").map((step) => `${step.kind} ${step.name}`)).toEqual(["delete preview"]);
+    expect(
+      fourth.steps
+        .filter((step) => step.kind !== "same")
+        .map((step) => `${step.kind} ${step.name}`),
+    ).toEqual(["delete preview"]);
     expect(fourth.state.has(`${ENVIRONMENT_TYPE}::preview`)).toBe(false);
-    expect(target.sim.state.environments.get(first.outputs.previewId as string)?.deletedAt).not.toBeNull();
+    expect(
+      target.sim.state.environments.get(first.outputs.previewId as string)?.deletedAt,
+    ).not.toBeNull();
     expect(fourth.state.has(`${PROJECT_TYPE}::project`)).toBe(true);
   });
 
@@ -123,8 +165,13 @@ describeWithRailwaySchema("rehearsal engine on a small Railway program", () => {
       const project = new Project("nameless", { name: "", workspaceId: target.sim.workspaceId });
       return { projectId: project.projectId };
     };
-    await expect(rehearseUp({ stack: "rehearsal", config: target.config, secretKeys: target.secretKeys, program: broken })).rejects.toThrow(
-      /railway:Project "nameless": check failed: name: a project name is required/,
-    );
+    await expect(
+      rehearseUp({
+        stack: "rehearsal",
+        config: target.config,
+        secretKeys: target.secretKeys,
+        program: broken,
+      }),
+    ).rejects.toThrow(/railway:Project "nameless": check failed: name: a project name is required/);
   });
 });

@@ -13,8 +13,17 @@ describeWithRailwaySchema("a Railway error during up", () => {
     const { stackInput } = await import("../../test-support/rehearsal/scenarios.js");
     const target = await startRailwayTarget();
     try {
-      target.sim.injectFault({ field: "serviceCreate", fault: { kind: "graphqlError", message: "Project is archived" } });
-      await expect(rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...stackInput(PROJECT_DIR, "production", target) })).rejects.toThrow(
+      target.sim.injectFault({
+        field: "serviceCreate",
+        fault: { kind: "graphqlError", message: "Project is archived" },
+      });
+      await expect(
+        rehearseUp({
+          stack: "production",
+          projectDir: PROJECT_DIR,
+          ...stackInput(PROJECT_DIR, "production", target),
+        }),
+      ).rejects.toThrow(
         /railway:Service::.*: Railway ServiceCreate failed \(HTTP 200\): Project is archived/,
       );
     } finally {

@@ -26,7 +26,9 @@ describeWithRailwaySchema("refresh of the production stack", () => {
     const input = stackInput(PROJECT_DIR, "production", target);
     config = input.config;
     up = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...input });
-    environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production" && env.projectId === up.outputs.railwayProjectId)!.id;
+    environmentId = [...target.sim.state.environments.values()].find(
+      (env) => env.name === "production" && env.projectId === up.outputs.railwayProjectId,
+    )!.id;
   }, 120_000);
   afterAll(() => target?.close());
 
@@ -44,6 +46,8 @@ describeWithRailwaySchema("refresh of the production stack", () => {
     const backend = (up.outputs.railwayServiceIds as Record<string, string>).backend!;
     target.sim.state.updateServiceInstance(environmentId, backend, { restartPolicyType: "NEVER" });
     expect(await refresh()).toEqual([{ name: "app-backend-config", keys: ["deploy"] }]);
-    target.sim.state.updateServiceInstance(environmentId, backend, { restartPolicyType: "ON_FAILURE" });
+    target.sim.state.updateServiceInstance(environmentId, backend, {
+      restartPolicyType: "ON_FAILURE",
+    });
   });
 });

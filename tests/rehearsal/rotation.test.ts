@@ -10,21 +10,31 @@ describeWithRailwaySchema("rotating Redis's password", () => {
   it("writes a new password only for a new label, then redeploys the backend after Redis", async () => {
     const { startRailwayTarget } = await import("../../test-support/rehearsal/target.js");
     const { rehearseUp, PROJECT_DIR } = await import("../../test-support/rehearsal/engine.js");
-    const { editProjectKey, stackInput } = await import("../../test-support/rehearsal/scenarios.js");
+    const { editProjectKey, stackInput } =
+      await import("../../test-support/rehearsal/scenarios.js");
     const target = await startRailwayTarget();
     try {
       const input = stackInput(PROJECT_DIR, "production", target);
       const first = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, ...input });
       const ids = first.outputs.railwayServiceIds as Record<string, string>;
-      const environmentId = [...target.sim.state.environments.values()].find((env) => env.name === "production" && env.projectId === first.outputs.railwayProjectId)!.id;
-      const password = () => target.sim.state.getVariables(environmentId, ids.redis!).REDIS_PASSWORD;
+      const environmentId = [...target.sim.state.environments.values()].find(
+        (env) => env.name === "production" && env.projectId === first.outputs.railwayProjectId,
+      )!.id;
+      const password = () =>
+        target.sim.state.getVariables(environmentId, ids.redis!).REDIS_PASSWORD;
       const before = password();
 
       const rotated = editProjectKey(input.config, "railway", (railway) => {
         (railway.redis as Record<string, unknown>).passwordRotation = "2026-12-01";
       });
       target.startWindow();
-      const second = await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, config: rotated, secretKeys: input.secretKeys, prior: first.state });
+      const second = await rehearseUp({
+        stack: "production",
+        projectDir: PROJECT_DIR,
+        config: rotated,
+        secretKeys: input.secretKeys,
+        prior: first.state,
+      });
       const deployed = target.measure().deployments.map((deployment) => deployment.serviceId);
 
       expect(password()).not.toBe(before);
@@ -34,7 +44,13 @@ describeWithRailwaySchema("rotating Redis's password", () => {
       expect(step("app-crawl4ai-config").kind).toBe("same");
 
       target.startWindow();
-      await rehearseUp({ stack: "production", projectDir: PROJECT_DIR, config: rotated, secretKeys: input.secretKeys, prior: second.state });
+      await rehearseUp({
+        stack: "production",
+        projectDir: PROJECT_DIR,
+        config: rotated,
+        secretKeys: input.secretKeys,
+        prior: second.state,
+      });
       expect(target.measure().mutations).toBe(0);
     } finally {
       await target.close();

@@ -32,7 +32,10 @@ for (const stack of ["production", "staging"] as const satisfies readonly StackN
     let changed: { variable: string; healthcheckPath: string };
     beforeAll(async () => {
       const scenarios = await import("../../test-support/rehearsal/scenarios.js");
-      changed = { variable: scenarios.CHANGED_VARIABLE.name, healthcheckPath: scenarios.CHANGED_HEALTHCHECK_PATH };
+      changed = {
+        variable: scenarios.CHANGED_VARIABLE.name,
+        healthcheckPath: scenarios.CHANGED_HEALTHCHECK_PATH,
+      };
       results = await scenarios.rehearseStack(stack);
     }, 240_000);
 
@@ -43,21 +46,31 @@ for (const stack of ["production", "staging"] as const satisfies readonly StackN
       const ids = railwayIdInputs(a.up);
       expect(ids.length).toBeGreaterThan(0);
       for (const { resource, key, value } of ids) {
-        expect(typeof value === "string" && value.length > 0 && !value.includes("computed"), `${resource}.${key} = ${String(value)}`).toBe(true);
+        expect(
+          typeof value === "string" && value.length > 0 && !value.includes("computed"),
+          `${resource}.${key} = ${String(value)}`,
+        ).toBe(true);
       }
       expect(a.measurement.deploys).toBeGreaterThan(0);
     });
 
     it("(b) a second up with the same config sends no mutation and deploys nothing", () => {
       const b = scenario(results, "b");
-      expect(b.steps.every((step) => step.kind === "same"), b.steps.map((s) => `${s.kind} ${s.name}`).join(", ")).toBe(true);
+      expect(
+        b.steps.every((step) => step.kind === "same"),
+        b.steps.map((s) => `${s.kind} ${s.name}`).join(", "),
+      ).toBe(true);
       expect(b.measurement.mutationsByName).toEqual({});
       expect(b.measurement.deploys).toBe(0);
     });
 
     it("(c) a backend variable and a backend setting changed together deploy the backend once", () => {
       const c = scenario(results, "c");
-      const changedInputs = JSON.stringify(c.steps.filter((step) => step.kind === "update").map((step) => c.up.state.get(`${step.type}::${step.name}`)?.inputs));
+      const changedInputs = JSON.stringify(
+        c.steps
+          .filter((step) => step.kind === "update")
+          .map((step) => c.up.state.get(`${step.type}::${step.name}`)?.inputs),
+      );
       expect(changedInputs).toContain(changed.variable);
       expect(changedInputs).toContain(changed.healthcheckPath);
       expect(c.deploysByService).toEqual({ [`backend@${stack}`]: 1 });

