@@ -1,7 +1,18 @@
 import type { ServiceSpec } from "../components/railway-service";
 import type { RailwayAppSettings } from "./context";
 
-type RepoSettings = RailwayAppSettings["backend" | "frontend"];
+/** What every service built from the app's repository has in its `railway.<role>` keys. */
+type RepoSettings = Pick<
+  RailwayAppSettings["frontend"],
+  | "repo"
+  | "branch"
+  | "rootDirectory"
+  | "healthcheckPath"
+  | "healthcheckTimeout"
+  | "sleepApplication"
+  | "watchPatterns"
+  | "variables"
+>;
 
 /** Source, build and deploy settings of a service Railway builds from a branch of the app's repository. */
 export function repoServiceSettings(
