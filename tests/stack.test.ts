@@ -10,6 +10,7 @@ import {
   type PlannedResource,
 } from "../src/offline/mock-runtime";
 import { readStackFile } from "../src/stack-file";
+import { APP_ROLES, type AppRole } from "../src/config";
 import type { ProductionOutputsForStaging } from "../src/stack";
 import { committedConfig } from "../test-support/config-fixtures";
 
@@ -20,6 +21,8 @@ const COMMITTED_RETENTION_DAYS = (
 const ROOT = path.resolve(__dirname, "..");
 /** Production's outputs as staging's stack reference would see them, with a recognisable credential. */
 const PRODUCTION_PASSWORD = "Production-only-s3cret";
+const byAppRole = (value: (role: AppRole) => string) =>
+  Object.fromEntries(APP_ROLES.map((role) => [role, value(role)])) as Record<AppRole, string>;
 const PRODUCTION_OUTPUTS = {
   neonProjectId: "spring-fog-49733273",
   neonDefaultBranchId: "br-main-000001",
@@ -28,19 +31,9 @@ const PRODUCTION_OUTPUTS = {
   databasePassword: PRODUCTION_PASSWORD,
   appDatabaseUrl: `postgresql+asyncpg://neondb_owner:${PRODUCTION_PASSWORD}@ep-production.us-east-1.aws.neon.tech/neondb`,
   railwayProjectId: "railway-project-1",
-  railwayServiceIds: {
-    backend: "svc-backend",
-    frontend: "svc-frontend",
-    redis: "svc-redis",
-    crawl4ai: "svc-crawl4ai",
-  },
+  railwayServiceIds: byAppRole((role) => `svc-${role}`),
   // Unlike production's stack file, so staging's references show where they come from.
-  railwayServiceNames: {
-    backend: "Backend",
-    frontend: "Frontend",
-    redis: "Redis",
-    crawl4ai: "Crawl4AI",
-  },
+  railwayServiceNames: byAppRole((role) => `Live-${role}`),
 } satisfies ProductionOutputsForStaging & Record<string, unknown>;
 
 async function run(
@@ -327,12 +320,12 @@ describe("staging stack on the mock runtime", () => {
       ),
     ).toEqual(PRODUCTION_OUTPUTS.railwayServiceNames);
     expect(byRole.backend?.variables).toMatchObject({
-      REDIS_URL: "${{Redis.REDIS_URL}}",
-      CRAWL4AI_URL: "http://${{Crawl4AI.RAILWAY_PRIVATE_DOMAIN}}:${{Crawl4AI.PORT}}",
-      CRAWL4AI_API_TOKEN: "${{Crawl4AI.CRAWL4AI_API_TOKEN}}",
+      REDIS_URL: "${{Live-redis.REDIS_URL}}",
+      CRAWL4AI_URL: "http://${{Live-crawl4ai.RAILWAY_PRIVATE_DOMAIN}}:${{Live-crawl4ai.PORT}}",
+      CRAWL4AI_API_TOKEN: "${{Live-crawl4ai.CRAWL4AI_API_TOKEN}}",
     });
     expect(byRole.frontend?.variables).toEqual({
-      NEXT_PUBLIC_API_URL: "https://${{Backend.RAILWAY_PUBLIC_DOMAIN}}",
+      NEXT_PUBLIC_API_URL: "https://${{Live-backend.RAILWAY_PUBLIC_DOMAIN}}",
     });
     const results = evaluateStackRules({
       stack: "staging",

@@ -8,6 +8,8 @@ import {
 } from "../../src/offline/mock-runtime";
 import { productionOutputsForStaging } from "../../src/offline/placeholders";
 import { readStackFile } from "../../src/stack-file";
+import { APP_ROLES, type ProductionConfig } from "../../src/config";
+import { committedConfig, parseFixture } from "../../test-support/config-fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CONFIG = "pulumi-nodejs:dynamic/railway:ServiceConfig";
@@ -50,22 +52,20 @@ describe("production's Railway app on the mock runtime", () => {
     plan = await run("production");
   });
 
-  it("adopts the app project and declares the four services in its production environment", () => {
+  it("adopts the app project and declares each app service, by its pinned name, in its production environment", () => {
     expect(byName(plan, "app-project")?.inputs).toMatchObject({
       name: "client-fulfillment-v2",
       defaultEnvironmentName: "production",
     });
+    const { railway } = parseFixture(committedConfig("production")) as ProductionConfig;
     const services = plan.resources.filter(
       (resource) => resource.type === "pulumi-nodejs:dynamic/railway:Service",
     );
-    expect(services.map((service) => service.inputs.name).sort()).toEqual([
-      "Redis",
-      "backend",
-      "crawl4ai",
-      "frontend",
-      "postgres-s3-backups",
-    ]);
-    for (const role of ["backend", "frontend", "redis", "crawl4ai"]) {
+    expect(services.map((service) => service.inputs.name).sort()).toEqual(
+      [...APP_ROLES.map((role) => railway[role].name), railway.backupJob.name].sort(),
+    );
+    expect(railway.redis.name).toBe("Redis");
+    for (const role of APP_ROLES) {
       expect(configOf(plan, role).inputs.environmentId).toBe("computed-app-project-environment-id");
     }
   });
@@ -175,12 +175,9 @@ describe("production's Railway app on the mock runtime", () => {
 
   it("exports the Railway ids staging needs", () => {
     expect(plan.outputs.railwayProjectId?.value).toBe("computed-app-project-id");
-    expect(plan.outputs.railwayServiceIds?.value).toEqual({
-      backend: "computed-app-backend-service-id",
-      frontend: "computed-app-frontend-service-id",
-      redis: "computed-app-redis-service-id",
-      crawl4ai: "computed-app-crawl4ai-service-id",
-    });
+    expect(plan.outputs.railwayServiceIds?.value).toEqual(
+      Object.fromEntries(APP_ROLES.map((role) => [role, `computed-app-${role}-service-id`])),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { APP_ROLES } from "../../src/config";
 import { buildPlan, renderPlanText, type PlanDocument } from "../../src/offline/plan";
 import { planCommand } from "../../scripts/plan-command";
 import { setConfig, stackDirWith } from "../../test-support/plan-script";
@@ -17,21 +18,12 @@ describe("the plan's cost estimate", () => {
     const production = await buildPlan(ROOT, "production");
     const staging = await buildPlan(ROOT, "staging");
     expect(production.costs.lines.map((line) => line.item)).toEqual([
-      "redis",
-      "crawl4ai",
-      "backend",
-      "frontend",
+      ...APP_ROLES,
       "backupJob",
       "R2 backups",
       "Neon",
     ]);
-    expect(staging.costs.lines.map((line) => line.item)).toEqual([
-      "redis",
-      "crawl4ai",
-      "backend",
-      "frontend",
-      "Neon",
-    ]);
+    expect(staging.costs.lines.map((line) => line.item)).toEqual([...APP_ROLES, "Neon"]);
     expect(production.costs.railway).toMatchObject({ subscriptionUsd: 5, includedUsageUsd: 5 });
     expect(staging.costs.railway).toMatchObject({ subscriptionUsd: 0, includedUsageUsd: 0 });
     for (const plan of [production, staging]) {
