@@ -4,7 +4,7 @@
  * the patch the provider would send (its own diff). Sends queries only; the client it is given
  * refuses mutations (`readOnly`), so a mistake here cannot change the live system.
  */
-import { RailwayClient, type RailwayClientOptions } from "./client";
+import { RailwayClient } from "./client";
 import type { Operation } from "./operations";
 import { branchTriggers, GITHUB_APP_FIX, missingBranchTrigger } from "./deployments";
 import {
@@ -30,19 +30,18 @@ import { unlessNotFound } from "./provider";
 import { liveLimit, sameLimit } from "./usage-limit";
 import { liveVolumeInstances } from "./volume";
 
-/** A client that refuses to send any mutation: the adoption check's guarantee does not rest on its callers. */
+/**
+ * A client that refuses to send any mutation: the read-only checks' guarantee (railway:check,
+ * railway:usage) does not rest on their callers.
+ */
 export class ReadOnlyRailwayClient extends RailwayClient {
-  constructor(options: RailwayClientOptions) {
-    super(options);
-  }
-
   override request<TData>(
     operation: Operation<TData>,
     variables: Record<string, unknown>,
   ): Promise<TData> {
     if (/^\s*mutation\b/.test(operation.document)) {
       return Promise.reject(
-        new Error(`the adoption check is read-only and refused to send ${operation.name}`),
+        new Error(`this check is read-only and refused to send mutation ${operation.name}`),
       );
     }
     return super.request(operation, variables);

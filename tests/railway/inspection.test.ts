@@ -18,7 +18,7 @@ describe("ReadOnlyRailwayClient", () => {
       const client = new ReadOnlyRailwayClient({ token: "t", tokenSource: "test", endpoint });
       await expect(
         client.request(SERVICE_CREATE, { input: { projectId: "p", name: "x" } }),
-      ).rejects.toThrow("the adoption check is read-only and refused to send ServiceCreate");
+      ).rejects.toThrow("this check is read-only and refused to send mutation ServiceCreate");
       expect(received).toBe(0);
       await expect(client.request(PROJECT_SERVICES, { id: "p" })).resolves.toEqual({
         project: { services: { edges: [] } },
