@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS JavaScript that Node loads without a compiler (see src/offline/defer-sdk-modules.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["scripts/**", "test-support/**"],
     rules: { "no-console": "off" },
   },

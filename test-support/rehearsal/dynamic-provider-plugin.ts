@@ -34,7 +34,7 @@ export interface ResourceRef {
 
 const PLUGIN_DIR = path.dirname(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"));
 /** Spares each plugin process the SDK modules only a serializer needs (the plugin deserializes). */
-const DEFER_SDK_MODULES = path.resolve(__dirname, "../../src/offline/defer-sdk-modules.cts");
+const DEFER_SDK_MODULES = path.resolve(__dirname, "../../src/offline/defer-sdk-modules.cjs");
 const START_TIMEOUT_MS = 15_000;
 
 /** JSON-like copy without `undefined` (protobuf's Struct rejects it; the engine never sends it). */

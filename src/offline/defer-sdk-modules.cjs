@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Imported before `@pulumi/pulumi` by the offline tools (the plan script, the test workers).
  *
@@ -7,12 +8,12 @@
  * of them goes into require's cache as a stand-in that loads the real module at its first use, so
  * a run that does serialize (the rehearsal's `up`) gets the real code, only later.
  *
- * CommonJS with erasable types only: Node loads it as it is (`node --require`), without tsx, in
- * the rehearsal's dynamic-provider plugin, which must run the providers as plain Node would.
+ * Plain CommonJS JavaScript (types in JSDoc): any Node loads it as it is (`node --require`), without
+ * tsx or type stripping, in the rehearsal's dynamic-provider plugin, which must run the providers
+ * as plain Node would.
  */
-/* eslint-disable @typescript-eslint/no-require-imports -- see above: no import syntax in this file */
-const Module = require("node:module") as typeof import("node:module");
-const path = require("node:path") as typeof import("node:path");
+const Module = require("node:module");
+const path = require("node:path");
 
 const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi"));
 
@@ -21,7 +22,8 @@ const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi"));
  * the module says `__esModule`: the stand-in says so (without loading) where the real one is an
  * ES module compiled to CommonJS or is only ever read through its named exports.
  */
-const DEFERRED: readonly { file: string; claimsEsModule: boolean }[] = [
+/** @type {readonly { file: string; claimsEsModule: boolean }[]} */
+const DEFERRED = [
   { file: path.join(SDK_DIR, "typescript-shim.js"), claimsEsModule: false },
   {
     file: require.resolve("@npmcli/arborist", {
@@ -32,15 +34,21 @@ const DEFERRED: readonly { file: string; claimsEsModule: boolean }[] = [
   { file: path.join(SDK_DIR, "automation", "index.js"), claimsEsModule: true },
 ];
 
-function deferLoading(file: string, claimsEsModule: boolean): void {
+/**
+ * @param {string} file
+ * @param {boolean} claimsEsModule
+ */
+function deferLoading(file, claimsEsModule) {
   if (require.cache[file]) return;
-  let loaded: Record<PropertyKey, unknown> | undefined;
+  /** @type {Record<PropertyKey, unknown> | undefined} */
+  let loaded;
+  /** @returns {Record<PropertyKey, unknown>} */
   const real = () => {
     if (!loaded) {
       delete require.cache[file];
-      loaded = require(file) as Record<PropertyKey, unknown>;
+      loaded = require(file);
     }
-    return loaded;
+    return /** @type {Record<PropertyKey, unknown>} */ (loaded);
   };
   const standIn = new Module(file);
   standIn.filename = file;
