@@ -7,7 +7,7 @@ import { neonCuHoursWithinPlan } from "./neon-compute";
 import { pitrWithinPlan } from "./neon-plan";
 import { neonTransferWithinPlan } from "./neon-transfer";
 import {
-  backendDatabaseUrlHasNoQuery,
+  serviceDatabaseUrlHasNoQuery,
   backupClientMatchesServer,
   backupCronMeetsRpo,
   backupJobWritesRetainedBucket,
@@ -34,7 +34,7 @@ export const RULES: readonly Rule[] = [
   backupDatabaseUrlDirectAndSsl,
   backupRetentionMatchesConfig,
   backupScheduleMeetsRpo,
-  backendDatabaseUrlHasNoQuery,
+  serviceDatabaseUrlHasNoQuery,
   serviceEnvironmentMatchesStack,
   webServicesLeavePortToRailway,
   railwayReferencesResolve,

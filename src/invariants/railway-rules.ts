@@ -88,8 +88,8 @@ export const NODE_MAJOR_FOR_PG_CLIENT: Readonly<Record<number, number>> = {
   17: 22,
 };
 
-export const backendDatabaseUrlHasNoQuery: Rule = {
-  id: "backend-database-url-has-no-query",
+export const serviceDatabaseUrlHasNoQuery: Rule = {
+  id: "service-database-url-has-no-query",
   description:
     "Every service that gets the app database (the backend) has the asyncpg DATABASE_URL with no query string (asyncpg rejects sslmode).",
   evaluate(snapshot) {
@@ -97,7 +97,7 @@ export const backendDatabaseUrlHasNoQuery: Rule = {
     const backends = withTrait(services, "app-database");
     if (backends.length === 0)
       return notApplicable(
-        backendDatabaseUrlHasNoQuery.id,
+        serviceDatabaseUrlHasNoQuery.id,
         "the stack declares no service that gets the app database",
       );
     const problems = backends.flatMap((backend) => {
@@ -119,7 +119,7 @@ export const backendDatabaseUrlHasNoQuery: Rule = {
       ];
     });
     return verdict(
-      backendDatabaseUrlHasNoQuery.id,
+      serviceDatabaseUrlHasNoQuery.id,
       problems,
       `DATABASE_URL of ${backends.map((b) => `"${b.serviceName}"`).join(", ")} is secret, ${snapshot.expected.appUrlScheme}://, no query string.`,
     );

@@ -6,7 +6,7 @@ import type { RuleResult } from "../../src/invariants/violation";
 import { rulesExportedBy } from "./module-rules";
 
 const {
-  backendDatabaseUrlHasNoQuery,
+  serviceDatabaseUrlHasNoQuery,
   backupClientMatchesServer,
   backupCronMeetsRpo,
   backupJobWritesRetainedBucket,
@@ -175,7 +175,7 @@ describe("Railway rules on the happy path", () => {
 describe("each rule fails on its own mistake, without printing secret values", () => {
   const cases: [string, string, Resource[], string][] = [
     [
-      backendDatabaseUrlHasNoQuery.id,
+      serviceDatabaseUrlHasNoQuery.id,
       "sslmode in DATABASE_URL",
       withService("backend", (i) => ({
         ...i,
@@ -184,7 +184,7 @@ describe("each rule fails on its own mistake, without printing secret values", (
       'contains "sslmode"',
     ],
     [
-      backendDatabaseUrlHasNoQuery.id,
+      serviceDatabaseUrlHasNoQuery.id,
       "DATABASE_URL moved to a plain variable",
       withService("backend", (i) => ({
         ...i,

@@ -51,7 +51,7 @@ describe("the plan of a stack file whose extra variables break a Railway rule ex
     );
     const result = await inProcessPlan(["--stack", "production", "--dir", dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("invariant violated: backend-database-url-has-no-query:");
+    expect(result.stderr).toContain("invariant violated: service-database-url-has-no-query:");
     expect(result.stderr).toContain('contains "sslmode"');
   });
 });

@@ -156,7 +156,7 @@ const RULE_MUTATIONS: Record<string, Mutation> = {
   "environment-matches-stack": MUTATIONS.environmentDevelopment,
   "service-environment-matches-stack": MUTATIONS.environmentDevelopment,
   "app-database-url-has-no-query": MUTATIONS.appUrlQuery,
-  "backend-database-url-has-no-query": MUTATIONS.appUrlQuery,
+  "service-database-url-has-no-query": MUTATIONS.appUrlQuery,
   "stateful-resources-protected": MUTATIONS.unprotectNeon,
   "pitr-within-plan": MUTATIONS.pitrTooLong,
   "neon-cu-hours-within-plan": MUTATIONS.neonComputeTooLarge,

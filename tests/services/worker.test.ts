@@ -5,7 +5,7 @@ import type { ServiceSpec } from "../../src/components/railway-service";
 import type { ProductionConfig } from "../../src/config";
 import { evaluateStackRules } from "../../src/invariants/catalogue";
 import {
-  backendDatabaseUrlHasNoQuery,
+  serviceDatabaseUrlHasNoQuery,
   serviceEnvironmentMatchesStack,
   webServicesLeavePortToRailway,
 } from "../../src/invariants/railway-rules";
@@ -97,7 +97,7 @@ describe("a worker service added as one spec", () => {
 
   it("is checked by the database and ENVIRONMENT rules, and not by the web rule", async () => {
     const { byRule } = await railwayRulesWithWorker();
-    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({
+    expect(byRule[serviceDatabaseUrlHasNoQuery.id]).toMatchObject({
       status: "pass",
       message: expect.stringContaining('"worker"'),
     });
@@ -112,11 +112,11 @@ describe("a worker service added as one spec", () => {
     const { byRule } = await railwayRulesWithWorker(undefined, {
       databaseUrl: `${DATABASE_URL}?sslmode=require`,
     });
-    expect(byRule[backendDatabaseUrlHasNoQuery.id]).toMatchObject({
+    expect(byRule[serviceDatabaseUrlHasNoQuery.id]).toMatchObject({
       status: "fail",
       message: expect.stringContaining('Service "worker"'),
     });
-    expect(byRule[backendDatabaseUrlHasNoQuery.id]?.message).not.toContain('Service "backend"');
+    expect(byRule[serviceDatabaseUrlHasNoQuery.id]?.message).not.toContain('Service "backend"');
   });
 
   it("fails the ENVIRONMENT rule when it has none, or says development", async () => {
