@@ -7,11 +7,8 @@
  * Records are written straight into the state: nothing counts as a request, mutation or deploy.
  */
 import type { ConfigObject } from "./environment-config.js";
-import { deployedConfig } from "./environment-config.js";
 import {
   defaultServiceInstanceSettings,
-  RAILWAY_DOMAIN_SUFFIX,
-  type DeploymentRecord,
   type EnvironmentRecord,
   type ProjectRecord,
   type ServiceInstanceSettings,
@@ -132,7 +129,8 @@ export function seedDashboardProduction(
   const target = { ...DEFAULT_BACKUP_TARGET, ...options.backupTarget };
 
   const app = createProject(state, options.projectName ?? "client-fulfillment-v2", environmentName);
-  const service = (role: AppRole) => createService(state, app.project.id, names[role]);
+  const service = (role: AppRole) =>
+    state.createService({ projectId: app.project.id, name: names[role] });
   const redis = service("redis");
   const crawl4ai = service("crawl4ai");
   const backend = service("backend");
@@ -175,14 +173,14 @@ export function seedDashboardProduction(
     "redis",
   );
   // The template's volume at /data ("Volume: /data").
-  const redisVolumeId = createVolume(
-    state,
-    app.project.id,
-    environmentId,
-    redis.id,
-    "redis-volume",
-    "/data",
-  );
+  const redisVolumeId = state.createVolume({ projectId: app.project.id, name: "redis-volume" }, [
+    {
+      environmentId,
+      serviceId: redis.id,
+      mountPath: "/data",
+      region: state.requireServiceInstance(environmentId, redis.id).region,
+    },
+  ]).id;
   // The template's public TCP proxy on 6379 ("TCP Proxies: 6379").
   const redisTcpProxyId =
     options.redisTcpProxy === false ? null : state.addTcpProxy(environmentId, redis.id, 6379).id;
@@ -247,8 +245,15 @@ export function seedDashboardProduction(
     [backend, "/backend"],
     [frontend, "/frontend"],
   ] as const) {
-    createServiceDomain(state, app.project.id, app.environment, record);
-    createDeploymentTrigger(state, app.project.id, environmentId, record.id, repo, rootDirectory);
+    state.createServiceDomain(app.environment, record);
+    state.createDeploymentTrigger({
+      projectId: app.project.id,
+      environmentId,
+      serviceId: record.id,
+      repository: repo,
+      branch: "main",
+      rootDirectory,
+    });
   }
 
   // The postgres-s3-backups template in its own project: a cron service that dumps once and exits
@@ -258,7 +263,10 @@ export function seedDashboardProduction(
     options.backupsProjectName ?? "client-fulfillment-backups",
     environmentName,
   );
-  const backupJob = createService(state, backupsProject.project.id, names.backupJob);
+  const backupJob = state.createService({
+    projectId: backupsProject.project.id,
+    name: names.backupJob,
+  });
   state.createServiceInstance(backupsProject.environment.id, backupJob.id, {
     ...defaultServiceInstanceSettings(),
     source: { image: null, repo: "railwayapp-templates/postgres-s3-backups", branch: "main" },
@@ -289,14 +297,13 @@ export function seedDashboardProduction(
       value,
     );
   }
-  createDeploymentTrigger(
-    state,
-    backupsProject.project.id,
-    backupsProject.environment.id,
-    backupJob.id,
-    "railwayapp-templates/postgres-s3-backups",
-    null,
-  );
+  state.createDeploymentTrigger({
+    projectId: backupsProject.project.id,
+    environmentId: backupsProject.environment.id,
+    serviceId: backupJob.id,
+    repository: "railwayapp-templates/postgres-s3-backups",
+    branch: "main",
+  });
 
   for (const record of [redis, crawl4ai, backend, frontend])
     recordSuccessfulDeployment(state, environmentId, record.id);
@@ -340,134 +347,15 @@ export function seedDashboardProduction(
   };
 }
 
+/** Its project and the one environment a dashboard project starts with. */
 function createProject(
   state: SimulatorState,
   name: string,
   environmentName: string,
 ): { project: ProjectRecord; environment: EnvironmentRecord } {
-  const now = state.now();
-  const project: ProjectRecord = {
-    id: state.nextId("prj"),
-    name,
-    description: null,
-    workspaceId: state.workspaceId,
-    isPublic: false,
-    prDeploys: false,
-    botPrEnvironments: false,
-    focusedPrEnvironments: false,
-    baseEnvironmentId: null,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  };
-  state.projects.set(project.id, project);
-  const environment: EnvironmentRecord = {
-    id: state.nextId("env"),
-    projectId: project.id,
-    name: environmentName,
-    isEphemeral: false,
-    sourceEnvironmentId: null,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  };
-  state.environments.set(environment.id, environment);
+  const project = state.createProject({ name });
+  const environment = state.createEnvironment({ projectId: project.id, name: environmentName });
   return { project, environment };
-}
-
-function createService(state: SimulatorState, projectId: string, name: string): ServiceRecord {
-  const now = state.now();
-  const service: ServiceRecord = {
-    id: state.nextId("svc"),
-    projectId,
-    name,
-    icon: null,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  };
-  state.services.set(service.id, service);
-  return service;
-}
-
-function createVolume(
-  state: SimulatorState,
-  projectId: string,
-  environmentId: string,
-  serviceId: string,
-  name: string,
-  mountPath: string,
-): string {
-  const now = state.now();
-  const volumeId = state.nextId("vol");
-  state.volumes.set(volumeId, {
-    id: volumeId,
-    projectId,
-    name,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  });
-  const instanceId = state.nextId("vi");
-  state.volumeInstances.set(instanceId, {
-    id: instanceId,
-    volumeId,
-    environmentId,
-    serviceId,
-    mountPath,
-    region: state.findServiceInstance(environmentId, serviceId)?.region ?? null,
-    sizeMB: 5000,
-    state: "READY",
-    createdAt: now,
-    deletedAt: null,
-  });
-  return volumeId;
-}
-
-function createServiceDomain(
-  state: SimulatorState,
-  projectId: string,
-  environment: EnvironmentRecord,
-  service: ServiceRecord,
-): void {
-  const now = state.now();
-  const id = state.nextId("dom");
-  state.serviceDomains.set(id, {
-    id,
-    projectId,
-    environmentId: environment.id,
-    serviceId: service.id,
-    domain: `${service.name.toLowerCase()}-${environment.name}-${id.slice("dom-".length)}.${RAILWAY_DOMAIN_SUFFIX}`,
-    suffix: RAILWAY_DOMAIN_SUFFIX,
-    targetPort: null,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-    syncStatus: "ACTIVE",
-  });
-}
-
-function createDeploymentTrigger(
-  state: SimulatorState,
-  projectId: string,
-  environmentId: string,
-  serviceId: string,
-  repository: string,
-  rootDirectory: string | null,
-): void {
-  const id = state.nextId("trg");
-  state.deploymentTriggers.set(id, {
-    id,
-    projectId,
-    environmentId,
-    serviceId,
-    provider: "github",
-    repository,
-    branch: "main",
-    rootDirectory,
-    checkSuites: false,
-    createdAt: state.now(),
-  });
 }
 
 /** A deployment that already ended SUCCESS and shows as latest at once (not counted in stats). */
@@ -476,21 +364,11 @@ function recordSuccessfulDeployment(
   environmentId: string,
   serviceId: string,
 ): void {
-  const environment = state.requireEnvironment(environmentId);
-  const now = state.now();
-  const deployment: DeploymentRecord = {
-    id: state.nextId("dep"),
-    projectId: environment.projectId,
-    environmentId,
-    serviceId,
+  const deployment = state.createDeployment(environmentId, serviceId, {
     status: "SUCCESS",
-    createdAt: now,
-    updatedAt: now,
-    config: deployedConfig(state, environmentId, serviceId),
     pollsLeft: 0,
     outcome: "SUCCESS",
-  };
-  state.deployments.set(deployment.id, deployment);
+  });
   const instance = state.requireServiceInstance(environmentId, serviceId);
   instance.latestDeploymentId = deployment.id;
   instance.shownDeploymentId = deployment.id;

@@ -30,17 +30,12 @@ export function syncBranchTrigger(
     return;
   }
   const environment = state.requireEnvironment(environmentId);
-  const trigger = {
-    id: state.nextId("trg"),
+  state.createDeploymentTrigger({
     projectId: environment.projectId,
     environmentId,
     serviceId,
-    provider: "github",
     repository,
     branch,
     rootDirectory: instance.rootDirectory,
-    checkSuites: false,
-    createdAt: state.now(),
-  };
-  state.deploymentTriggers.set(trigger.id, trigger);
+  });
 }

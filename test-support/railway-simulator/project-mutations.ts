@@ -1,9 +1,4 @@
-import {
-  defaultServiceInstanceSettings,
-  pickSettings,
-  type EnvironmentRecord,
-  type ProjectRecord,
-} from "./records.js";
+import { defaultServiceInstanceSettings, pickSettings, type EnvironmentRecord } from "./records.js";
 import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
 import { RailwayApiError, variableScopeKey, type SimulatorState } from "./state.js";
 
@@ -38,26 +33,6 @@ interface EnvironmentCreateInput {
 function requireNonEmptyName(name: string): string {
   if (name.trim() === "") throw new RailwayApiError("Name cannot be empty");
   return name;
-}
-
-function createEnvironmentRecord(
-  state: SimulatorState,
-  projectId: string,
-  name: string,
-  options: { isEphemeral: boolean; sourceEnvironmentId: string | null },
-): EnvironmentRecord {
-  const now = state.now();
-  const environment: EnvironmentRecord = {
-    id: state.nextId("env"),
-    projectId,
-    name,
-    ...options,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  };
-  state.environments.set(environment.id, environment);
-  return environment;
 }
 
 /**
@@ -119,27 +94,15 @@ export function createProjectMutations({ state, views }: ResolverDependencies): 
     projectCreate: resolver<{ input: ProjectCreateInput }>(({ input }) => {
       const workspaceId = input.workspaceId ?? state.workspaceId;
       if (workspaceId !== state.workspaceId) throw new RailwayApiError("Workspace not found");
-      const now = state.now();
-      const id = state.nextId("prj");
-      const project: ProjectRecord = {
-        id,
-        name: input.name ? requireNonEmptyName(input.name) : `project-${id}`,
-        description: input.description ?? null,
-        workspaceId,
-        isPublic: input.isPublic ?? false,
-        prDeploys: input.prDeploys ?? false,
-        botPrEnvironments: false,
-        focusedPrEnvironments: false,
-        baseEnvironmentId: null,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-      };
-      state.projects.set(project.id, project);
-      const environmentName = input.defaultEnvironmentName ?? "production";
-      createEnvironmentRecord(state, project.id, environmentName, {
-        isEphemeral: false,
-        sourceEnvironmentId: null,
+      const project = state.createProject({
+        name: input.name ? requireNonEmptyName(input.name) : undefined,
+        description: input.description,
+        isPublic: input.isPublic ?? undefined,
+        prDeploys: input.prDeploys ?? undefined,
+      });
+      state.createEnvironment({
+        projectId: project.id,
+        name: input.defaultEnvironmentName ?? "production",
       });
       return views.project(project);
     }),
@@ -172,7 +135,9 @@ export function createProjectMutations({ state, views }: ResolverDependencies): 
       const source = input.sourceEnvironmentId
         ? state.requireEnvironment(input.sourceEnvironmentId, input.projectId)
         : undefined;
-      const environment = createEnvironmentRecord(state, input.projectId, name, {
+      const environment = state.createEnvironment({
+        projectId: input.projectId,
+        name,
         isEphemeral: input.ephemeral ?? false,
         sourceEnvironmentId: source?.id ?? null,
       });

@@ -239,6 +239,16 @@ export const RAILWAY_DOMAIN_SUFFIX = "up.railway.app";
 /** Host every simulated TCP proxy answers on; proxies differ by port (see DESIGN.md, simulator assumptions). */
 export const TCP_PROXY_DOMAIN = "roundhouse.proxy.rlwy.net";
 
+/** A name as it appears in generated names and domains: lower case, runs of anything else as one dash. */
+export function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "app"
+  );
+}
+
 export function defaultServiceInstanceSettings(): ServiceInstanceSettings {
   return {
     rootDirectory: null,

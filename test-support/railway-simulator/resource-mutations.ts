@@ -1,10 +1,9 @@
 import {
   DEFAULT_REGION,
   RAILWAY_DOMAIN_SUFFIX,
+  slug,
   type DeploymentTriggerRecord,
   type ServiceDomainRecord,
-  type VolumeInstanceRecord,
-  type VolumeRecord,
   type VolumeState,
 } from "./records.js";
 import { resolver, type ResolverDependencies, type ResolverMap } from "./resolver-kit.js";
@@ -63,17 +62,7 @@ interface TcpProxyCreateInput {
   serviceId: string;
 }
 
-const DEFAULT_VOLUME_SIZE_MB = 5000;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "") || "app"
-  );
-}
 
 /** Validates the scope of a variable write and returns the service id (`null` for shared variables). */
 function requireVariableScope(state: SimulatorState, input: VariableScopeInput): string | null {
@@ -154,37 +143,26 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
             ? [state.requireEnvironment(input.environmentId, input.projectId)]
             : []
           : state.liveEnvironments(input.projectId);
-      const now = state.now();
-      const volume: VolumeRecord = {
-        id: state.nextId("vol"),
-        projectId: input.projectId,
-        name: state.uniqueName(
-          "volume",
-          input.projectId,
-          service ? `${slug(service.name)}-volume` : "volume",
-        ),
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-      };
-      state.volumes.set(volume.id, volume);
-      for (const environment of environments) {
-        const attached =
-          service && state.findServiceInstance(environment.id, service.id)?.deletedAt === null;
-        const volumeInstance: VolumeInstanceRecord = {
-          id: state.nextId("vi"),
-          volumeId: volume.id,
-          environmentId: environment.id,
-          serviceId: attached ? service.id : null,
-          mountPath,
-          region: input.region ?? DEFAULT_REGION,
-          sizeMB: DEFAULT_VOLUME_SIZE_MB,
-          state: "READY",
-          createdAt: now,
-          deletedAt: null,
-        };
-        state.volumeInstances.set(volumeInstance.id, volumeInstance);
-      }
+      const volume = state.createVolume(
+        {
+          projectId: input.projectId,
+          name: state.uniqueName(
+            "volume",
+            input.projectId,
+            service ? `${slug(service.name)}-volume` : "volume",
+          ),
+        },
+        environments.map((environment) => {
+          const attached =
+            service && state.findServiceInstance(environment.id, service.id)?.deletedAt === null;
+          return {
+            environmentId: environment.id,
+            serviceId: attached ? service.id : null,
+            mountPath,
+            region: input.region ?? DEFAULT_REGION,
+          };
+        }),
+      );
       return views.volume(volume);
     }),
 
@@ -233,24 +211,9 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       // alchemy ServiceDomain.ts retries this "ServiceInstance not found" right after serviceCreate.
       if (!state.observeInstance(state.findServiceInstance(environment.id, service.id)))
         throw notFound("ServiceInstance");
-      const id = state.nextId("dom");
-      const sequence = id.slice("dom-".length);
-      const now = state.now();
-      const domain: ServiceDomainRecord = {
-        id,
-        projectId: environment.projectId,
-        environmentId: environment.id,
-        serviceId: service.id,
-        domain: `${slug(service.name)}-${slug(environment.name)}-${sequence}.${RAILWAY_DOMAIN_SUFFIX}`,
-        suffix: RAILWAY_DOMAIN_SUFFIX,
-        targetPort: input.targetPort ?? null,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-        syncStatus: "ACTIVE",
-      };
-      state.serviceDomains.set(id, domain);
-      return views.serviceDomain(domain);
+      return views.serviceDomain(
+        state.createServiceDomain(environment, service, input.targetPort ?? null),
+      );
     }),
 
     serviceDomainUpdate: resolver<{ input: ServiceDomainUpdateInput }>(({ input }) => {
@@ -319,19 +282,16 @@ export function createResourceMutations({ state, views }: ResolverDependencies):
       state.requireProject(input.projectId);
       state.requireEnvironment(input.environmentId, input.projectId);
       state.requireService(input.serviceId, input.projectId);
-      const trigger: DeploymentTriggerRecord = {
-        id: state.nextId("trg"),
+      const trigger = state.createDeploymentTrigger({
         projectId: input.projectId,
         environmentId: input.environmentId,
         serviceId: input.serviceId,
         provider: input.provider,
         repository: input.repository,
         branch: input.branch,
-        rootDirectory: input.rootDirectory ?? null,
-        checkSuites: input.checkSuites ?? false,
-        createdAt: state.now(),
-      };
-      state.deploymentTriggers.set(trigger.id, trigger);
+        rootDirectory: input.rootDirectory,
+        checkSuites: input.checkSuites ?? undefined,
+      });
       return views.deploymentTrigger(trigger);
     }),
 

@@ -50,19 +50,13 @@ function connectRepository(
       existing.branch = branch ?? existing.branch;
       continue;
     }
-    const trigger = {
-      id: state.nextId("trg"),
+    state.createDeploymentTrigger({
       projectId: service.projectId,
       environmentId,
       serviceId: service.id,
-      provider: "github",
       repository,
       branch: branch ?? DEFAULT_BRANCH,
-      rootDirectory: null,
-      checkSuites: false,
-      createdAt: state.now(),
-    };
-    state.deploymentTriggers.set(trigger.id, trigger);
+    });
   }
 }
 
@@ -94,17 +88,7 @@ export function createServiceMutations({ state, views }: ResolverDependencies): 
           ? undefined
           : toVariableMap(input.variables);
 
-      const now = state.now();
-      const service: ServiceRecord = {
-        id: state.nextId("svc"),
-        projectId: project.id,
-        name,
-        icon: input.icon ?? null,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-      };
-      state.services.set(service.id, service);
+      const service = state.createService({ projectId: project.id, name, icon: input.icon });
       const source = toSourceSettings(
         input.source,
         input.source?.repo ? (input.branch ?? DEFAULT_BRANCH) : null,

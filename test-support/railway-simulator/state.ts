@@ -2,6 +2,8 @@ import { pollDelayMs } from "../../src/railway/deployments";
 import {
   copySettings,
   defaultServiceInstanceSettings,
+  RAILWAY_DOMAIN_SUFFIX,
+  slug,
   TCP_PROXY_DOMAIN,
   type DeployedConfig,
   type DeploymentRecord,
@@ -45,6 +47,7 @@ export function variableScopeKey(environmentId: string, serviceId: string | null
 }
 
 const FIRST_TCP_PROXY_PORT = 10_000;
+const DEFAULT_VOLUME_SIZE_MB = 5000;
 
 const isLive = (record: { deletedAt: string | null }): boolean => record.deletedAt === null;
 
@@ -387,7 +390,150 @@ export class SimulatorState {
     return candidate;
   }
 
-  // ---- shared building blocks for the mutation resolvers ----
+  // ---- record builders: each record's shape, written once for the mutation resolvers and the seeds ----
+
+  /** A project in this workspace; one left unnamed is called after its id. */
+  createProject(
+    fields: Partial<Pick<ProjectRecord, "name" | "description" | "isPublic" | "prDeploys">> = {},
+  ): ProjectRecord {
+    const now = this.now();
+    const id = this.nextId("prj");
+    const project: ProjectRecord = {
+      id,
+      name: fields.name ?? `project-${id}`,
+      description: fields.description ?? null,
+      workspaceId: this.workspaceId,
+      isPublic: fields.isPublic ?? false,
+      prDeploys: fields.prDeploys ?? false,
+      botPrEnvironments: false,
+      focusedPrEnvironments: false,
+      baseEnvironmentId: null,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    this.projects.set(id, project);
+    return project;
+  }
+
+  createEnvironment(
+    fields: Pick<EnvironmentRecord, "projectId" | "name"> &
+      Partial<Pick<EnvironmentRecord, "isEphemeral" | "sourceEnvironmentId">>,
+  ): EnvironmentRecord {
+    const now = this.now();
+    const environment: EnvironmentRecord = {
+      id: this.nextId("env"),
+      projectId: fields.projectId,
+      name: fields.name,
+      isEphemeral: fields.isEphemeral ?? false,
+      sourceEnvironmentId: fields.sourceEnvironmentId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    this.environments.set(environment.id, environment);
+    return environment;
+  }
+
+  /** The service alone: its instances come from `createServiceInstance`, per environment. */
+  createService(
+    fields: Pick<ServiceRecord, "projectId" | "name"> & Partial<Pick<ServiceRecord, "icon">>,
+  ): ServiceRecord {
+    const now = this.now();
+    const service: ServiceRecord = {
+      id: this.nextId("svc"),
+      projectId: fields.projectId,
+      name: fields.name,
+      icon: fields.icon ?? null,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    this.services.set(service.id, service);
+    return service;
+  }
+
+  /** A volume with one instance per entry of `instances` (an environment, and the service it is mounted on, if any). */
+  createVolume(
+    fields: Pick<VolumeRecord, "projectId" | "name">,
+    instances: ReadonlyArray<
+      Pick<VolumeInstanceRecord, "environmentId" | "serviceId" | "mountPath" | "region">
+    >,
+  ): VolumeRecord {
+    const now = this.now();
+    const volume: VolumeRecord = {
+      id: this.nextId("vol"),
+      projectId: fields.projectId,
+      name: fields.name,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    this.volumes.set(volume.id, volume);
+    for (const instance of instances) {
+      const volumeInstance: VolumeInstanceRecord = {
+        id: this.nextId("vi"),
+        volumeId: volume.id,
+        ...instance,
+        sizeMB: DEFAULT_VOLUME_SIZE_MB,
+        state: "READY",
+        createdAt: now,
+        deletedAt: null,
+      };
+      this.volumeInstances.set(volumeInstance.id, volumeInstance);
+    }
+    return volume;
+  }
+
+  /** A Railway-provided domain, `<service>-<environment>-<n>.up.railway.app`. */
+  createServiceDomain(
+    environment: EnvironmentRecord,
+    service: ServiceRecord,
+    targetPort: number | null = null,
+  ): ServiceDomainRecord {
+    const id = this.nextId("dom");
+    const sequence = id.slice("dom-".length);
+    const now = this.now();
+    const domain: ServiceDomainRecord = {
+      id,
+      projectId: environment.projectId,
+      environmentId: environment.id,
+      serviceId: service.id,
+      domain: `${slug(service.name)}-${slug(environment.name)}-${sequence}.${RAILWAY_DOMAIN_SUFFIX}`,
+      suffix: RAILWAY_DOMAIN_SUFFIX,
+      targetPort,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      syncStatus: "ACTIVE",
+    };
+    this.serviceDomains.set(id, domain);
+    return domain;
+  }
+
+  /** Unless told otherwise, a GitHub trigger of the repository's root, without check suites. */
+  createDeploymentTrigger(
+    fields: Pick<
+      DeploymentTriggerRecord,
+      "projectId" | "environmentId" | "serviceId" | "repository" | "branch"
+    > &
+      Partial<Pick<DeploymentTriggerRecord, "provider" | "rootDirectory" | "checkSuites">>,
+  ): DeploymentTriggerRecord {
+    const trigger: DeploymentTriggerRecord = {
+      id: this.nextId("trg"),
+      projectId: fields.projectId,
+      environmentId: fields.environmentId,
+      serviceId: fields.serviceId,
+      provider: fields.provider ?? "github",
+      repository: fields.repository,
+      branch: fields.branch,
+      rootDirectory: fields.rootDirectory ?? null,
+      checkSuites: fields.checkSuites ?? false,
+      createdAt: this.now(),
+    };
+    this.deploymentTriggers.set(trigger.id, trigger);
+    return trigger;
+  }
 
   createServiceInstance(
     environmentId: string,
@@ -432,9 +578,12 @@ export class SimulatorState {
     return proxy;
   }
 
-  /** Starts a deployment that records the config it runs with; it ends after `deployPolls` status reads. */
-  startDeploy(environmentId: string, serviceId: string): DeploymentRecord {
-    const instance = this.requireServiceInstance(environmentId, serviceId);
+  /** A deployment of what the service's instance holds now; `startDeploy` is the one that counts as a deploy. */
+  createDeployment(
+    environmentId: string,
+    serviceId: string,
+    progress: Pick<DeploymentRecord, "status" | "pollsLeft" | "outcome">,
+  ): DeploymentRecord {
     const environment = this.requireEnvironment(environmentId);
     const now = this.now();
     const deployment: DeploymentRecord = {
@@ -442,20 +591,29 @@ export class SimulatorState {
       projectId: environment.projectId,
       environmentId,
       serviceId,
-      status: "BUILDING",
+      ...progress,
       createdAt: now,
       updatedAt: now,
       config: this.deployedConfigOf(environmentId, serviceId),
+    };
+    this.deployments.set(deployment.id, deployment);
+    return deployment;
+  }
+
+  /** Starts a deployment that records the config it runs with; it ends after `deployPolls` status reads. */
+  startDeploy(environmentId: string, serviceId: string): DeploymentRecord {
+    const instance = this.requireServiceInstance(environmentId, serviceId);
+    const deployment = this.createDeployment(environmentId, serviceId, {
+      status: "BUILDING",
       pollsLeft: this.deployPolls,
       outcome: this.deployOutcomes.get(serviceId) ?? "SUCCESS",
-    };
+    });
     if (this.deploySimulatedSeconds !== undefined) {
       const durationMs = this.deploySimulatedSeconds * 1000;
       deployment.simulated = { durationMs, buildMs: (durationMs * 2) / 3, reads: 0 };
       deployment.pollsLeft = durationMs > 0 ? Number.POSITIVE_INFINITY : 0;
     }
     if (deployment.pollsLeft === 0) this.finishDeployment(deployment);
-    this.deployments.set(deployment.id, deployment);
     instance.latestDeploymentId = deployment.id;
     instance.deployHiddenReads = this.deployVisibilityLag;
     this.onDeploy(deployment);
