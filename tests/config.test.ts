@@ -352,6 +352,21 @@ describe("railway config errors", () => {
     ]);
   });
 
+  it("refuses a secret variable for the backup job in staging, which runs none", () => {
+    const values = {
+      ...valuesOf("staging"),
+      railwaySecrets: { backupJob: { EXTRA: "from-secure-config" } },
+    };
+    expect(railwayIssues("staging", values, [SECRETS_KEY])).toEqual([
+      { key: SECRETS_KEY, message: "staging runs no backup job" },
+    ]);
+    expect(() =>
+      parseStackConfig("staging", { ...values, railwaySecrets: { backend: { EXTRA: "x" } } }, [
+        SECRETS_KEY,
+      ]),
+    ).not.toThrow();
+  });
+
   it("turns each secret variable into a secret Output at once", async () => {
     const values = {
       ...valuesOf("production"),

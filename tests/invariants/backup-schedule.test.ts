@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  backupScheduleMeetsRpo,
   backupScheduleViolations,
   longestGapHours,
   MAX_RPO_HOURS,
@@ -176,5 +177,33 @@ describe("suggestedSchedule", () => {
     expect(suggestedSchedule(5)).toBe("0 */5 * * *");
     expect(suggestedSchedule(7.5)).toBe("0 */7 * * *");
     expect(suggestedSchedule(48)).toBe("0 0 * * *");
+  });
+});
+
+describe("rule backup-schedule-meets-rpo on a stack", () => {
+  const evaluate = (outputs: Record<string, unknown>, rpoHours?: number) =>
+    backupScheduleMeetsRpo.evaluate({
+      stack: "production",
+      resources: [],
+      outputs,
+      expected: { appUrlScheme: "postgresql+asyncpg", rpoHours },
+    });
+
+  it("holds for a schedule within the RPO and fails one beyond it", () => {
+    expect(evaluate({ backupSchedule: "0 */6 * * *" }, 6)).toMatchObject({ status: "pass" });
+    expect(evaluate({ backupSchedule: "0 5 * * *" }, 6)).toMatchObject({ status: "fail" });
+  });
+
+  it("fails a stack with an RPO that exports no schedule: its backups are not declared", () => {
+    expect(evaluate({}, 6)).toEqual({
+      rule: "backup-schedule-meets-rpo",
+      status: "fail",
+      message: "Output backupSchedule is not declared, so the rule cannot hold; declare it.",
+    });
+  });
+
+  it("is undecided with a schedule but no RPO, and not applicable with neither", () => {
+    expect(evaluate({ backupSchedule: "0 */6 * * *" })).toMatchObject({ status: "undecided" });
+    expect(evaluate({})).toMatchObject({ status: "not-applicable" });
   });
 });

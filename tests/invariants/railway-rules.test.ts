@@ -194,6 +194,15 @@ describe("each rule fails on its own mistake, without printing secret values", (
       "has DATABASE_URL as a plain variable",
     ],
     [
+      serviceDatabaseUrlHasNoQuery.id,
+      "no DATABASE_URL on a service that gets the app database",
+      withService("backend", (i) => ({
+        ...i,
+        secretVariables: without(secret(i), "DATABASE_URL"),
+      })),
+      'Service "backend" declares no DATABASE_URL',
+    ],
+    [
       serviceEnvironmentMatchesStack.id,
       "ENVIRONMENT development",
       withService("backend", (i) => ({
@@ -249,6 +258,18 @@ describe("each rule fails on its own mistake, without printing secret values", (
     ],
     [
       railwayReferencesResolve.id,
+      "a misspelled variable of a service that has a public domain",
+      withService("frontend", (i) => ({
+        ...i,
+        variables: {
+          ...plain(i),
+          NEXT_PUBLIC_API_URL: "https://${{backend.RAILWAY_PUBLIC_DOMAN}}",
+        },
+      })),
+      'names RAILWAY_PUBLIC_DOMAN, which "backend" neither declares',
+    ],
+    [
+      railwayReferencesResolve.id,
       "a service of another environment",
       withService("frontend", (i) => ({
         ...i,
@@ -267,6 +288,22 @@ describe("each rule fails on its own mistake, without printing secret values", (
       "no token",
       withService("crawl4ai", (i) => ({ ...i, secretVariables: {} })),
       "has no CRAWL4AI_API_TOKEN",
+    ],
+    [
+      crawl4aiPrivateWithToken.id,
+      "an empty token",
+      withService("crawl4ai", (i) => ({ ...i, secretVariables: { CRAWL4AI_API_TOKEN: "" } })),
+      "has no CRAWL4AI_API_TOKEN",
+    ],
+    [
+      crawl4aiPrivateWithToken.id,
+      "the token as a plain variable",
+      withService("crawl4ai", (i) => ({
+        ...i,
+        variables: { ...plain(i), CRAWL4AI_API_TOKEN: SECRET_PASSWORD },
+        secretVariables: {},
+      })),
+      "has CRAWL4AI_API_TOKEN as a plain variable",
     ],
     [
       backupClientMatchesServer.id,
@@ -291,6 +328,12 @@ describe("each rule fails on its own mistake, without printing secret values", (
       "a daily cron for a 6 h RPO",
       withService("postgres-s3-backups", (i) => ({ ...i, deploy: { cronSchedule: "0 5 * * *" } })),
       "longer than the 6 h RPO",
+    ],
+    [
+      backupCronMeetsRpo.id,
+      "no cron schedule",
+      withService("postgres-s3-backups", (i) => ({ ...i, deploy: { restartPolicyType: "NEVER" } })),
+      "has no cron schedule, so it would run once",
     ],
     [
       backupCronMeetsRpo.id,
