@@ -168,7 +168,10 @@ describe("pulumi/actions steps", () => {
 describe("pinning and permissions", () => {
   it("pins every action by full commit SHA with a version comment", () => {
     for (const { file, text } of readWorkflows()) {
-      for (const match of text.matchAll(/uses:\s*(\S+)(.*)$/gm)) {
+      const uses = [...text.matchAll(/uses:\s*(\S+)(.*)$/gm)];
+      // Every workflow checks out the repository at least, so none may come out empty.
+      expect(uses.length, `${path.basename(file)}: no uses: line found`).toBeGreaterThan(0);
+      for (const match of uses) {
         const [ref = "", rest = ""] = [match[1], match[2]];
         const [, sha = ""] = ref.split("@");
         expect(sha, `${path.basename(file)}: ${ref}`).toMatch(FULL_SHA);
