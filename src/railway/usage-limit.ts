@@ -125,9 +125,16 @@ export class UsageLimitProvider extends RailwayProvider<UsageLimitInputs, UsageL
   }
 
   async create(inputs: UsageLimitInputs): Promise<pulumi.dynamic.CreateResult<UsageLimitOutputs>> {
+    const { customerId, live, changed } = await this.converge(inputs);
+    const previous = changed && live ? { previousLimit: live } : {};
+    return { id: customerId, outs: { ...inputs, customerId, adopted: !changed, ...previous } };
+  }
+
+  /** Sets the workspace's limit to the declared one unless it already is; `live` is what was there. */
+  private async converge(inputs: UsageLimitInputs) {
     const client = this.client();
-    const live = await liveLimit(client, inputs.projectId);
-    if (!live)
+    const found = await liveLimit(client, inputs.projectId);
+    if (!found)
       throw new Error(
         `Railway usage limit: project ${inputs.projectId} is not visible to this token; check railway.projectName and the token's workspace.`,
       );
@@ -135,13 +142,9 @@ export class UsageLimitProvider extends RailwayProvider<UsageLimitInputs, UsageL
       softLimitDollars: inputs.softLimitDollars,
       hardLimitDollars: inputs.hardLimitDollars,
     };
-    const adopted = sameLimit(live.limit, declared);
-    if (!adopted) await setLimit(client, live.customerId, declared);
-    const previous = !adopted && live.limit ? { previousLimit: live.limit } : {};
-    return {
-      id: live.customerId,
-      outs: { ...inputs, customerId: live.customerId, adopted, ...previous },
-    };
+    const changed = !sameLimit(found.limit, declared);
+    if (changed) await setLimit(client, found.customerId, declared);
+    return { customerId: found.customerId, live: found.limit, changed };
   }
 
   protected async readLive(
@@ -169,19 +172,9 @@ export class UsageLimitProvider extends RailwayProvider<UsageLimitInputs, UsageL
     olds: UsageLimitOutputs,
     news: UsageLimitInputs,
   ): Promise<pulumi.dynamic.UpdateResult<UsageLimitOutputs>> {
-    const client = this.client();
-    const live = await liveLimit(client, news.projectId);
-    if (!live)
-      throw new Error(
-        `Railway usage limit: project ${news.projectId} is not visible to this token; check railway.projectName and the token's workspace.`,
-      );
-    const declared = {
-      softLimitDollars: news.softLimitDollars,
-      hardLimitDollars: news.hardLimitDollars,
-    };
-    if (!sameLimit(live.limit, declared)) await setLimit(client, live.customerId, declared);
+    const { customerId } = await this.converge(news);
     const previous = olds.previousLimit ? { previousLimit: olds.previousLimit } : {};
-    return { outs: { ...news, customerId: live.customerId, adopted: olds.adopted, ...previous } };
+    return { outs: { ...news, customerId, adopted: olds.adopted, ...previous } };
   }
 
   /** Puts back what was there before: the previous limit, or no limit (after adoption, nothing is done). */
