@@ -86,7 +86,7 @@ export interface UpResult {
 }
 
 const keyOf = (type: string, name: string) => `${type}::${name}`;
-const isDynamic = (type: string) =>
+export const isDynamic = (type: string) =>
   type.startsWith(`${DYNAMIC_PREFIX}/`) || type.startsWith(`${DYNAMIC_PREFIX}:`);
 
 /** JSON with keys sorted and undefined left out: two states compare equal when they mean the same. */
@@ -141,7 +141,7 @@ export function fakeRandomString(stack: string, name: string, length: number): s
   return out.slice(0, length);
 }
 
-function refOf(stack: string, type: string, name: string): ResourceRef {
+export function refOf(stack: string, type: string, name: string): ResourceRef {
   return { urn: `urn:pulumi:${stack}::${PROJECT_NAME}::${type}::${name}`, type, name };
 }
 
@@ -341,17 +341,38 @@ class Deployment {
 }
 
 /**
+ * Runs `work` with a dynamic-provider plugin started for the stack and stopped after it; a failure
+ * carries the plugin's stderr, where a provider's own trace lands.
+ */
+export async function withPlugin<T>(
+  stack: string,
+  projectDir: string | undefined,
+  work: (plugin: DynamicProviderPlugin) => Promise<T>,
+): Promise<T> {
+  const plugin = await DynamicProviderPlugin.start({
+    cwd: projectDir ?? PROJECT_DIR,
+    project: PROJECT_NAME,
+    stack,
+  });
+  try {
+    return await work(plugin);
+  } catch (error) {
+    const log = plugin.log.trim();
+    if (log && error instanceof Error)
+      error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
+    throw error;
+  } finally {
+    await plugin.close();
+  }
+}
+
+/**
  * One `pulumi up` of a program against whatever `railway:endpoint` points at. Starts the
  * dynamic-provider plugin for this deployment (the engine starts one per deployment too; the
  * plugin configures each provider once per process) and stops it at the end.
  */
 export async function rehearseUp(options: UpOptions): Promise<UpResult> {
-  const plugin = await DynamicProviderPlugin.start({
-    cwd: options.projectDir ?? PROJECT_DIR,
-    project: PROJECT_NAME,
-    stack: options.stack,
-  });
-  try {
+  return withPlugin(options.stack, options.projectDir, async (plugin) => {
     const configured = plugin.configure(options.config);
     configured.catch(() => undefined);
     const deployment = new Deployment(plugin, configured, options);
@@ -369,14 +390,7 @@ export async function rehearseUp(options: UpOptions): Promise<UpResult> {
       Object.entries(plan.outputs).map(([key, output]) => [key, output.value]),
     );
     return { plan, outputs, state: deployment.state, steps: deployment.steps };
-  } catch (error) {
-    const log = plugin.log.trim();
-    if (log && error instanceof Error)
-      error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
-    throw error;
-  } finally {
-    await plugin.close();
-  }
+  });
 }
 
 export interface DestroyOptions {
@@ -409,14 +423,9 @@ export async function rehearseDestroy(options: DestroyOptions): Promise<DestroyR
         "is protected. Run `pulumi state unprotect <urn>` for it first (its data goes with it).",
     );
   }
-  const plugin = await DynamicProviderPlugin.start({
-    cwd: options.projectDir ?? PROJECT_DIR,
-    project: PROJECT_NAME,
-    stack: options.stack,
-  });
-  const steps: Step[] = [];
-  let clock = 0;
-  try {
+  return withPlugin(options.stack, options.projectDir, async (plugin) => {
+    const steps: Step[] = [];
+    let clock = 0;
     await plugin.configure(options.config);
     for (const resource of resources) {
       const started = ++clock;
@@ -445,14 +454,7 @@ export async function rehearseDestroy(options: DestroyOptions): Promise<DestroyR
       });
     }
     return { steps };
-  } catch (error) {
-    const log = plugin.log.trim();
-    if (log && error instanceof Error)
-      error.message += `\n--- dynamic-provider plugin stderr ---\n${log}`;
-    throw error;
-  } finally {
-    await plugin.close();
-  }
+  });
 }
 
 /** The state as `pulumi state unprotect --all` leaves it. */

@@ -2,9 +2,8 @@
  * `pulumi refresh` of a rehearsed stack: every dynamic resource of the state read back through its
  * provider in the dynamic-provider plugin, as the engine does, and compared with the state.
  */
-import { PROJECT_NAME } from "../../src/config";
-import { DynamicProviderPlugin, type Properties } from "./dynamic-provider-plugin";
-import { PROJECT_DIR, stableJson, type RehearsalState } from "./engine";
+import type { Properties } from "./dynamic-provider-plugin";
+import { isDynamic, refOf, stableJson, withPlugin, type RehearsalState } from "./engine";
 
 export interface RefreshChange {
   readonly name: string;
@@ -26,21 +25,12 @@ export async function rehearseRefresh(options: {
   state: RehearsalState;
   projectDir?: string;
 }): Promise<RefreshChange[]> {
-  const plugin = await DynamicProviderPlugin.start({
-    cwd: options.projectDir ?? PROJECT_DIR,
-    project: PROJECT_NAME,
-    stack: options.stack,
-  });
-  try {
+  return withPlugin(options.stack, options.projectDir, async (plugin) => {
     await plugin.configure(options.config);
     const changes: RefreshChange[] = [];
     for (const resource of options.state.values()) {
-      if (!resource.type.startsWith("pulumi-nodejs:dynamic")) continue;
-      const ref = {
-        urn: `urn:pulumi:${options.stack}::${PROJECT_NAME}::${resource.type}::${resource.name}`,
-        type: resource.type,
-        name: resource.name,
-      };
+      if (!isDynamic(resource.type)) continue;
+      const ref = refOf(options.stack, resource.type, resource.name);
       const read = await plugin.read(ref, resource.id, resource.outputs, resource.inputs);
       if (read.id === "") changes.push({ name: resource.name, keys: ["gone"] });
       else {
@@ -49,7 +39,5 @@ export async function rehearseRefresh(options: {
       }
     }
     return changes;
-  } finally {
-    await plugin.close();
-  }
+  });
 }
