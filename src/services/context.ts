@@ -15,3 +15,9 @@ export interface AppServiceContext {
   /** The Neon app URL (secret, no query string: asyncpg rejects sslmode). */
   readonly databaseUrl: pulumi.Input<string>;
 }
+
+/** How the app's long-running services restart: after a crash, up to ten times (the backup job never). */
+export const RESTART_ON_FAILURE = {
+  restartPolicyType: "ON_FAILURE",
+  restartPolicyMaxRetries: 10,
+} as const;

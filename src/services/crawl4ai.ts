@@ -1,5 +1,5 @@
 import type { ServiceSpec } from "../components/railway-service";
-import type { AppServiceContext } from "./context";
+import { RESTART_ON_FAILURE, type AppServiceContext } from "./context";
 
 /** gunicorn binds CRAWL4AI_PORT (default 11235) and ignores PORT (unclecode/crawl4ai deploy/docker). */
 const CRAWL4AI_PORT = "11235";
@@ -23,8 +23,7 @@ export function crawl4aiSpec(app: AppServiceContext): ServiceSpec {
       healthcheckPath: "/health",
       healthcheckTimeout: crawl4ai.healthcheckTimeout,
       sleepApplication: crawl4ai.sleepApplication,
-      restartPolicyType: "ON_FAILURE",
-      restartPolicyMaxRetries: 10,
+      ...RESTART_ON_FAILURE,
     },
     limits: { memoryGB: crawl4ai.memoryGB },
     generatedSecrets: {

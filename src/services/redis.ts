@@ -1,6 +1,6 @@
 import type { ServiceSpec } from "../components/railway-service";
 import { selfReference } from "../invariants/railway-references";
-import type { AppServiceContext } from "./context";
+import { RESTART_ON_FAILURE, type AppServiceContext } from "./context";
 
 /** Where Railway's Redis template mounts its volume and keeps the data. */
 const REDIS_DATA_PATH = "/data";
@@ -29,8 +29,7 @@ export function redisSpec(app: AppServiceContext): ServiceSpec {
     deploy: {
       startCommand: REDIS_START_COMMAND,
       sleepApplication: redis.sleepApplication,
-      restartPolicyType: "ON_FAILURE",
-      restartPolicyMaxRetries: 10,
+      ...RESTART_ON_FAILURE,
     },
     volume: { mountPath: REDIS_DATA_PATH },
     generatedSecrets: {

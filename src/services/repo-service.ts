@@ -1,5 +1,5 @@
 import type { ServiceSpec } from "../components/railway-service";
-import type { RailwayAppSettings } from "./context";
+import { RESTART_ON_FAILURE, type RailwayAppSettings } from "./context";
 
 /** What every service built from the app's repository has in its `railway.<role>` keys. */
 type RepoSettings = Pick<
@@ -25,8 +25,7 @@ export function repoServiceSettings(
       healthcheckPath: settings.healthcheckPath,
       healthcheckTimeout: settings.healthcheckTimeout,
       sleepApplication: settings.sleepApplication,
-      restartPolicyType: "ON_FAILURE",
-      restartPolicyMaxRetries: 10,
+      ...RESTART_ON_FAILURE,
     },
     extraVariables: settings.variables,
   };
