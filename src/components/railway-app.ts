@@ -61,16 +61,9 @@ export class RailwayApp extends pulumi.ComponentResource {
       previous = service;
     }
 
-    const roles = [...services.keys()];
-    this.serviceIds = pulumi
-      .all(roles.map((role) => (services.get(role) as RailwayService).serviceId))
-      .apply(
-        (ids) =>
-          Object.fromEntries(roles.map((role, index) => [role, ids[index]])) as Record<
-            AppRole,
-            string
-          >,
-      );
+    this.serviceIds = pulumi.all(
+      Object.fromEntries([...services].map(([role, service]) => [role, service.serviceId])),
+    ) as pulumi.Output<Record<AppRole, string>>;
     this.backendDomain = publicDomainOf(services, "backend");
     this.frontendDomain = publicDomainOf(services, "frontend");
     this.registerOutputs({
