@@ -20,7 +20,7 @@ import {
 import { RestoreTargetError } from "../src/backups/restore";
 import { PG_BIN_VARIABLE, renderEvidence, verifyBackups } from "../src/backups/verify";
 import { UsageError } from "./cli";
-import { EXIT, runCommand } from "./command";
+import { EXIT, REPOSITORY_DIR, rendered, runCommand } from "./command";
 
 const USAGE =
   `usage: ${ACCESS_KEY_VARIABLE}=… ${SECRET_KEY_VARIABLE}=… npm run -s backups:verify -- --stack production [--json] [--restore-into <postgres url>] [--record] [--dir <folder>]\n` +
@@ -64,7 +64,7 @@ runCommand({
   userErrors: [BucketAccessError, RestoreTargetError],
   async run(options) {
     const evidence = await verifyBackups({
-      projectDir: path.resolve(options.dir ?? path.resolve(__dirname, "..")),
+      projectDir: path.resolve(options.dir ?? REPOSITORY_DIR),
       stack: options.stack,
       env: process.env,
       restoreInto: options.restoreInto,
@@ -72,7 +72,7 @@ runCommand({
     });
     return {
       code: evidence.verdict === "pass" ? EXIT.ok : EXIT.finding,
-      stdout: `${options.json ? JSON.stringify(evidence, null, 2) : renderEvidence(evidence)}\n`,
+      stdout: rendered(evidence, options.json, renderEvidence),
     };
   },
 });

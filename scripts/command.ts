@@ -3,11 +3,20 @@
  * usage, stack-file or config error, or one of the command's own: the message says how, alone on
  * stderr); 3 is a bug, with its trace, never mistaken for a verdict.
  */
+import * as path from "node:path";
 import { StackConfigError } from "../src/config";
 import { StackFileError } from "../src/stack-file";
 import { exitAfterFlush, UsageError } from "./cli";
 
 export const EXIT = { ok: 0, finding: 1, badInput: 2, bug: 3 } as const;
+
+/** This repository: where the stack files are unless --dir names another folder. */
+export const REPOSITORY_DIR = path.resolve(__dirname, "..");
+
+/** What a command prints on stdout: one JSON document with --json, else the readable form. */
+export function rendered<T>(value: T, json: boolean, render: (value: T) => string): string {
+  return `${json ? JSON.stringify(value, null, 2) : render(value)}\n`;
+}
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { DEPLOYED_ENVIRONMENTS } from "../src/invariants/environment";
 import { buildPlan, planVerdict, renderPlanText } from "../src/offline/plan";
 import { parseStackArgs, type StackArgs } from "./cli";
-import { EXIT, executeCommand, type Command, type CommandResult } from "./command";
+import { EXIT, executeCommand, rendered, type Command, type CommandResult } from "./command";
 
 /** The plan command; `defaultDir` holds the stack files planned when no --dir is given. */
 export function plan(defaultDir: string): Command<StackArgs> {
@@ -18,7 +18,7 @@ export function plan(defaultDir: string): Command<StackArgs> {
       const { exitCode, problems } = planVerdict(document);
       return {
         code: exitCode === 0 ? EXIT.ok : EXIT.finding,
-        stdout: `${options.json ? JSON.stringify(document, null, 2) : renderPlanText(document)}\n`,
+        stdout: rendered(document, options.json, renderPlanText),
         stderr: problems.map((problem) => `${problem}\n`).join(""),
       };
     },

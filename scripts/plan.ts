@@ -6,8 +6,7 @@
  */
 // First: what it defers must not be loaded by the imports below.
 import "../src/offline/defer-sdk-modules.cjs";
-import * as path from "node:path";
-import { runCommand } from "./command";
+import { REPOSITORY_DIR, runCommand } from "./command";
 import { plan } from "./plan-command";
 
-runCommand(plan(path.resolve(__dirname, "..")));
+runCommand(plan(REPOSITORY_DIR));

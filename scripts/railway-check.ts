@@ -17,7 +17,7 @@ import {
 } from "../src/offline/adoption-check";
 import { RailwayApiError } from "../src/railway/client";
 import { parseStackArgs } from "./cli";
-import { runCommand } from "./command";
+import { REPOSITORY_DIR, rendered, runCommand } from "./command";
 
 runCommand({
   usage:
@@ -28,11 +28,11 @@ runCommand({
   // The token, the endpoint and the live projects are the user's to fix: the message says how.
   userErrors: [AdoptionCheckError, RailwayApiError],
   async run(options) {
-    const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
+    const projectDir = path.resolve(options.dir ?? REPOSITORY_DIR);
     const report = await runAdoptionCheck({ projectDir, stack: options.stack, env: process.env });
     return {
       code: report.exitCode,
-      stdout: `${options.json ? JSON.stringify(report, null, 2) : renderAdoptionReport(report)}\n`,
+      stdout: rendered(report, options.json, renderAdoptionReport),
     };
   },
 });

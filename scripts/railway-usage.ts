@@ -12,7 +12,7 @@ import { AdoptionCheckError } from "../src/offline/adoption-check";
 import { renderUsageReport, runUsageCheck, UsageCheckError } from "../src/offline/usage-check";
 import { RailwayApiError } from "../src/railway/client";
 import { parseStackArgs } from "./cli";
-import { runCommand } from "./command";
+import { REPOSITORY_DIR, rendered, runCommand } from "./command";
 
 runCommand({
   usage:
@@ -23,11 +23,11 @@ runCommand({
   // The token, the endpoint and the project are the user's to fix: the message says how.
   userErrors: [AdoptionCheckError, UsageCheckError, RailwayApiError],
   async run(options) {
-    const projectDir = path.resolve(options.dir ?? path.resolve(__dirname, ".."));
+    const projectDir = path.resolve(options.dir ?? REPOSITORY_DIR);
     const report = await runUsageCheck({ projectDir, stack: options.stack, env: process.env });
     return {
       code: report.exitCode,
-      stdout: `${options.json ? JSON.stringify(report, null, 2) : renderUsageReport(report)}\n`,
+      stdout: rendered(report, options.json, renderUsageReport),
     };
   },
 });
