@@ -29,15 +29,13 @@ import type { DeployedEnvironment } from "./invariants/environment";
  * output (or credential) crosses over. Each is parsed when it arrives: production's state may come
  * from an older program (without a role added since, say).
  */
-const PRODUCTION_OUTPUTS_FOR_STAGING = {
+const PRODUCTION_OUTPUTS_FOR_STAGING = z.object({
   railwayProjectId: z.string().min(1),
   railwayServiceIds: z.record(z.enum(APP_ROLES), z.string().min(1)),
   railwayServiceNames: z.record(z.enum(APP_ROLES), z.string().min(1)),
-};
-export type ProductionOutputForStaging = keyof typeof PRODUCTION_OUTPUTS_FOR_STAGING;
-export type ProductionOutputsForStaging = {
-  readonly [K in ProductionOutputForStaging]: z.infer<(typeof PRODUCTION_OUTPUTS_FOR_STAGING)[K]>;
-};
+});
+export type ProductionOutputsForStaging = Readonly<z.infer<typeof PRODUCTION_OUTPUTS_FOR_STAGING>>;
+type ProductionOutputForStaging = keyof ProductionOutputsForStaging;
 type ProductionExportsForStaging = {
   readonly [K in ProductionOutputForStaging]: pulumi.Input<ProductionOutputsForStaging[K]>;
 };
@@ -51,7 +49,7 @@ export function parseProductionOutputs(
   stack: string,
   outputs: Readonly<Record<string, unknown>>,
 ): ProductionOutputsForStaging {
-  const result = z.object(PRODUCTION_OUTPUTS_FOR_STAGING).safeParse(outputs);
+  const result = PRODUCTION_OUTPUTS_FOR_STAGING.safeParse(outputs);
   if (result.success) return result.data;
   const problems = result.error.issues
     .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
@@ -66,7 +64,7 @@ async function readProductionOutputs(
   production: pulumi.StackReference,
   stack: string,
 ): Promise<ProductionOutputsForStaging> {
-  const keys = Object.keys(PRODUCTION_OUTPUTS_FOR_STAGING) as ProductionOutputForStaging[];
+  const keys = PRODUCTION_OUTPUTS_FOR_STAGING.keyof().options;
   const details = await Promise.all(
     keys.map(async (key) => [key, await production.getOutputDetails(key)] as const),
   );
