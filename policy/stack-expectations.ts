@@ -1,8 +1,7 @@
 import * as path from "node:path";
-import { parseStackConfig, projectConfigValues } from "../src/config";
+import { readStackFileConfig } from "../src/config";
 import { stackExpectations } from "../src/invariants/expectations";
 import type { StackExpectations } from "../src/invariants/rule-kit";
-import { readStackFile } from "../src/stack-file";
 
 /**
  * The project the pack guards. `pulumi preview --policy-pack policy` runs the pack with policy/
@@ -18,8 +17,5 @@ export function stackFileExpectations(
   stack: string,
   projectDir: string = PROJECT_DIR,
 ): StackExpectations {
-  const file = readStackFile(projectDir, stack);
-  return stackExpectations(
-    parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys, file.plainValueKeys),
-  );
+  return stackExpectations(readStackFileConfig(projectDir, stack).config);
 }

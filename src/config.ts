@@ -17,7 +17,7 @@ import {
   NEON_PLAN_LIMITS,
   type NeonPlan,
 } from "./invariants/neon-plan";
-import { readStackFile } from "./stack-file";
+import { readStackFile, type StackFileConfig } from "./stack-file";
 
 /** The Pulumi project name, which is also the namespace of this program's config keys. */
 export const PROJECT_NAME = "client-fulfillment-infra";
@@ -704,6 +704,19 @@ export function parseStackConfig(
   ];
   if (!result.success || issues.length > 0) throw new StackConfigError(stackFile, issues);
   return result.data;
+}
+
+/**
+ * A stack file of `projectDir`, read and validated as the program reads it (each clear-text value
+ * judged): how the offline tools and the policy pack take a stack's config.
+ */
+export function readStackFileConfig(
+  projectDir: string,
+  stack: string,
+): { file: StackFileConfig; config: StackConfig } {
+  const file = readStackFile(projectDir, stack);
+  const values = projectConfigValues(file.config);
+  return { file, config: parseStackConfig(stack, values, file.secretKeys, file.plainValueKeys) };
 }
 
 /**

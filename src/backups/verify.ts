@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parseStackConfig, projectConfigValues } from "../config";
-import { readStackFile } from "../stack-file";
+import { readStackFileConfig } from "../config";
 import {
   gunzipTo,
   majorVersion,
@@ -104,13 +103,7 @@ const megabytes = (bytes: number) => Math.round((bytes / 1_000_000) * 100) / 100
 /** Every check of issue "Backups proven by restoring them", over the stack's bucket; throws only for exit-2 problems. */
 export async function verifyBackups(options: VerifyOptions): Promise<Evidence> {
   const now = options.now ?? new Date();
-  const file = readStackFile(options.projectDir, options.stack);
-  const config = parseStackConfig(
-    options.stack,
-    projectConfigValues(file.config),
-    file.secretKeys,
-    file.plainValueKeys,
-  );
+  const { config } = readStackFileConfig(options.projectDir, options.stack);
   if (config.environment !== "production")
     throw new BucketAccessError(`Stack ${options.stack} runs no backups; use --stack production.`);
   const { backups } = config;

@@ -4,7 +4,7 @@
  * live object the provider would adopt and the patch it would send, read with the provider's own
  * lookups and diff (`src/railway/inspection.ts`) through a client that refuses mutations.
  */
-import { parseStackConfig, projectConfigValues } from "../config";
+import { parseStackConfig, projectConfigValues, readStackFileConfig } from "../config";
 import type { RailwayClient } from "../railway/client";
 import { ENDPOINT_CONFIG_KEY, TOKEN_CONFIG_KEY, TOKEN_ENV } from "../railway/credentials";
 import {
@@ -205,12 +205,7 @@ export async function runAdoptionCheck(options: AdoptionCheckOptions): Promise<A
   const notes: string[] = [];
   let stackReferences: Record<string, Record<string, unknown>> = {};
   if (config.environment === "staging") {
-    const productionFile = readStackFile(options.projectDir, "production");
-    parseStackConfig(
-      "production",
-      projectConfigValues(productionFile.config),
-      productionFile.secretKeys,
-    );
+    const { file: productionFile } = readStackFileConfig(options.projectDir, "production");
     const production = await inspectStack(client, "production", productionFile, {});
     const missing = production.findings.filter(
       (finding) =>

@@ -1,14 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import {
-  APP_ROLES,
-  parseStackConfig,
-  projectConfigValues,
-  type AppRole,
-  type ProductionConfig,
-} from "../config";
+import { APP_ROLES, readStackFileConfig, type AppRole, type ProductionConfig } from "../config";
 import type { ProductionOutputsForStaging } from "../stack";
-import { readStackFile } from "../stack-file";
 
 /**
  * Values the clouds compute at apply time, stood in by recognisable placeholders
@@ -26,18 +19,8 @@ const NEON_HOST_SUFFIX = "us-east-1.aws.neon.tech";
  * Without production's stack file in `projectDir` the names are placeholders too.
  */
 export function productionOutputsForStaging(projectDir: string): ProductionOutputsForStaging {
-  const production = existsSync(path.join(projectDir, "Pulumi.production.yaml"))
-    ? readStackFile(projectDir, "production")
-    : undefined;
-  const names = production
-    ? (
-        parseStackConfig(
-          "production",
-          projectConfigValues(production.config),
-          production.secretKeys,
-          production.plainValueKeys,
-        ) as ProductionConfig
-      ).railway
+  const names = existsSync(path.join(projectDir, "Pulumi.production.yaml"))
+    ? (readStackFileConfig(projectDir, "production").config as ProductionConfig).railway
     : undefined;
   const byRole = (value: (role: AppRole) => string) =>
     Object.fromEntries(APP_ROLES.map((role) => [role, value(role)])) as Record<AppRole, string>;

@@ -1,4 +1,4 @@
-import { parseStackConfig, projectConfigValues } from "../config";
+import { readStackFileConfig } from "../config";
 import { evaluateStackRules } from "../invariants/catalogue";
 import { estimateMonthlyCost, formatUsd, type CostEstimate } from "../invariants/cost-model";
 import { stackExpectations } from "../invariants/expectations";
@@ -11,7 +11,6 @@ import {
   type PlannedResource,
 } from "./mock-runtime";
 import { COMPUTED, productionOutputsForStaging } from "./placeholders";
-import { readStackFile } from "../stack-file";
 import { railwayWiring, renderWiring, type ServiceWiring } from "./wiring";
 
 export interface PlanDocument {
@@ -54,13 +53,7 @@ export async function runPlan(
   projectDir: string,
   stack: string,
 ): Promise<{ document: PlanDocument; run: OfflinePlan }> {
-  const stackFile = readStackFile(projectDir, stack);
-  const config = parseStackConfig(
-    stack,
-    projectConfigValues(stackFile.config),
-    stackFile.secretKeys,
-    stackFile.plainValueKeys,
-  );
+  const { file: stackFile, config } = readStackFileConfig(projectDir, stack);
   const stackReferences =
     config.environment === "staging"
       ? { [config.railway.productionStack]: productionOutputsForStaging(projectDir) }

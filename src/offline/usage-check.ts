@@ -12,12 +12,7 @@
  * production's subscription. Those budgets also hold Neon's and R2's share (billed elsewhere, a few
  * cents in the committed stack files): the comparison is lenient by that much.
  */
-import {
-  parseStackConfig,
-  projectConfigValues,
-  type ProductionConfig,
-  type StackConfig,
-} from "../config";
+import { readStackFileConfig, type ProductionConfig } from "../config";
 import { formatUsd } from "../invariants/cost-model";
 import { RAILWAY_PLANS } from "../invariants/cost-prices";
 import { DEPLOYED_ENVIRONMENTS } from "../invariants/environment";
@@ -31,7 +26,6 @@ import type { RailwayClient } from "../railway/client";
 import { PROJECTS_IN_WORKSPACE, WORKSPACE_ESTIMATED_USAGE } from "../railway/operations";
 import { ambiguousProjectError, projectsNamed } from "../railway/project";
 import { clientFor } from "./adoption-check";
-import { readStackFile } from "../stack-file";
 
 export const USAGE_EXIT = { withinBudget: 0, overBudget: 1 } as const;
 
@@ -67,17 +61,6 @@ export interface UsageCheckOptions {
   readonly client?: RailwayClient;
 }
 
-function stackConfig(
-  projectDir: string,
-  stack: string,
-): { config: StackConfig; file: ReturnType<typeof readStackFile> } {
-  const file = readStackFile(projectDir, stack);
-  return {
-    config: parseStackConfig(stack, projectConfigValues(file.config), file.secretKeys),
-    file,
-  };
-}
-
 async function workspaceOf(
   client: RailwayClient,
   railway: ProductionConfig["railway"],
@@ -107,10 +90,10 @@ export async function runUsageCheck(options: UsageCheckOptions): Promise<UsageRe
         "which compares the workspace's estimate with both stacks' budgets.",
     );
   }
-  const production = stackConfig(options.projectDir, "production");
+  const production = readStackFileConfig(options.projectDir, "production");
   const sharing = DEPLOYED_ENVIRONMENTS.filter((stack) => stack !== "production").map((stack) => ({
     stack,
-    config: stackConfig(options.projectDir, stack).config,
+    config: readStackFileConfig(options.projectDir, stack).config,
   }));
   const budgets = [
     { stack: "production", config: production.config },
