@@ -7,12 +7,12 @@ import { neonCuHoursWithinPlan } from "./neon-compute";
 import { pitrWithinPlan } from "./neon-plan";
 import { neonTransferWithinPlan } from "./neon-transfer";
 import {
-  serviceDatabaseUrlHasNoQuery,
   backupClientMatchesServer,
   backupCronMeetsRpo,
   backupJobWritesRetainedBucket,
   crawl4aiPrivateWithToken,
   railwayReferencesResolve,
+  serviceDatabaseUrlHasNoQuery,
   serviceEnvironmentMatchesStack,
   webServicesLeavePortToRailway,
 } from "./railway-rules";

@@ -6,13 +6,13 @@ import type { RuleResult } from "../../src/invariants/violation";
 import { rulesExportedBy } from "./module-rules";
 
 const {
-  serviceDatabaseUrlHasNoQuery,
   backupClientMatchesServer,
   backupCronMeetsRpo,
   backupJobWritesRetainedBucket,
   crawl4aiPrivateWithToken,
   RAILWAY_TYPES,
   railwayReferencesResolve,
+  serviceDatabaseUrlHasNoQuery,
   serviceEnvironmentMatchesStack,
   webServicesLeavePortToRailway,
 } = railwayRules;
